@@ -1,0 +1,86 @@
+"""Reads of community master data, always scoped to the acting user."""
+
+from django.db.models import Count, Prefetch, Q
+
+from propdesk.core.scoping import get_scope
+from propdesk.org.choices import MASTER_DATA_ROLES
+
+from .models import Community, Household, Resident
+
+
+def community_list(*, user):
+    """Communities the user may see, with their building and registered-household counts."""
+    return (
+        Community.objects.visible_to(user)
+        .select_related("service_center", "developer")
+        .annotate(
+            building_total=Count("buildings", distinct=True),
+        )
+        .order_by("service_center__code", "code")
+    )
+
+
+def registered_household_counts(*, community_ids) -> dict[int, int]:
+    """{community id: active households} in one grouped query."""
+    rows = (
+        Household.objects.filter(is_active=True, unit__building__community__in=community_ids)
+        .values_list("unit__building__community")
+        .annotate(n=Count("pk"))
+    )
+    return dict(rows)
+
+
+def community_get(*, user, pk: int) -> Community:
+    return community_list(user=user).get(pk=pk)
+
+
+def household_search(*, user, community: Community, query: str = ""):
+    """Active households of a community, optionally filtered by room (3-2-1202, 1202) or resident name."""
+    qs = (
+        Household.objects.visible_to(user)
+        .filter(unit__building__community=community, is_active=True)
+        .select_related("unit__building")
+        .prefetch_related(Prefetch("residents", queryset=Resident.objects.filter(is_active=True)))
+        .order_by("unit__building__name", "unit__entrance", "unit__number")
+    )
+    query = (query or "").strip()
+    if query:
+        qs = qs.filter(
+            Q(unit__code=query)
+            | Q(unit__code__endswith=f"-{query}")
+            | Q(unit__number=query)
+            | Q(residents__name__contains=query)
+        ).distinct()
+    return qs
+
+
+def household_get(*, user, pk: int) -> Household:
+    return (
+        Household.objects.visible_to(user)
+        .select_related("unit__building__community__service_center")
+        .prefetch_related(Prefetch("residents", queryset=Resident.objects.filter(is_active=True)))
+        .get(pk=pk)
+    )
+
+
+def resident_get(*, user, pk: int) -> Resident:
+    return Resident.objects.visible_to(user).select_related("household__unit__building").get(pk=pk)
+
+
+def importable_communities(*, user):
+    """Communities into which the user may import households."""
+    scope = get_scope(user)
+    qs = Community.objects.visible_to(user).order_by("code")
+    if scope.unrestricted:
+        return qs
+    allowed = [cid for cid in scope.community if MASTER_DATA_ROLES & scope.roles_in_community(cid)]
+    return qs.filter(pk__in=allowed)
+
+
+def resident_households(*, user):
+    """The households a resident belongs to."""
+    return (
+        Household.objects.filter(pk__in=get_scope(user).household)
+        .select_related("unit__building__community")
+        .prefetch_related(Prefetch("residents", queryset=Resident.objects.filter(is_active=True)))
+    )

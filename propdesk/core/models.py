@@ -1,0 +1,68 @@
+"""Cross-cutting records: the append-only event log and the personal-data access audit."""
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Event(models.Model):
+    """One append-only row per change to a domain object: who did what, to what, when and why.
+
+    Domain apps with a rich timeline (tickets, work orders) keep their own event tables;
+    this one records changes to master data and other objects without a timeline of their own.
+    """
+
+    at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    verb = models.CharField(_("动作"), max_length=64)
+    target_type = models.ForeignKey(ContentType, verbose_name=_("对象类型"), on_delete=models.PROTECT)
+    target_id = models.CharField(_("对象编号"), max_length=64)
+    target_repr = models.CharField(_("对象"), max_length=200, blank=True)
+    data = models.JSONField(_("内容"), default=dict, blank=True)
+    reason = models.TextField(_("原因"), blank=True)
+
+    class Meta:
+        verbose_name = _("变更记录")
+        verbose_name_plural = _("变更记录")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["target_type", "target_id", "at"], name="core_event_target_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.verb} {self.target_repr}"
+
+
+class PersonalDataAccess(models.Model):
+    """Audit row written every time a staff member reveals a masked phone or id number."""
+
+    class Field(models.TextChoices):
+        PHONE = "phone", _("电话")
+        ID_NUMBER = "id_number", _("证件号码")
+
+    at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("查看人"), on_delete=models.PROTECT, related_name="+"
+    )
+    subject_type = models.ForeignKey(ContentType, verbose_name=_("对象类型"), on_delete=models.PROTECT)
+    subject_id = models.CharField(_("对象编号"), max_length=64)
+    subject_repr = models.CharField(_("对象"), max_length=200)
+    field = models.CharField(_("字段"), max_length=16, choices=Field.choices)
+    reason = models.CharField(_("查看原因"), max_length=200)
+    ip_address = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("个人信息查看记录")
+        verbose_name_plural = _("个人信息查看记录")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["subject_type", "subject_id"], name="core_pda_subject_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} → {self.subject_repr} ({self.get_field_display()})"
