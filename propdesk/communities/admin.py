@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
@@ -5,6 +6,7 @@ from propdesk.core.admin import ScopedAdmin
 from propdesk.core.masking import mask_id_number, mask_phone
 
 from .models import Building, Community, Developer, Household, Resident, SpecialCustomer, Unit, Vendor
+from .validators import normalize_phone, validate_id_number, validate_phone
 
 
 @admin.register(Developer)
@@ -53,12 +55,44 @@ class HouseholdAdmin(ScopedAdmin):
     raw_id_fields = ("unit",)
 
 
+class ResidentAdminForm(forms.ModelForm):
+    """Phone and id number are write-only here: the form shows them masked and replaces them when
+    a new value is typed, so opening a resident in the admin never reveals them unaudited."""
+
+    new_phone = forms.CharField(label=_("新电话"), required=False, max_length=20, validators=[validate_phone])
+    new_id_number = forms.CharField(
+        label=_("新证件号码"), required=False, max_length=20, validators=[validate_id_number]
+    )
+
+    class Meta:
+        model = Resident
+        fields = ("household", "name", "relation", "is_active", "user")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            masked = mask_phone(self.instance.phone) or "—"
+            self.fields["new_phone"].help_text = _("当前：%(v)s；留空则不修改") % {"v": masked}
+            self.fields["new_id_number"].help_text = _("当前：%(v)s；留空则不修改") % {
+                "v": mask_id_number(self.instance.id_number) or "—"
+            }
+
+    def save(self, commit=True):
+        if self.cleaned_data.get("new_phone"):
+            self.instance.phone = normalize_phone(self.cleaned_data["new_phone"])
+        if self.cleaned_data.get("new_id_number"):
+            self.instance.id_number = self.cleaned_data["new_id_number"].strip().upper()
+        return super().save(commit=commit)
+
+
 @admin.register(Resident)
 class ResidentAdmin(ScopedAdmin):
-    """Phones and id numbers are masked in the list.
+    """Phones and id numbers are masked in the list and write-only in the form.
 
     The full values are revealed, with an audit row, on the household page.
     """
+
+    form = ResidentAdminForm
 
     list_display = ("name", "household", "relation", "masked_phone", "masked_id", "is_active")
     list_filter = ("relation", "is_active", "household__unit__building__community")

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.db.models import Q
 
 from propdesk.core.events import record_event
 from propdesk.org.choices import DepartmentKind, Role
@@ -396,3 +397,16 @@ def demo_logins() -> list[tuple[str, str, str]]:
             (resident.user.username, str(Role.RESIDENT.label), f"{unit.building.community.name} {unit.label}")
         )
     return logins
+
+
+@transaction.atomic
+def demo_set_password(password: str) -> int:
+    """Give every demo login ``password`` (so `DEMO_PASSWORD=… make run` works on an existing database)."""
+    User = get_user_model()
+    company = Company.objects.get(code="huayue")
+    usernames = {username for username, _role, _where in demo_logins()}
+    count = User.objects.filter(
+        Q(pk__in=RoleMembership.objects.values("user")) | Q(username__in=usernames)
+    ).update(password=make_password(password))
+    record_event(actor=None, verb="demo.password_reset", target=company, data={"logins": count})
+    return count

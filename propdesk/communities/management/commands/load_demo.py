@@ -3,7 +3,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from propdesk.communities.demo import demo_exists, load_demo
+from propdesk.communities.demo import demo_exists, demo_set_password, load_demo
 
 
 class Command(BaseCommand):
@@ -22,6 +22,10 @@ class Command(BaseCommand):
         if demo_exists():
             if if_empty:
                 self.stdout.write("Demo data already loaded.")
+                wanted = password or os.environ.get("DEMO_PASSWORD")
+                if wanted:
+                    demo_set_password(wanted)
+                    self.stdout.write("Demo logins now use the password from DEMO_PASSWORD.")
                 return
             raise CommandError("Demo data already loaded (use a fresh database, or --if-empty).")
         password = password or os.environ.get("DEMO_PASSWORD") or "demo1234"
