@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "propdesk.core",
     "propdesk.org",
     "propdesk.communities",
+    "propdesk.tickets",
+    "propdesk.intake",
 ]
 
 MIDDLEWARE = [
@@ -139,3 +141,4 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
 }
+PROPDESK_ATTACHMENT_MAX_BYTES = int(env("PROPDESK_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))

@@ -405,8 +405,8 @@ def demo_set_password(password: str) -> int:
     User = get_user_model()
     company = Company.objects.get(code="huayue")
     usernames = {username for username, _role, _where in demo_logins()}
-    count = User.objects.filter(
-        Q(pk__in=RoleMembership.objects.values("user")) | Q(username__in=usernames)
-    ).update(password=make_password(password))
+    count = User.objects.filter(Q(pk__in=RoleMembership.objects.values("user")) | Q(username__in=usernames)).update(
+        password=make_password(password)
+    )
     record_event(actor=None, verb="demo.password_reset", target=company, data={"logins": count})
     return count

@@ -1,0 +1,163 @@
+"""Recording what the front desk receives: one interaction, and a ticket when follow-up is needed."""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from propdesk.communities.models import Community, Household, Resident, Unit
+from propdesk.communities.validators import normalize_phone, validate_phone
+from propdesk.core.scoping import get_scope
+from propdesk.org.models import ServiceCenter
+from propdesk.tickets.choices import Channel, EventKind, Kind, Priority, Source
+from propdesk.tickets.models import FIELD_ROLES, Ticket
+from propdesk.tickets.services import _clean_text, _event, resolve_party, ticket_create, validate_received_at
+
+from .choices import Outcome
+from .models import Interaction
+
+# Matters that must be followed up: they always become (or join) a ticket, so nothing is lost.
+TICKET_KINDS = frozenset({Kind.REPAIR, Kind.COMPLAINT, Kind.SPECIAL_SERVICE, Kind.FEEDBACK})
+
+
+@transaction.atomic
+def interaction_record(
+    *,
+    actor,
+    channel: str,
+    kind: str,
+    content: str,
+    community: Community | None = None,
+    service_center: ServiceCenter | None = None,
+    unit: Unit | None = None,
+    household: Household | None = None,
+    resident: Resident | None = None,
+    caller_name: str = "",
+    caller_phone: str = "",
+    source: str = Source.CUSTOMER,
+    source_detail: str = "",
+    received_at: dt.datetime | None = None,
+    create_ticket: bool | None = None,
+    follow_up: Ticket | None = None,
+    outcome: str | None = None,
+    outcome_note: str = "",
+    title: str = "",
+    priority: str = Priority.NORMAL,
+    hand_off: bool = False,
+) -> Interaction:
+    """Record one call/visit/letter/…; create a ticket (or attach to ``follow_up``) when it needs follow-up.
+
+    ``create_ticket`` defaults to true for repairs, complaints, special services and feedback.
+    """
+    errors: dict[str, str] = {}
+    if channel not in Channel.values:
+        errors["channel"] = _("未知的渠道：%(v)s") % {"v": channel}
+    if kind not in Kind.values:
+        errors["kind"] = _("未知的类别：%(v)s") % {"v": kind}
+    if source not in Source.values:
+        errors["source"] = _("未知的来源：%(v)s") % {"v": source}
+    if errors:
+        raise ValidationError(errors)
+    content = _clean_text(content, "content")
+    if caller_phone:
+        try:
+            validate_phone(caller_phone)
+        except ValidationError as exc:
+            raise ValidationError({"caller_phone": exc.messages[0]}) from exc
+        caller_phone = normalize_phone(caller_phone)
+
+    if community is None and unit is None and household is None and resident is None:
+        if service_center is None:
+            raise ValidationError({"community": _("请选择小区或房号")}, code="required")
+        center_id = service_center.pk
+        party = None
+        scope = get_scope(actor)
+        allowed = scope.unrestricted or (service_center.pk in scope.service_center and bool(scope.roles - FIELD_ROLES))
+    else:
+        party = resolve_party(community=community, unit=unit, household=household, resident=resident)
+        center_id = party.community.service_center_id
+        scope = get_scope(actor)
+        allowed = scope.unrestricted or bool(scope.roles_in_community(party.community.pk) - FIELD_ROLES)
+    if not allowed:
+        raise PermissionDenied(_("您不能为该小区登记来电来访"))
+    received_at = validate_received_at(received_at, party.household if party else None)
+
+    if create_ticket is None:
+        create_ticket = kind in TICKET_KINDS and follow_up is None
+    if follow_up is not None and create_ticket:
+        raise ValidationError({"follow_up": _("跟进已有工单时不能再新建工单")})
+    if kind in TICKET_KINDS and not create_ticket and follow_up is None:
+        raise ValidationError(
+            {"kind": _("报修、投诉、特约服务和信息反馈必须生成工单或跟进已有工单")}, code="ticket_required"
+        )
+    if follow_up is not None and (party is None or follow_up.community_id != party.community.pk):
+        raise ValidationError({"follow_up": _("所跟进的工单不属于该小区")})
+
+    if party and party.resident is not None:
+        caller_name = caller_name or party.resident.name
+        caller_phone = caller_phone or party.resident.phone
+
+    ticket = None
+    if create_ticket:
+        if party is None:
+            raise ValidationError({"community": _("生成工单须选择小区或房号")}, code="required")
+        ticket = ticket_create(
+            actor=actor,
+            kind=kind,
+            content=content,
+            channel=channel,
+            community=party.community,
+            unit=party.unit,
+            household=party.household,
+            resident=party.resident,
+            title=title,
+            contact_name=caller_name,
+            contact_phone=caller_phone,
+            source=source,
+            source_detail=source_detail,
+            priority=priority,
+            received_at=received_at,
+            hand_off=hand_off,
+        )
+        outcome = Outcome.TICKET
+    elif follow_up is not None:
+        ticket = follow_up
+        outcome = Outcome.FOLLOW_UP
+    else:
+        outcome = outcome or Outcome.ANSWERED
+        if outcome not in (Outcome.ANSWERED, Outcome.TRANSFERRED, Outcome.RECORDED):
+            raise ValidationError({"outcome": _("未知的处理结果：%(v)s") % {"v": outcome}})
+        if outcome == Outcome.ANSWERED and not (outcome_note or "").strip():
+            raise ValidationError({"outcome_note": _("当场答复的，请填写答复内容")}, code="required")
+
+    interaction = Interaction(
+        service_center_id=center_id,
+        community=party.community if party else None,
+        unit=party.unit if party else None,
+        household=party.household if party else None,
+        resident=party.resident if party else None,
+        caller_name=_clean_text(caller_name, "caller_name", required=False, limit=50),
+        caller_phone=caller_phone,
+        channel=channel,
+        source=source,
+        source_detail=_clean_text(source_detail, "source_detail", required=False, limit=100),
+        kind=kind,
+        content=content,
+        outcome=outcome,
+        outcome_note=_clean_text(outcome_note, "outcome_note", required=False),
+        received_at=received_at,
+        received_by=actor,
+        ticket=ticket,
+    )
+    interaction.full_clean()
+    interaction.save()
+    if outcome == Outcome.FOLLOW_UP:
+        _event(
+            follow_up,
+            EventKind.NOTE,
+            actor,
+            reason=_("客户再次%(channel)s：%(content)s") % {"channel": Channel(channel).label, "content": content},
+            interaction=interaction.pk,
+        )
+    return interaction
