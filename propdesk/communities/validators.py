@@ -53,3 +53,17 @@ def validate_id_number(value: str) -> None:
     # Passports, Hong Kong/Macau/Taiwan permits: 5–20 letters and digits.
     if not re.match(r"^[A-Z0-9]{5,20}$", value):
         raise ValidationError(_("证件号码格式不正确"), code="invalid_id_number")
+
+
+_ROOM_RE = re.compile(
+    r"^\s*([0-9A-Za-z]+)\s*(?:号楼|栋|幢|座|-|/|\s)\s*(?:([0-9A-Za-z]+)\s*(?:单元|-|/|\s)\s*)?([0-9A-Za-z]+)\s*(?:室|号)?\s*$"
+)
+
+
+def parse_room(text: str) -> str | None:
+    """'3栋2单元1202', '3-2-1202', '3/2/1202', 'A座1202' → the unit code ('3-2-1202', 'A-1202'); else None."""
+    text = (text or "").translate(str.maketrans("０１２３４５６７８９－／　", "0123456789-/ "))
+    match = _ROOM_RE.match(text)
+    if not match:
+        return None
+    return "-".join(part.upper() for part in match.groups() if part)

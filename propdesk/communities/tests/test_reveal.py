@@ -11,7 +11,7 @@ from propdesk.communities.models import Resident
 from propdesk.communities.services import resident_reveal
 from propdesk.core.models import Event, PersonalDataAccess
 from propdesk.org.choices import Role
-from propdesk.testing.factories import staff_user
+from propdesk.testing.factories import UserFactory, staff_user
 
 REASON = "回访报修处理结果"
 
@@ -202,6 +202,24 @@ def test_reveal_view_for_other_centers_resident_is_404_without_audit_row(client,
     # then
     assert response.status_code == 404
     assert "13812345678" not in response.content.decode()
+    assert_nothing_recorded()
+
+
+def test_resident_cannot_reveal_own_household_member(client, world):
+    # given resident A's login (who may see their household, but holds no unmask role)
+    user = UserFactory(username="zhangwei")
+    world.resident_a.user = user
+    world.resident_a.save(update_fields=["user"])
+    client.force_login(user)
+
+    # when
+    response = client.post(
+        reverse("communities:reveal", args=[world.resident_a.pk]), {"field": "id_number", "reason": REASON}
+    )
+
+    # then
+    assert response.status_code == 403
+    assert "11010519491231002X" not in response.content.decode()
     assert_nothing_recorded()
 
 

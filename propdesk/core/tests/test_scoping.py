@@ -165,6 +165,28 @@ def test_resident_scope_carries_the_resident_role_and_no_staff_access(world):
     assert scope.community == frozenset()
 
 
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
+def test_resident_of_a_moved_out_household_sees_nothing(world, model):
+    # given resident A's household has moved out
+    user = link_resident(world.resident_a, "zhangwei")
+    world.household_a.is_active = False
+    world.household_a.save(update_fields=["is_active"])
+
+    # when / then
+    assert visible_pks(model, user) == []
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
+def test_deactivated_resident_record_sees_nothing(world, model):
+    # given resident A's record was deactivated
+    user = link_resident(world.resident_a, "zhangwei")
+    world.resident_a.is_active = False
+    world.resident_a.save(update_fields=["is_active"])
+
+    # when / then
+    assert visible_pks(model, user) == []
+
+
 # --- users who see nothing / everything ---------------------------------------------------------
 
 

@@ -1,0 +1,95 @@
+"""Reads of tickets, always scoped to the acting user."""
+
+import datetime as dt
+import re
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from propdesk.communities.validators import parse_room
+
+from .models import Reply, Ticket, TicketEvent
+
+NUMBER_RE = re.compile(r"^[A-Za-z]{2}-\d{0,8}(-\d{0,4})?$")
+DIGITS_RE = re.compile(r"^\+?[\d\- ]{4,20}$")
+
+LIST_RELATED = ("community", "unit__building", "assignee__staff_profile", "team")
+
+
+def day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def search_condition(query: str) -> Q:
+    """A ticket number (or its start), a phone number, a room, or Chinese text in title/content."""
+    query = (query or "").strip()
+    if NUMBER_RE.match(query):
+        return Q(number__startswith=query.upper())
+    if DIGITS_RE.match(query):
+        digits = re.sub(r"[^\d]", "", query)
+        if len(digits) >= 7:
+            return Q(contact_phone__startswith=digits) | Q(resident__phone__startswith=digits)
+    room = parse_room(query)
+    if room:
+        return Q(unit__code=room)
+    return Q(title__contains=query) | Q(content__contains=query)
+
+
+def ticket_list(
+    *,
+    user,
+    status: str | list[str] | None = None,
+    kind: str | list[str] | None = None,
+    community_id: int | None = None,
+    received_from: dt.date | None = None,
+    received_to: dt.date | None = None,
+    query: str = "",
+    assignee_id: int | None = None,
+    household_id: int | None = None,
+) -> QuerySet[Ticket]:
+    """Tickets the user may see, newest received first, filtered."""
+    qs = Ticket.objects.visible_to(user).select_related(*LIST_RELATED)
+    if status:
+        qs = qs.filter(status__in=[status] if isinstance(status, str) else status)
+    if kind:
+        qs = qs.filter(kind__in=[kind] if isinstance(kind, str) else kind)
+    if community_id:
+        qs = qs.filter(community_id=community_id)
+    if received_from:
+        qs = qs.filter(received_at__gte=day_start(received_from))
+    if received_to:
+        qs = qs.filter(received_at__lt=day_start(received_to + dt.timedelta(days=1)))
+    if assignee_id:
+        qs = qs.filter(assignee_id=assignee_id)
+    if household_id:
+        qs = qs.filter(household_id=household_id)
+    if query:
+        qs = qs.filter(search_condition(query))
+    return qs.order_by("-received_at", "-id")
+
+
+def ticket_get(*, user, pk: int) -> Ticket:
+    """One visible ticket with everything its page shows."""
+    return (
+        Ticket.objects.visible_to(user)
+        .select_related(
+            *LIST_RELATED,
+            "service_center",
+            "household",
+            "resident",
+            "received_by__staff_profile",
+            "first_responder__staff_profile",
+        )
+        .prefetch_related(
+            Prefetch("events", queryset=TicketEvent.objects.select_related("actor__staff_profile", "on_behalf_of")),
+            Prefetch("replies", queryset=Reply.objects.select_related("by__staff_profile")),
+            "attachments",
+            "links_out__to_ticket",
+            "links_in__from_ticket",
+        )
+        .get(pk=pk)
+    )
+
+
+def ticket_get_by_number(*, user, number: str) -> Ticket:
+    return Ticket.objects.visible_to(user).get(number=number.upper())
