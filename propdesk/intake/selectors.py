@@ -101,6 +101,3 @@ def interaction_list(*, user, community_id=None, received_from=None, received_to
     if received_to:
         qs = qs.filter(received_at__lt=day_start(received_to + dt.timedelta(days=1)))
     return qs.order_by("-received_at", "-id")
-
-
-__all__ = ["Prefetch", "Q", "desk_lookup", "interaction_list"]
