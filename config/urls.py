@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -6,4 +7,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("propdesk.core.urls")),
     path("communities/", include("propdesk.communities.urls")),
+    path("tickets/", include("propdesk.tickets.urls")),
+    path("desk/", include("propdesk.intake.urls")),
 ]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

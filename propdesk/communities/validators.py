@@ -22,6 +22,11 @@ def normalize_phone(value: str) -> str:
         value = value[3:]
     elif value.startswith("0086"):
         value = value[4:]
+    value = value.lstrip("-")
+    # Mobiles are often written 138-1234-5678; landlines keep their hyphen (0755-12345678).
+    bare = value.replace("-", "")
+    if MOBILE_RE.match(bare):
+        return bare
     return value
 
 

@@ -20,11 +20,40 @@ class ScopedAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
 
+    def get_field_queryset(self, db, db_field, request):
+        # Foreign-key choices are scoped too: nobody can move an object into a scope they cannot see.
+        queryset = super().get_field_queryset(db, db_field, request)
+        if queryset is None:
+            queryset = db_field.remote_field.model._default_manager.using(db)
+        if hasattr(queryset, "visible_to"):
+            return queryset.visible_to(request.user)
+        return queryset
+
+    def get_list_filter(self, request):
+        # Related-field filters list only related objects that occur in the scoped rows.
+        filters = []
+        for entry in super().get_list_filter(request):
+            if isinstance(entry, str) and _is_relation_path(self.model, entry):
+                filters.append((entry, admin.RelatedOnlyFieldListFilter))
+            else:
+                filters.append(entry)
+        return filters
+
     def save_model(self, request, obj, form, change):
         master_data_save(actor=request.user, instance=obj)
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+def _is_relation_path(model, path: str) -> bool:
+    field = None
+    for part in path.split("__"):
+        field = model._meta.get_field(part)
+        if not field.is_relation:
+            return False
+        model = field.related_model
+    return field is not None and field.is_relation
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -22,7 +22,38 @@ class Entry:
     needs_admin: bool = False
 
 
+# Roles that work at the front desk / control center / customer service (not field staff).
+DESK_ROLES = frozenset(
+    {
+        Role.CONTROL_OPERATOR,
+        Role.RECEPTIONIST,
+        Role.CS_ASSISTANT,
+        Role.CS_SUPERVISOR,
+        Role.CENTER_MANAGER,
+        Role.DEPARTMENT_MANAGER,
+        Role.REPAIR_MANAGER,
+        Role.SECURITY_MANAGER,
+        Role.INFO_MANAGER,
+        Role.RECORDS_CLERK,
+        Role.HR_ADMIN,
+        Role.CLUBHOUSE_ADMIN,
+        Role.QUALITY_DEPT,
+        Role.BUSINESS_DEPT,
+        Role.BRANCH_LEADER,
+    }
+)
+FIELD_STAFF = frozenset({Role.TECHNICIAN, Role.HOUSEKEEPER, Role.SECURITY_GUARD})
+
 ENTRIES = (
+    Entry(_("接待台"), _("来电来访登记：查找住户、分类、生成工单"), "intake:desk", DESK_ROLES),
+    Entry(_("工单"), _("查询、处理、答复、转交工单"), "tickets:list", DESK_ROLES),
+    Entry(_("我的工单"), _("指派给我的工单"), "tickets:mine", FIELD_STAFF),
+    Entry(
+        _("登记簿"),
+        _("报修、投诉建议、反馈、来电来访等登记簿，可打印、导出"),
+        "tickets:registers",
+        DESK_ROLES,
+    ),
     Entry(_("小区档案"), _("小区、楼栋、房号、住户与住户成员"), "communities:list", STAFF_ROLES),
     Entry(_("住户资料导入"), _("从 Excel 表格批量导入楼栋、房号、住户"), "communities:import", MASTER_DATA_ROLES),
     Entry(_("我的房屋"), _("我的住户信息与家庭成员"), "communities:mine", frozenset({Role.RESIDENT})),

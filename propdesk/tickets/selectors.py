@@ -93,3 +93,24 @@ def ticket_get(*, user, pk: int) -> Ticket:
 
 def ticket_get_by_number(*, user, number: str) -> Ticket:
     return Ticket.objects.visible_to(user).get(number=number.upper())
+
+
+def assignable_staff(*, community):
+    """Active staff who hold a role in the community (directly or through its center, branch or company)."""
+    from django.contrib.auth import get_user_model
+
+    from propdesk.org.models import RoleMembership
+
+    center = community.service_center
+    memberships = RoleMembership.objects.filter(is_active=True).filter(
+        Q(community=community)
+        | Q(service_center=center)
+        | Q(branch=center.branch_id)
+        | Q(company=center.branch.company_id)
+    )
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, pk__in=memberships.values("user"))
+        .select_related("staff_profile__department")
+        .order_by("staff_profile__department__kind", "staff_profile__name")
+    )

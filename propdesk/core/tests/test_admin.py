@@ -9,7 +9,16 @@ from django.urls import reverse
 from propdesk.communities.models import Community
 from propdesk.core.models import Event
 from propdesk.org.choices import Role
-from propdesk.testing.factories import staff_user
+from propdesk.org.models import RoleMembership
+from propdesk.testing.factories import (
+    BuildingFactory,
+    CommunityFactory,
+    HouseholdFactory,
+    ResidentFactory,
+    ServiceCenterFactory,
+    UnitFactory,
+    staff_user,
+)
 
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
 
@@ -34,6 +43,12 @@ def admin_staff_a(world):
         Permission.objects.get(content_type__app_label="communities", codename="view_resident"),
     )
     return user
+
+
+def filter_choices(response, field_path: str) -> list[tuple[int, str]]:
+    """The (pk, label) choices of the changelist's list filter on ``field_path``."""
+    [spec] = [spec for spec in response.context["cl"].filter_specs if getattr(spec, "field_path", None) == field_path]
+    return list(spec.lookup_choices)
 
 
 def community_form_data(community: Community, **changes) -> dict:
@@ -207,41 +222,44 @@ def test_view_only_staff_cannot_change_community(client, world, admin_staff_a):
     assert Event.objects.count() == 0
 
 
-FILTER_LEAK = (
-    "Bug: ScopedAdmin scopes the rows but not the related-field list filters. Django's RelatedFieldListFilter "
-    "lists every row of the related model (field.get_choices), so other centers' names leak. Fix in "
-    "propdesk/core/admin.py ScopedAdmin: override get_list_filter() to turn plain relational entries into "
-    "(path, admin.RelatedOnlyFieldListFilter), which limits choices to model_admin.get_queryset(request)."
-)
-FK_CHOICES_LEAK = (
-    "Bug: ScopedAdmin does not scope foreign-key choices of the change/add form, so a center-A user with "
-    "change permission can pick center B and move community A out of their scope (master_data_save does no "
-    "scope check). Fix in propdesk/core/admin.py ScopedAdmin: override get_field_queryset() to apply "
-    ".visible_to(request.user) on the related model's queryset when it is a ScopedQuerySet."
-)
+@pytest.fixture
+def second_center(world, admin_staff_a):
+    """Center C (community 湖畔雅苑, one resident) where the center-A user also works, so filters have 2 choices."""
+    center_c = ServiceCenterFactory(branch=world.branch, name="湖畔服务中心", code="C01")
+    community_c = CommunityFactory(service_center=center_c, name="湖畔雅苑", code="hupan")
+    unit = UnitFactory(building=BuildingFactory(community=community_c, name="1栋"), entrance="", number="101")
+    ResidentFactory(household=HouseholdFactory(unit=unit), name="周杰", phone="13700000007")
+    RoleMembership.objects.create(user=admin_staff_a, role=Role.INFO_MANAGER, service_center=center_c)
+    return center_c
 
 
-@pytest.mark.xfail(strict=True, reason=FILTER_LEAK)
-def test_community_changelist_filter_offers_only_visible_centers(client, world, admin_staff_a):
-    # given
+def test_community_changelist_filter_offers_only_visible_centers(client, world, admin_staff_a, second_center):
+    # given a user working in centers A and C
     client.force_login(admin_staff_a)
 
     # when
     response = client.get(changelist_url(Community))
 
-    # then the "service center" filter does not name center B
+    # then the "service center" filter offers centers A and C and does not name center B
+    assert filter_choices(response, "service_center") == [
+        (world.center_a.pk, "翠湖服务中心"),
+        (second_center.pk, "湖畔服务中心"),
+    ]
     assert "云山服务中心" not in response.content.decode()
 
 
-@pytest.mark.xfail(strict=True, reason=FILTER_LEAK)
-def test_resident_changelist_filter_offers_only_visible_communities(client, world, admin_staff_a):
-    # given
+def test_resident_changelist_filter_offers_only_visible_communities(client, world, admin_staff_a, second_center):
+    # given a user working in centers A and C
     client.force_login(admin_staff_a)
 
     # when
     response = client.get(changelist_url(world.resident_a.__class__))
 
-    # then the "community" filter does not name community B
+    # then the "community" filter offers the communities of A and C and does not name community B
+    assert filter_choices(response, "household__unit__building__community") == [
+        (world.community_a.pk, "翠湖花园"),
+        (second_center.communities.get().pk, "湖畔雅苑"),
+    ]
     assert "云山名邸" not in response.content.decode()
 
 
@@ -268,7 +286,6 @@ def test_editor_of_center_a_can_change_own_community(client, world, admin_editor
     assert event.data == {"changes": {"address": ["", "翠湖路 1 号"]}}
 
 
-@pytest.mark.xfail(strict=True, reason=FK_CHOICES_LEAK)
 def test_editor_of_center_a_cannot_move_community_to_center_b(client, world, admin_editor_a):
     # given
     client.force_login(admin_editor_a)
@@ -279,6 +296,7 @@ def test_editor_of_center_a_cannot_move_community_to_center_b(client, world, adm
 
     # then the form rejects the choice and nothing changed
     assert response.status_code == 200
+    assert list(response.context["adminform"].form.errors) == ["service_center"]
     world.community_a.refresh_from_db()
     assert world.community_a.service_center_id == world.center_a.pk
     assert Event.objects.count() == 0

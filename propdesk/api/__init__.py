@@ -1,0 +1,1 @@
+"""The JSON API (``/api/v1/``): authentication, error bodies, idempotent creates, tokens."""

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from . import registers, views
+
+app_name = "tickets"
+urlpatterns = [
+    path("", views.ticket_list_view, name="list"),
+    path("mine/", views.my_tickets, name="mine"),
+    path("registers/", views.register_index, name="registers"),
+    path("<int:pk>/", views.ticket_detail, name="detail"),
+    path("<int:pk>/transition/", views.ticket_transition_view, name="transition"),
+    path("<int:pk>/hand-off/", views.ticket_hand_off_view, name="hand_off"),
+    path("<int:pk>/assign/", views.ticket_assign_view, name="assign"),
+    path("<int:pk>/reply/", views.ticket_reply_view, name="reply"),
+    path("<int:pk>/note/", views.ticket_note_view, name="note"),
+    path("<int:pk>/link/", views.ticket_link_view, name="link"),
+    path("<int:pk>/attach/", views.ticket_attach_view, name="attach"),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
+    path("registers/<slug:register>/", registers.register_view, name="register"),
+    path("registers/<slug:register>/export.xlsx", registers.register_export, name="register_export"),
+]

@@ -1,0 +1,280 @@
+"""Ticket pages: list, detail with timeline, and the actions (each one call to a service)."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_POST
+
+from propdesk.communities.models import Community
+from propdesk.core.scoping import get_scope
+
+from . import selectors, services
+from .choices import ALLOWED_TRANSITIONS, OPEN_STATUSES, Kind, Status
+from .forms import AssignForm, AttachForm, LinkForm, NoteForm, ReplyForm, TransitionForm
+from .models import Attachment, Ticket
+
+
+def _error_text(exc: ValidationError) -> str:
+    if hasattr(exc, "message_dict"):
+        return "；".join(m for msgs in exc.message_dict.values() for m in msgs)
+    return "；".join(exc.messages)
+
+
+def _parse_date(value: str | None, errors: list[str], label: str) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        errors.append(_("%(label)s日期格式不正确：%(v)s（应为 2026-11-22）") % {"label": label, "v": value})
+        return None
+
+
+@login_required
+def ticket_list_view(request: HttpRequest) -> HttpResponse:
+    errors: list[str] = []
+    params = request.GET
+    status = params.get("status") or None
+    kind = params.get("kind") or None
+    if status == "open":
+        status = [Status.NEW, Status.IN_PROGRESS, Status.WAITING_CUSTOMER, Status.WAITING_VENDOR]
+    elif status and status not in Status.values:
+        errors.append(_("未知的状态：%(v)s") % {"v": status})
+        status = None
+    if kind and kind not in Kind.values:
+        errors.append(_("未知的类别：%(v)s") % {"v": kind})
+        kind = None
+    community_id = params.get("community") or None
+    if community_id and not community_id.isdigit():
+        errors.append(_("小区参数不正确"))
+        community_id = None
+    received_from = _parse_date(params.get("from"), errors, _("开始"))
+    received_to = _parse_date(params.get("to"), errors, _("结束"))
+    mine = params.get("mine") == "1"
+    tickets = selectors.ticket_list(
+        user=request.user,
+        status=status,
+        kind=kind,
+        community_id=int(community_id) if community_id else None,
+        received_from=received_from,
+        received_to=received_to,
+        query=params.get("q", ""),
+        assignee_id=request.user.pk if mine else None,
+    )
+    page = Paginator(tickets, 30).get_page(params.get("page"))
+    context = {
+        "page": page,
+        "errors": errors,
+        "params": params,
+        "kinds": Kind.choices,
+        "statuses": Status.choices,
+        "communities": Community.objects.visible_to(request.user).order_by("code"),
+        "querystring": params.urlencode() if "page" not in params else _without_page(params),
+    }
+    template = "tickets/partials/_ticket_table.html" if request.htmx else "tickets/ticket_list.html"
+    return render(request, template, context, status=400 if errors else 200)
+
+
+@login_required
+def my_tickets(request: HttpRequest) -> HttpResponse:
+    """Field staff's list: open tickets assigned to them."""
+    tickets = selectors.ticket_list(user=request.user, assignee_id=request.user.pk, status=sorted(OPEN_STATUSES))
+    page = Paginator(tickets, 30).get_page(request.GET.get("page"))
+    return render(request, "tickets/my_tickets.html", {"page": page, "querystring": ""})
+
+
+REGISTERS = (
+    ("repair", _lazy("业主报修记录表")),
+    ("complaints", _lazy("业主投诉及建议记录表")),
+    ("feedback", _lazy("信息反馈记录表")),
+    ("special", _lazy("特约服务记录表")),
+    ("calls", _lazy("来电来访记录")),
+)
+
+
+@login_required
+def register_index(request: HttpRequest) -> HttpResponse:
+    if not get_scope(request.user).is_staff_member:
+        raise PermissionDenied(_("该页面仅限物业员工使用"))
+    return render(request, "tickets/register_index.html", {"registers": REGISTERS})
+
+
+def _without_page(params) -> str:
+    copy = params.copy()
+    copy.pop("page", None)
+    return copy.urlencode()
+
+
+def _get(request: HttpRequest, pk: int) -> Ticket:
+    try:
+        return selectors.ticket_get(user=request.user, pk=pk)
+    except Ticket.DoesNotExist as exc:
+        raise Http404(_("工单不存在或您无权查看")) from exc
+
+
+@login_required
+def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = _get(request, pk)
+    scope = get_scope(request.user)
+    is_staff = scope.unrestricted or bool(scope.roles_in_community(ticket.community_id))
+    context = {"ticket": ticket, "is_staff": is_staff}
+    if is_staff:
+        allowed = ALLOWED_TRANSITIONS[ticket.status]
+        context.update(
+            {
+                "transition_form": TransitionForm(initial={"version": ticket.version}),
+                "allowed_statuses": [(s, Status(s).label) for s in Status.values if s in allowed],
+                "reply_form": ReplyForm(),
+                "note_form": NoteForm(),
+                "link_form": LinkForm(),
+                "attach_form": AttachForm(),
+                "assign_form": AssignForm(
+                    staff=selectors.assignable_staff(community=ticket.community), initial={"version": ticket.version}
+                ),
+            }
+        )
+    return render(request, "tickets/ticket_detail.html", context)
+
+
+def _act(request: HttpRequest, pk: int, form_class, action, success: str, **form_kwargs) -> HttpResponse:
+    """Run one action: validate the form, call the service, report, return to the ticket."""
+    ticket = _get(request, pk)
+    form = (
+        form_class(request.POST, request.FILES, **form_kwargs)
+        if form_kwargs
+        else form_class(request.POST, request.FILES)
+    )
+    if not form.is_valid():
+        messages.error(request, "；".join(m for msgs in form.errors.values() for m in msgs))
+        return redirect(reverse("tickets:detail", args=[pk]))
+    try:
+        action(ticket, form.cleaned_data)
+        messages.success(request, success)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    except PermissionDenied as exc:
+        messages.error(request, str(exc) or _("您无权执行此操作"))
+    return redirect(request.POST.get("next") or reverse("tickets:detail", args=[pk]))
+
+
+@login_required
+@require_POST
+def ticket_transition_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        TransitionForm,
+        lambda t, d: services.ticket_transition(
+            actor=request.user, ticket=t, to_status=d["to_status"], reason=d["reason"], expected_version=d["version"]
+        ),
+        _("状态已更新"),
+    )
+
+
+@login_required
+@require_POST
+def ticket_hand_off_view(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = _get(request, pk)
+    try:
+        services.ticket_hand_off(actor=request.user, ticket=ticket, reason=request.POST.get("reason", ""))
+        messages.success(request, _("已转交控制中心：%(n)s") % {"n": ticket.number})
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    return redirect(request.POST.get("next") or reverse("tickets:detail", args=[pk]))
+
+
+@login_required
+@require_POST
+def ticket_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = _get(request, pk)
+    return _act(
+        request,
+        pk,
+        AssignForm,
+        lambda t, d: services.ticket_assign(
+            actor=request.user, ticket=t, assignee=d["assignee"], expected_version=d["version"]
+        ),
+        _("已指派"),
+        staff=selectors.assignable_staff(community=ticket.community),
+    )
+
+
+@login_required
+@require_POST
+def ticket_reply_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        ReplyForm,
+        lambda t, d: services.ticket_reply(
+            actor=request.user,
+            ticket=t,
+            method=d["method"],
+            content=d["content"],
+            customer_opinion=d["customer_opinion"],
+            satisfied=d["satisfied"],
+        ),
+        _("答复已记录"),
+    )
+
+
+@login_required
+@require_POST
+def ticket_note_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        NoteForm,
+        lambda t, d: services.ticket_add_note(actor=request.user, ticket=t, text=d["text"]),
+        _("备注已添加"),
+    )
+
+
+@login_required
+@require_POST
+def ticket_link_view(request: HttpRequest, pk: int) -> HttpResponse:
+    def link(ticket: Ticket, data: dict) -> None:
+        try:
+            other = selectors.ticket_get_by_number(user=request.user, number=data["number"].strip())
+        except Ticket.DoesNotExist as exc:
+            raise ValidationError({"number": _("找不到工单 %(n)s") % {"n": data["number"]}}) from exc
+        services.ticket_link(actor=request.user, from_ticket=ticket, to_ticket=other, kind=data["kind"])
+
+    return _act(request, pk, LinkForm, link, _("已关联"))
+
+
+@login_required
+@require_POST
+def ticket_attach_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        AttachForm,
+        lambda t, d: services.ticket_attach(actor=request.user, ticket=t, upload=d["file"], note=d["note"]),
+        _("附件已上传"),
+    )
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    try:
+        attachment = Attachment.objects.select_related("ticket").get(
+            pk=pk, ticket__in=Ticket.objects.visible_to(request.user)
+        )
+    except Attachment.DoesNotExist as exc:
+        raise Http404(_("附件不存在或您无权查看")) from exc
+    response = FileResponse(
+        attachment.file.open("rb"), content_type=attachment.content_type, filename=attachment.original_name
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
