@@ -2,6 +2,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from propdesk.api import views as api_views
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
@@ -9,6 +11,8 @@ urlpatterns = [
     path("communities/", include("propdesk.communities.urls")),
     path("tickets/", include("propdesk.tickets.urls")),
     path("desk/", include("propdesk.intake.urls")),
+    path("api/", include("propdesk.api.urls")),
+    path("account/tokens/", api_views.token_list, name="account_tokens"),
 ]
 
 if settings.DEBUG:

@@ -44,12 +44,16 @@ INSTALLED_APPS = [
     "propdesk.communities",
     "propdesk.tickets",
     "propdesk.intake",
+    "propdesk.sla",
+    "propdesk.notify",
+    "propdesk.api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "propdesk.core.middleware.ChineseByDefaultMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -142,3 +146,16 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
 }
 PROPDESK_ATTACHMENT_MAX_BYTES = int(env("PROPDESK_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+
+# Notifications (docs/configuration.md).
+PROPDESK_BASE_URL = env("PROPDESK_BASE_URL", "http://localhost:8000")
+PROPDESK_NOTIFY_EMAIL = env_bool("PROPDESK_NOTIFY_EMAIL", True)
+PROPDESK_WEBHOOK_URL = env("PROPDESK_WEBHOOK_URL", "")
+PROPDESK_WEBHOOK_SECRET = env("PROPDESK_WEBHOOK_SECRET", "")
+PROPDESK_WEBHOOK_TIMEOUT = float(env("PROPDESK_WEBHOOK_TIMEOUT", "10"))
+PROPDESK_NOTIFY_MAX_ATTEMPTS = int(env("PROPDESK_NOTIFY_MAX_ATTEMPTS", "8"))
+PROPDESK_NOTIFY_BACKOFF_SECONDS = int(env("PROPDESK_NOTIFY_BACKOFF_SECONDS", "30"))
+PROPDESK_NOTIFY_TICK_SECONDS = float(env("PROPDESK_NOTIFY_TICK_SECONDS", "5"))
+# The SLA sweeper wakes at most this often (seconds); breaches are recorded within one interval.
+PROPDESK_SLA_SWEEP_SECONDS = float(env("PROPDESK_SLA_SWEEP_SECONDS", "5"))
+PROPDESK_SLA_BATCH = int(env("PROPDESK_SLA_BATCH", "500"))

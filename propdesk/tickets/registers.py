@@ -31,6 +31,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from propdesk.communities.models import Community
 from propdesk.communities.validators import parse_room
@@ -376,21 +377,22 @@ def register_view(request: HttpRequest, register: str) -> HttpResponse:
     return render(request, template, context)
 
 
-def export_filename(register: Register, filters: dict) -> str:
+def export_filenames(register: Register, filters: dict) -> tuple[str, str]:
+    """报修登记_20261101-20261130.xlsx, and an ASCII twin (repair_20261101-20261130.xlsx) for old clients."""
     start, end = filters.get("from"), filters.get("to")
     if start and end:
-        period = f"{start:%Y%m%d}-{end:%Y%m%d}"
+        period = ascii_period = f"{start:%Y%m%d}-{end:%Y%m%d}"
     elif start:
-        period = _("%(d)s起") % {"d": f"{start:%Y%m%d}"}
+        period, ascii_period = _("%(d)s起") % {"d": f"{start:%Y%m%d}"}, f"from{start:%Y%m%d}"
     elif end:
-        period = _("截至%(d)s") % {"d": f"{end:%Y%m%d}"}
+        period, ascii_period = _("截至%(d)s") % {"d": f"{end:%Y%m%d}"}, f"to{end:%Y%m%d}"
     else:
-        period = _("全部")
-    return f"{register.file_stem}_{period}.xlsx"
+        period, ascii_period = _("全部"), "all"
+    return f"{register.file_stem}_{period}.xlsx", f"{register.slug}_{ascii_period}.xlsx"
 
 
 def content_disposition(filename: str, fallback: str) -> str:
-    """RFC 6266 / RFC 5987: an ASCII fallback name and the real UTF-8 name."""
+    """RFC 6266 with RFC 5987: an ASCII ``filename`` and the real name as ``filename*`` in UTF-8."""
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
 
 
@@ -417,7 +419,7 @@ def write_register_xlsx(fileobj, *, register: Register, rows: QuerySet, summary:
     ws.freeze_panes = f"A{header_row + 1}"
     ws.print_title_rows = f"{header_row}:{header_row}"
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -442,7 +444,7 @@ def write_register_xlsx(fileobj, *, register: Register, rows: QuerySet, summary:
             elif column.width >= 24 and value:
                 values.append(_cell(ws, value, alignment=wrap))
             else:
-                values.append(value if value is not None else "")
+                values.append(value if value != "" else None)  # an empty cell, not an empty string
         ws.append(values)
         written += 1
     if capped:
@@ -464,13 +466,6 @@ def register_export(request: HttpRequest, register: str) -> HttpResponse:
     output = tempfile.TemporaryFile()  # noqa: SIM115 -- FileResponse closes it after sending
     write_register_xlsx(output, register=reg, rows=rows, summary=form.summary(), exported_by=staff_name(request.user))
     output.seek(0)
-    filename = export_filename(reg, form.cleaned_data)
-    fallback = _ascii(f"{reg.slug}_{filename.split('_', 1)[1]}")  # repair_20261101-20261130.xlsx
     response = FileResponse(output, content_type=XLSX)
-    response["Content-Disposition"] = content_disposition(filename, fallback)
+    response["Content-Disposition"] = content_disposition(*export_filenames(reg, form.cleaned_data))
     return response
-
-
-def _ascii(name: str) -> str:
-    """The legacy ``filename=`` parameter: ASCII only, no quotes."""
-    return re.sub(r"[^A-Za-z0-9._-]", "_", name)

@@ -20,6 +20,8 @@ from propdesk.communities.validators import normalize_phone, validate_phone
 from propdesk.core.scoping import get_scope
 from propdesk.org.choices import DepartmentKind
 from propdesk.org.models import Department
+from propdesk.sla import services as sla
+from propdesk.sla.choices import Trigger
 
 from .choices import (
     ALLOWED_TRANSITIONS,
@@ -267,6 +269,8 @@ def ticket_create(
         received_at=received_at.isoformat(),
         backfilled=ticket.is_backfilled,
     )
+    # Clocks run from the real receipt time, so a back-filled ticket may already be late (R-IN-6).
+    sla.on_ticket_event(ticket=ticket, trigger=Trigger.TICKET_CREATED, at=received_at)
     if hand_off:
         ticket_hand_off(actor=actor, ticket=ticket)
         ticket.refresh_from_db()
@@ -318,7 +322,20 @@ def ticket_transition(
         from_status=from_status,
         to_status=to_status,
     )
+    sla.on_ticket_status(ticket=ticket, from_status=from_status, to_status=to_status, at=now)
+    trigger = STATUS_TRIGGERS.get(to_status)
+    if reopened:
+        trigger = Trigger.TICKET_REOPENED
+    if trigger:
+        sla.on_ticket_event(ticket=ticket, trigger=trigger, at=now)
     return ticket
+
+
+STATUS_TRIGGERS = {
+    Status.RESOLVED: Trigger.TICKET_RESOLVED,
+    Status.CLOSED: Trigger.TICKET_CLOSED,
+    Status.CANCELLED: Trigger.TICKET_CANCELLED,
+}
 
 
 @transaction.atomic
@@ -346,6 +363,7 @@ def ticket_hand_off(*, actor, ticket: Ticket, reason: str = "", expected_version
         from_assignee=previous,
         to_team=control.pk,
     )
+    sla.on_ticket_event(ticket=ticket, trigger=Trigger.TICKET_HANDED_OFF, at=ticket.handed_off_at)
     return ticket
 
 
@@ -377,6 +395,7 @@ def ticket_assign(
         from_assignee=previous,
         to_assignee=assignee.pk,
     )
+    sla.on_ticket_event(ticket=ticket, trigger=Trigger.TICKET_ASSIGNED)
     return ticket
 
 
@@ -407,6 +426,7 @@ def ticket_reply(
     )
     _save(ticket, [])
     _event(ticket, EventKind.REPLIED, actor, reply=reply.pk, method=method, satisfied=satisfied)
+    sla.on_ticket_event(ticket=ticket, trigger=Trigger.TICKET_REPLIED, at=at)
     if satisfied is False and ticket.status in (Status.RESOLVED, Status.CLOSED):
         ticket_transition(
             actor=actor, ticket=ticket, to_status=Status.IN_PROGRESS, reason=_("客户不满意：") + (opinion or content)

@@ -1,0 +1,159 @@
+"""One JSON error body for every failure: ``{"detail": "<message>", "errors": [{"field", "message"}]}``.
+
+- Django ``ValidationError`` (a service refused the input) → 400; ``StaleVersion`` → 409
+- ``PermissionDenied`` → 403; ``DoesNotExist`` / ``Http404`` → 404
+- the request did not match the schema (wrong type, missing field) → 422, with the field names
+- no or bad credentials → 401; malformed JSON → 400
+Messages are Chinese by default and follow the request language (``LocaleMiddleware``).
+"""
+
+from django.core.exceptions import MultipleObjectsReturned, ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as SchemaValidationError
+
+from propdesk.tickets.services import StaleVersion
+
+from .idempotency import HEADER as IDEMPOTENCY_HEADER
+from .idempotency import KeyReused
+
+NON_FIELD = "__all__"
+
+
+class FieldError(Schema):
+    field: str
+    message: str
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: list[FieldError] = []
+
+
+# The responses every operation may give, for the OpenAPI schema.
+COMMON_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+def error_response(api: NinjaAPI, request: HttpRequest, status: int, detail: str, errors=()) -> HttpResponse:
+    body = {"detail": str(detail), "errors": [{"field": f, "message": str(m)} for f, m in errors]}
+    return api.create_response(request, body, status=status)
+
+
+def django_errors(exc: ValidationError) -> list[tuple[str, str]]:
+    if hasattr(exc, "error_dict"):
+        return [(field, message) for field, messages in exc.message_dict.items() for message in messages]
+    return [(NON_FIELD, message) for message in exc.messages]
+
+
+# Chinese messages for pydantic's error types; other languages get pydantic's own (English) text.
+_SCHEMA_MESSAGES = {
+    "missing": gettext_lazy("必填"),
+    "string_type": gettext_lazy("应为文本"),
+    "int_type": gettext_lazy("应为整数"),
+    "int_parsing": gettext_lazy("应为整数"),
+    "int_from_float": gettext_lazy("应为整数"),
+    "bool_type": gettext_lazy("应为 true 或 false"),
+    "bool_parsing": gettext_lazy("应为 true 或 false"),
+    "datetime_type": gettext_lazy("时间格式不正确，应为 ISO 8601，如 2026-05-01T09:30:00+08:00"),
+    "datetime_parsing": gettext_lazy("时间格式不正确，应为 ISO 8601，如 2026-05-01T09:30:00+08:00"),
+    "datetime_from_date_parsing": gettext_lazy("时间格式不正确，应为 ISO 8601，如 2026-05-01T09:30:00+08:00"),
+    "date_type": gettext_lazy("日期格式不正确，应为 YYYY-MM-DD"),
+    "date_parsing": gettext_lazy("日期格式不正确，应为 YYYY-MM-DD"),
+    "date_from_datetime_parsing": gettext_lazy("日期格式不正确，应为 YYYY-MM-DD"),
+    "date_from_datetime_inexact": gettext_lazy("日期格式不正确，应为 YYYY-MM-DD"),
+    "string_too_short": gettext_lazy("至少 %(min_length)s 个字符"),
+    "string_too_long": gettext_lazy("不能超过 %(max_length)s 个字符"),
+    "greater_than_equal": gettext_lazy("不能小于 %(ge)s"),
+    "greater_than": gettext_lazy("必须大于 %(gt)s"),
+    "less_than_equal": gettext_lazy("不能大于 %(le)s"),
+    "less_than": gettext_lazy("必须小于 %(lt)s"),
+    "literal_error": gettext_lazy("取值不正确，可选：%(expected)s"),
+    "enum": gettext_lazy("取值不正确，可选：%(expected)s"),
+    "model_type": gettext_lazy("应为 JSON 对象"),
+    "model_attributes_type": gettext_lazy("应为 JSON 对象"),
+    "dict_type": gettext_lazy("应为 JSON 对象"),
+    "list_type": gettext_lazy("应为列表"),
+    "extra_forbidden": gettext_lazy("不允许的字段"),
+    "json_invalid": gettext_lazy("不是有效的 JSON"),
+}
+
+
+def schema_error_field(loc) -> str:
+    """("body", "payload", "contact", "phone") → "contact.phone"; ("query", "limit") → "limit"."""
+    parts = [str(p) for p in loc]
+    source, rest = (parts[0], parts[1:]) if parts else ("", [])
+    # Body parameters are always called ``payload`` in our handlers; the client never sees that name.
+    if source == "body" and rest and rest[0] == "payload":
+        rest = rest[1:]
+    return ".".join(rest) or (source or NON_FIELD)
+
+
+def schema_error_message(error: dict) -> str:
+    language = (translation.get_language() or "").lower()
+    template = _SCHEMA_MESSAGES.get(error.get("type", ""))
+    if template is None or not language.startswith("zh"):
+        return error.get("msg", "")
+    try:
+        return str(template) % {k: v for k, v in (error.get("ctx") or {}).items()}
+    except (KeyError, TypeError, ValueError):
+        return error.get("msg", "")
+
+
+def install(api: NinjaAPI) -> None:
+    """Register the handlers on ``api`` (the most specific class wins, so StaleVersion beats ValidationError)."""
+
+    @api.exception_handler(StaleVersion)
+    def stale(request, exc: StaleVersion):
+        messages = exc.messages
+        return error_response(api, request, 409, messages[0], [("expected_version", m) for m in messages])
+
+    @api.exception_handler(ValidationError)
+    def invalid(request, exc: ValidationError):
+        errors = django_errors(exc)
+        return error_response(api, request, 400, errors[0][1] if errors else _("输入有误"), errors)
+
+    @api.exception_handler(PermissionDenied)
+    def denied(request, exc: PermissionDenied):
+        return error_response(api, request, 403, str(exc) or _("您没有执行此操作的权限"))
+
+    @api.exception_handler(ObjectDoesNotExist)
+    def missing(request, exc):
+        return error_response(api, request, 404, _("记录不存在或您无权查看"))
+
+    @api.exception_handler(Http404)
+    def not_found(request, exc):
+        return error_response(api, request, 404, _("记录不存在或您无权查看"))
+
+    @api.exception_handler(MultipleObjectsReturned)
+    def ambiguous(request, exc):
+        return error_response(api, request, 409, _("有多条记录与之对应，请改用编号 ID 查询"))
+
+    @api.exception_handler(KeyReused)
+    def key_reused(request, exc):
+        message = _("该幂等键（Idempotency-Key）已用于另一个不同的请求，请为新请求使用新的键")
+        return error_response(api, request, 422, message, [(IDEMPOTENCY_HEADER, message)])
+
+    @api.exception_handler(AuthenticationError)
+    def unauthenticated(request, exc):
+        response = error_response(api, request, 401, _("未登录，或接口令牌无效、已吊销"))
+        response["WWW-Authenticate"] = "Bearer"
+        return response
+
+    @api.exception_handler(HttpError)
+    def http_error(request, exc: HttpError):
+        detail = str(exc)
+        if exc.status_code == 400 and detail.startswith("Cannot parse request body"):
+            detail = _("请求内容不是有效的 JSON")
+        return error_response(api, request, exc.status_code, detail)
+
+    @api.exception_handler(SchemaValidationError)
+    def schema_invalid(request, exc: SchemaValidationError):
+        errors = [(schema_error_field(e.get("loc", ())), schema_error_message(e)) for e in exc.errors]
+        detail = _("请求格式不正确")
+        if errors:
+            detail = _("请求格式不正确：%(field)s %(message)s") % {"field": errors[0][0], "message": errors[0][1]}
+        return error_response(api, request, 422, detail, errors)

@@ -1,0 +1,61 @@
+"""The NinjaAPI instance of ``/api/v1/``: authentication, error handlers, the domain routers, offline docs."""
+
+import json
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from ninja import NinjaAPI
+from ninja.openapi.docs import DocsBase
+
+from propdesk.intake.api import router as intake_router
+from propdesk.tickets.api import router as tickets_router
+
+from . import errors
+from .auth import SessionAuth, TokenAuth
+
+DESCRIPTION = """PropDesk 接口（第 1 版）。
+
+认证：集成系统在请求头带 `Authorization: Bearer <令牌>`（令牌在“接口令牌”页面创建，只显示一次）；
+浏览器使用登录会话，写操作须带 `X-CSRFToken`。
+
+错误统一为 `{"detail": "说明", "errors": [{"field": "字段", "message": "说明"}]}`：
+400 输入有误（业务校验）、401 未认证、403 无权限、404 不存在或无权查看、409 工单已被他人修改、
+422 请求格式不正确（类型错误、缺少字段）。错误信息默认中文，`Accept-Language: en` 时为英文。
+
+创建接口支持 `Idempotency-Key` 请求头：网络重试时带上同一个键，只会创建一次，并返回第一次的结果
+（响应头 `Idempotent-Replayed: true`）。
+"""
+
+
+class OfflineSwagger(DocsBase):
+    """Swagger UI from the files ninja ships (served by ``views.docs_asset``): the docs work on a closed LAN.
+
+    Ninja's own page falls back to a CDN when "ninja" is not in INSTALLED_APPS; this one never does.
+    """
+
+    settings = {
+        "layout": "BaseLayout",
+        "deepLinking": True,
+        # Swagger UI would otherwise call validator.swagger.io from the browser.
+        "validatorUrl": None,
+    }
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs) -> HttpResponse:
+        swagger_settings = {**self.settings, "url": self.get_openapi_url(api, kwargs)}
+        context = {"api": api, "swagger_settings": json.dumps(swagger_settings), "add_csrf": True}
+        return render(request, "api/docs.html", context)
+
+
+api = NinjaAPI(
+    title="PropDesk API",
+    version="1",
+    description=DESCRIPTION,
+    urls_namespace="api-v1",
+    auth=[TokenAuth(), SessionAuth()],
+    docs=OfflineSwagger(),
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+errors.install(api)
+api.add_router("", tickets_router)
+api.add_router("", intake_router)

@@ -1,0 +1,246 @@
+"""Front-desk endpoints of the JSON API: interactions (来电来访记录) and the household lookup.
+
+Thin: reads through ``intake.selectors``, writes through ``intake.services``. Phones are always masked
+and id numbers are never returned.
+"""
+
+import datetime as dt
+from typing import Literal
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from propdesk.api.errors import COMMON_ERRORS
+from propdesk.api.idempotency import idempotent, key_header
+from propdesk.core.masking import mask_phone
+from propdesk.core.scoping import get_scope
+from propdesk.org.models import ServiceCenter
+from propdesk.tickets.api import (
+    ChannelValue,
+    KindValue,
+    LocalDateTime,
+    Page,
+    PriorityValue,
+    Ref,
+    SourceValue,
+    UnitRef,
+    UserRef,
+    party_refs,
+    unit_ref,
+    user_ref,
+    visible,
+)
+from propdesk.tickets.choices import Priority, Source
+from propdesk.tickets.models import Ticket
+
+from . import selectors, services
+from .choices import Outcome
+from .models import Interaction
+
+router = Router(tags=["接待登记"])
+
+OutcomeValue = Literal[tuple(Outcome.values)]
+
+
+class TicketRef(Schema):
+    id: int
+    number: str
+
+
+class InteractionOut(Schema):
+    id: int
+    received_at: LocalDateTime
+    entered_at: LocalDateTime
+    channel: str
+    kind: str
+    source: str
+    source_detail: str
+    content: str
+    outcome: str
+    outcome_note: str
+    community: Ref | None
+    unit: UnitRef | None
+    household_id: int | None
+    caller_name: str
+    caller_phone: str = Field(description="已脱敏，如 138****5678")
+    received_by: UserRef
+    ticket: TicketRef | None
+
+    @staticmethod
+    def resolve_community(obj: Interaction) -> dict | None:
+        return {"id": obj.community.pk, "name": obj.community.name} if obj.community_id else None
+
+    @staticmethod
+    def resolve_unit(obj: Interaction) -> dict | None:
+        return unit_ref(obj.unit)
+
+    @staticmethod
+    def resolve_caller_phone(obj: Interaction) -> str:
+        return mask_phone(obj.caller_phone)
+
+    @staticmethod
+    def resolve_received_by(obj: Interaction) -> dict:
+        return user_ref(obj.received_by)
+
+    @staticmethod
+    def resolve_ticket(obj: Interaction) -> dict | None:
+        return {"id": obj.ticket.pk, "number": obj.ticket.number} if obj.ticket_id else None
+
+
+class InteractionPage(Page):
+    items: list[InteractionOut]
+
+
+class InteractionIn(Schema):
+    channel: ChannelValue
+    kind: KindValue
+    content: str
+    community_id: int | None = None
+    service_center_id: int | None = Field(None, description="不涉及具体小区时，登记到哪个服务中心")
+    unit_id: int | None = None
+    household_id: int | None = None
+    resident_id: int | None = None
+    caller_name: str = ""
+    caller_phone: str = ""
+    source: SourceValue = Source.CUSTOMER.value
+    source_detail: str = ""
+    received_at: dt.datetime | None = Field(None, description="接报时间（ISO 8601），补录时填写；默认为现在")
+    create_ticket: bool | None = Field(None, description="是否生成工单；报修、投诉、特约服务、信息反馈默认生成")
+    follow_up_id: int | None = Field(None, description="跟进已有工单时，该工单的 ID")
+    outcome: OutcomeValue | None = None
+    outcome_note: str = ""
+    title: str = ""
+    priority: PriorityValue = Priority.NORMAL.value
+    hand_off: bool = False
+
+
+class InteractionFilters(Schema):
+    community_id: int | None = None
+    channel: ChannelValue | None = None
+    kind: KindValue | None = None
+    received_from: dt.date | None = None
+    received_to: dt.date | None = None
+    limit: int = Field(20, ge=1, le=100)
+    offset: int = Field(0, ge=0)
+
+
+class LookupResidentOut(Schema):
+    id: int
+    name: str
+    relation: str
+    phone: str = Field(description="已脱敏")
+
+
+class LookupTicketOut(Schema):
+    id: int
+    number: str
+    title: str
+    kind: str
+    status: str
+    received_at: LocalDateTime
+
+
+class LookupInteractionOut(Schema):
+    id: int
+    channel: str
+    kind: str
+    content: str
+    outcome: str
+    received_at: LocalDateTime
+
+
+class LookupHouseholdOut(Schema):
+    id: int
+    community: Ref
+    unit: UnitRef
+    residents: list[LookupResidentOut]
+    open_tickets: list[LookupTicketOut]
+    open_ticket_total: int
+    recent_interactions: list[LookupInteractionOut]
+
+
+class LookupOut(Schema):
+    query: str
+    kind: str = Field(description="phone | room | name")
+    truncated: bool
+    households: list[LookupHouseholdOut]
+
+
+def interaction_body(interaction: Interaction) -> dict:
+    return InteractionOut.from_orm(interaction).model_dump(mode="json")
+
+
+def _household_body(h) -> dict:
+    community = h.unit.building.community
+    return {
+        "id": h.pk,
+        "community": {"id": community.pk, "name": community.name},
+        "unit": unit_ref(h.unit),
+        "residents": [
+            {"id": r.pk, "name": r.name, "relation": r.relation, "phone": mask_phone(r.phone)}
+            for r in h.lookup_residents
+        ],
+        "open_tickets": h.lookup_open_tickets,
+        "open_ticket_total": h.lookup_open_total,
+        "recent_interactions": h.lookup_recent,
+    }
+
+
+@router.post("/interactions", response={201: InteractionOut, **COMMON_ERRORS}, url_name="interaction_create")
+def create_interaction(
+    request: HttpRequest,
+    response: HttpResponse,
+    payload: InteractionIn,
+    idempotency_key: str | None = key_header(),
+):
+    """登记一次来电/来访/来信等；需要跟进的生成工单或并入已有工单。支持 ``Idempotency-Key``。"""
+
+    def create() -> tuple[int, dict]:
+        data = payload.model_dump()
+        user = request.auth
+        refs = party_refs(
+            user,
+            community_id=data.pop("community_id"),
+            unit_id=data.pop("unit_id"),
+            household_id=data.pop("household_id"),
+            resident_id=data.pop("resident_id"),
+        )
+        refs["service_center"] = visible(
+            ServiceCenter, user, data.pop("service_center_id"), "service_center_id", _("服务中心不存在或您无权访问")
+        )
+        refs["follow_up"] = visible(Ticket, user, data.pop("follow_up_id"), "follow_up_id", _("工单不存在或您无权访问"))
+        interaction = services.interaction_record(actor=user, **refs, **data)
+        return 201, interaction_body(interaction)
+
+    return idempotent(request, response, endpoint="interactions.create", key=idempotency_key, create=create)
+
+
+@router.get("/interactions", response={200: InteractionPage, **COMMON_ERRORS}, url_name="interaction_list")
+def list_interactions(request: HttpRequest, filters: Query[InteractionFilters]):
+    """来电来访记录，按接报时间倒序，分页（``limit`` 最大 100）。"""
+    qs = selectors.interaction_list(
+        user=request.auth,
+        community_id=filters.community_id,
+        received_from=filters.received_from,
+        received_to=filters.received_to,
+        channel=filters.channel,
+        kind=filters.kind,
+    )
+    return {"count": qs.count(), "items": list(qs[filters.offset : filters.offset + filters.limit])}
+
+
+@router.get("/lookup", response={200: LookupOut, **COMMON_ERRORS}, url_name="desk_lookup")
+def lookup(request: HttpRequest, q: str = Query(..., min_length=1, max_length=50)):
+    """前台查询：电话（完整或前 7 位以上）、房号（3-2-1202、3栋2单元1202、1202）或住户姓名。电话已脱敏。"""
+    if not get_scope(request.auth).is_staff_member:
+        raise PermissionDenied(_("只有员工可以使用前台查询"))
+    result = selectors.desk_lookup(user=request.auth, query=q)
+    return {
+        "query": result.query,
+        "kind": result.kind,
+        "truncated": result.truncated,
+        "households": [_household_body(h) for h in result.households],
+    }

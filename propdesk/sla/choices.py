@@ -1,0 +1,52 @@
+"""Vocabulary of the SLA engine: target states, the events that start and stop clocks, ladder roles."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TargetState(models.TextChoices):
+    RUNNING = "running", _("计时中")
+    PAUSED = "paused", _("暂停")
+    MET = "met", _("按时完成")
+    BREACHED = "breached", _("已超时")
+    CANCELLED = "cancelled", _("已取消")
+
+
+ACTIVE_STATES = frozenset({TargetState.RUNNING, TargetState.BREACHED})
+
+
+class Trigger(models.TextChoices):
+    """Events that start or stop a clock. Ticket services and (later) work-order services emit them."""
+
+    TICKET_CREATED = "ticket.created", _("工单登记（以接报时间计）")
+    TICKET_ASSIGNED = "ticket.assigned", _("工单派出/指派")
+    TICKET_HANDED_OFF = "ticket.handed_off", _("转交控制中心")
+    TICKET_REPLIED = "ticket.replied", _("答复客户")
+    TICKET_RESOLVED = "ticket.resolved", _("工单办结")
+    TICKET_CLOSED = "ticket.closed", _("工单关闭")
+    TICKET_CANCELLED = "ticket.cancelled", _("工单撤销")
+    TICKET_REOPENED = "ticket.reopened", _("工单重开")
+    ESCALATION_REQUESTED = "ticket.escalation_requested", _("需上级决定")
+    COMPLAINT_INVALID = "complaint.invalid", _("投诉判定为无效")
+    COMPLAINT_VALID_SUPERVISOR = "complaint.valid_supervisor", _("有效投诉由主管处理")
+    WORK_DISPATCHED = "work.dispatched", _("工作单派出")
+    WORK_FINISHED = "work.finished", _("维修/服务完成")
+    WORK_REPORTED = "work.reported", _("完成情况已报控制中心")
+    WORK_SIGNED_OFF = "work.signed_off", _("交班前签认")
+    RETURN_VISITED = "work.return_visited", _("已回访")
+
+
+class LadderRole(models.TextChoices):
+    OWNER = "owner", _("当前负责人")
+    SUPERVISOR = "supervisor", _("客服主管")
+    MANAGER = "manager", _("服务中心经理")
+    QUALITY = "quality", _("公司品质部")
+    REPAIR_MANAGER = "repair_manager", _("维修管理员")
+    CONTROL = "control", _("控制中心")
+
+
+class CalendarKind(models.TextChoices):
+    ALWAYS = "always", _("全天候（24×7）")
+    DAILY_HOURS = "daily_hours", _("每日营业时间（法定节假日照常）")
+    DAILY_HOURS_EXCEPT_HOLIDAYS = "daily_except_holidays", _("每日营业时间（法定节假日休息）")
+    WORKDAYS = "workdays", _("工作日营业时间（含调休上班日）")

@@ -1,0 +1,10 @@
+from django.conf import settings
+
+from propdesk.core.worker import periodic
+
+from .services import sweep
+
+
+@periodic(settings.PROPDESK_SLA_SWEEP_SECONDS, name="sla.sweep")
+def sweep_deadlines():
+    return sweep(batch=settings.PROPDESK_SLA_BATCH)
