@@ -11,6 +11,8 @@ urlpatterns = [
     path("communities/", include("propdesk.communities.urls")),
     path("tickets/", include("propdesk.tickets.urls")),
     path("desk/", include("propdesk.intake.urls")),
+    path("inbox/", include("propdesk.notify.urls")),
+    path("sla/", include("propdesk.sla.urls")),
     path("api/", include("propdesk.api.urls")),
     path("account/tokens/", api_views.token_list, name="account_tokens"),
 ]

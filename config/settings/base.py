@@ -78,6 +78,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "propdesk.notify.context_processors.inbox_badge",
             ],
         },
     },
@@ -159,3 +160,12 @@ PROPDESK_NOTIFY_TICK_SECONDS = float(env("PROPDESK_NOTIFY_TICK_SECONDS", "5"))
 # The SLA sweeper wakes at most this often (seconds); breaches are recorded within one interval.
 PROPDESK_SLA_SWEEP_SECONDS = float(env("PROPDESK_SLA_SWEEP_SECONDS", "5"))
 PROPDESK_SLA_BATCH = int(env("PROPDESK_SLA_BATCH", "500"))
+
+# Outgoing mail: printed to the console unless an SMTP server is configured.
+EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "propdesk@localhost")

@@ -22,6 +22,7 @@ from .idempotency import HEADER as IDEMPOTENCY_HEADER
 from .idempotency import KeyReused
 
 NON_FIELD = "__all__"
+WRAPPER_PARAMS = frozenset({"payload", "filters"})
 
 
 class FieldError(Schema):
@@ -86,8 +87,9 @@ def schema_error_field(loc) -> str:
     """("body", "payload", "contact", "phone") → "contact.phone"; ("query", "limit") → "limit"."""
     parts = [str(p) for p in loc]
     source, rest = (parts[0], parts[1:]) if parts else ("", [])
-    # Body parameters are always called ``payload`` in our handlers; the client never sees that name.
-    if source == "body" and rest and rest[0] == "payload":
+    # Our handlers call their body parameter ``payload`` and their query model ``filters``; clients never
+    # see those names, only the fields inside.
+    if source in ("body", "query") and rest and rest[0] in WRAPPER_PARAMS:
         rest = rest[1:]
     return ".".join(rest) or (source or NON_FIELD)
 
@@ -153,7 +155,5 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(SchemaValidationError)
     def schema_invalid(request, exc: SchemaValidationError):
         errors = [(schema_error_field(e.get("loc", ())), schema_error_message(e)) for e in exc.errors]
-        detail = _("请求格式不正确")
-        if errors:
-            detail = _("请求格式不正确：%(field)s %(message)s") % {"field": errors[0][0], "message": errors[0][1]}
+        detail = f"{errors[0][0]}: {errors[0][1]}" if errors else _("请求格式不正确")
         return error_response(api, request, 422, detail, errors)

@@ -2,6 +2,7 @@
 
 import secrets
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -30,7 +31,7 @@ def api_token_create(*, actor, name: str) -> tuple[ApiToken, str]:
     if len(name) > NAME_MAX:
         raise ValidationError({"name": _("不能超过 %(n)s 个字") % {"n": NAME_MAX}}, code="max_length")
     # Lock the owner's row so that two simultaneous creates cannot both pass the limit.
-    type(actor).objects.select_for_update().filter(pk=actor.pk).first()
+    get_user_model().objects.select_for_update().filter(pk=actor.pk).first()
     if ApiToken.objects.filter(user=actor, revoked_at__isnull=True).count() >= MAX_ACTIVE_TOKENS:
         raise ValidationError(
             {"name": _("有效令牌已达 %(n)s 个，请先吊销不用的令牌") % {"n": MAX_ACTIVE_TOKENS}}, code="too_many"

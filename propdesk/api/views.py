@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -38,6 +38,10 @@ def docs_asset(request: HttpRequest, name: str) -> FileResponse:
     response = FileResponse((DOCS_ASSET_DIR / name).open("rb"), content_type=content_type)
     response["Cache-Control"] = "public, max-age=86400"
     return response
+
+
+def api_not_found(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"detail": _("记录不存在或您无权查看"), "errors": []}, status=404)
 
 
 class TokenForm(forms.Form):

@@ -54,6 +54,8 @@ ENTRIES = (
         "tickets:registers",
         DESK_ROLES,
     ),
+    Entry(_("报事处理及时率"), _("按服务中心、部门、人员、类别统计及时率"), "sla:timeliness", DESK_ROLES),
+    Entry(_("消息"), _("超时预警、升级通知"), "notify:inbox", STAFF_ROLES),
     Entry(_("小区档案"), _("小区、楼栋、房号、住户与住户成员"), "communities:list", STAFF_ROLES),
     Entry(_("住户资料导入"), _("从 Excel 表格批量导入楼栋、房号、住户"), "communities:import", MASTER_DATA_ROLES),
     Entry(_("我的房屋"), _("我的住户信息与家庭成员"), "communities:mine", frozenset({Role.RESIDENT})),

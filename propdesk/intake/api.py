@@ -17,6 +17,7 @@ from propdesk.api.errors import COMMON_ERRORS
 from propdesk.api.idempotency import idempotent, key_header
 from propdesk.core.masking import mask_phone
 from propdesk.core.scoping import get_scope
+from propdesk.org.choices import Role
 from propdesk.org.models import ServiceCenter
 from propdesk.tickets.api import (
     ChannelValue,
@@ -34,7 +35,7 @@ from propdesk.tickets.api import (
     visible,
 )
 from propdesk.tickets.choices import Priority, Source
-from propdesk.tickets.models import Ticket
+from propdesk.tickets.models import FIELD_ROLES, Ticket
 
 from . import selectors, services
 from .choices import Outcome
@@ -235,8 +236,10 @@ def list_interactions(request: HttpRequest, filters: Query[InteractionFilters]):
 @router.get("/lookup", response={200: LookupOut, **COMMON_ERRORS}, url_name="desk_lookup")
 def lookup(request: HttpRequest, q: str = Query(..., min_length=1, max_length=50)):
     """前台查询：电话（完整或前 7 位以上）、房号（3-2-1202、3栋2单元1202、1202）或住户姓名。电话已脱敏。"""
-    if not get_scope(request.auth).is_staff_member:
-        raise PermissionDenied(_("只有员工可以使用前台查询"))
+    scope = get_scope(request.auth)
+    # The same people as the desk page: not field staff, not residents.
+    if not (scope.unrestricted or scope.roles - FIELD_ROLES - {Role.RESIDENT}):
+        raise PermissionDenied(_("前台查询仅限前台、控制中心和客服人员使用"))
     result = selectors.desk_lookup(user=request.auth, query=q)
     return {
         "query": result.query,

@@ -12,7 +12,14 @@ from propdesk.core.scoping import get_scope
 from propdesk.org.models import ServiceCenter
 from propdesk.tickets.choices import Channel, EventKind, Kind, Priority, Source
 from propdesk.tickets.models import FIELD_ROLES, Ticket
-from propdesk.tickets.services import _clean_text, _event, resolve_party, ticket_create, validate_received_at
+from propdesk.tickets.services import (
+    _clean_text,
+    _event,
+    field_error,
+    resolve_party,
+    ticket_create,
+    validate_received_at,
+)
 
 from .choices import Outcome
 from .models import Interaction
@@ -69,7 +76,7 @@ def interaction_record(
 
     if community is None and unit is None and household is None and resident is None:
         if service_center is None:
-            raise ValidationError({"community": _("请选择小区或房号")}, code="required")
+            raise field_error("community", _("请选择小区或房号"), "required")
         center_id = service_center.pk
         party = None
         scope = get_scope(actor)
@@ -88,9 +95,7 @@ def interaction_record(
     if follow_up is not None and create_ticket:
         raise ValidationError({"follow_up": _("跟进已有工单时不能再新建工单")})
     if kind in TICKET_KINDS and not create_ticket and follow_up is None:
-        raise ValidationError(
-            {"kind": _("报修、投诉、特约服务和信息反馈必须生成工单或跟进已有工单")}, code="ticket_required"
-        )
+        raise field_error("kind", _("报修、投诉、特约服务和信息反馈必须生成工单或跟进已有工单"), "ticket_required")
     if follow_up is not None and (party is None or follow_up.community_id != party.community.pk):
         raise ValidationError({"follow_up": _("所跟进的工单不属于该小区")})
 
@@ -101,7 +106,7 @@ def interaction_record(
     ticket = None
     if create_ticket:
         if party is None:
-            raise ValidationError({"community": _("生成工单须选择小区或房号")}, code="required")
+            raise field_error("community", _("生成工单须选择小区或房号"), "required")
         ticket = ticket_create(
             actor=actor,
             kind=kind,
@@ -129,7 +134,7 @@ def interaction_record(
         if outcome not in (Outcome.ANSWERED, Outcome.TRANSFERRED, Outcome.RECORDED):
             raise ValidationError({"outcome": _("未知的处理结果：%(v)s") % {"v": outcome}})
         if outcome == Outcome.ANSWERED and not (outcome_note or "").strip():
-            raise ValidationError({"outcome_note": _("当场答复的，请填写答复内容")}, code="required")
+            raise field_error("outcome_note", _("当场答复的，请填写答复内容"), "required")
 
     interaction = Interaction(
         service_center_id=center_id,

@@ -337,10 +337,11 @@ def get_ticket(request: HttpRequest, ticket_id: int):
 
 @router.get("/tickets/{ticket_id}/events", response={200: list[EventOut], **COMMON_ERRORS})
 def list_ticket_events(request: HttpRequest, ticket_id: int):
-    """工单的处理记录（只增不改），按时间顺序。住户看不到内部备注。"""
+    """工单的处理记录（只增不改），按时间顺序。内部备注只有本小区员工可见。"""
     ticket = selectors.ticket_get(user=request.auth, pk=ticket_id)
     events = list(ticket.events.all())
-    if not get_scope(request.auth).is_staff_member:
+    scope = get_scope(request.auth)
+    if not (scope.unrestricted or scope.roles_in_community(ticket.community_id)):
         events = [e for e in events if e.kind != EventKind.NOTE]
     return events
 

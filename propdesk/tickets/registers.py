@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -53,6 +54,8 @@ EARLIEST = dt.date(2000, 1, 1)
 LATEST = dt.date(2099, 12, 31)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+PHONE_QUERY_RE = re.compile(r"\+?[\d\- ]{7,20}")
+WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 # --------------------------------------------------------------------------- register definitions
@@ -65,6 +68,7 @@ class Column:
     header: Promise
     width: float
     value: Callable[[Any], Any]
+    wrap: bool = False  # long text, wrapped in the cell
 
 
 @dataclass(frozen=True)
@@ -152,7 +156,7 @@ def ticket_columns(register: Register) -> list[Column]:
         Column(gettext_lazy("联系人"), 10, lambda t: t.contact_name),
         Column(gettext_lazy("联系电话"), 14, lambda t: mask_phone(t.contact_phone)),
         Column(gettext_lazy("渠道"), 10, lambda t: t.get_channel_display()),
-        Column(gettext_lazy("内容"), 50, lambda t: t.content),
+        Column(gettext_lazy("内容"), 50, lambda t: t.content, wrap=True),
         Column(gettext_lazy("首问责任人"), 10, lambda t: staff_name(t.first_responder)),
         Column(gettext_lazy("当前负责人"), 10, _assignee),
         Column(gettext_lazy("状态"), 10, lambda t: t.get_status_display()),
@@ -170,8 +174,8 @@ CALL_COLUMNS = [
     Column(gettext_lazy("小区"), 14, lambda i: i.community.name if i.community_id else ""),
     Column(gettext_lazy("房号"), 14, unit_label),
     Column(gettext_lazy("类别"), 8, lambda i: i.get_kind_display()),
-    Column(gettext_lazy("内容"), 50, lambda i: i.content),
-    Column(gettext_lazy("处理结果"), 24, lambda i: _with_detail(i.get_outcome_display(), i.outcome_note)),
+    Column(gettext_lazy("内容"), 50, lambda i: i.content, wrap=True),
+    Column(gettext_lazy("处理结果"), 24, lambda i: _with_detail(i.get_outcome_display(), i.outcome_note), wrap=True),
     Column(gettext_lazy("接待人"), 10, lambda i: staff_name(i.received_by)),
     Column(gettext_lazy("关联工单"), 18, lambda i: i.ticket.number if i.ticket_id else ""),
 ]
@@ -271,7 +275,9 @@ class RegisterFilterForm(forms.Form):
             period = _("不限")
         parts.append(_("接报日期：%(v)s") % {"v": period})
         if data.get("q"):
-            parts.append(_("关键词：%(v)s") % {"v": data["q"]})
+            # A phone searched for is masked too: the summary is printed and exported.
+            query = mask_phone(data["q"]) if PHONE_QUERY_RE.fullmatch(data["q"]) else data["q"]
+            parts.append(_("关键词：%(v)s") % {"v": query})
         return "；".join(parts)
 
 
@@ -290,7 +296,7 @@ def interaction_search(query: str) -> Q:
     """A phone (7+ digits, its start), a room (3-2-1202), or text in the caller's name or the content.
     (interaction_list has no text search; the condition narrows its already scoped queryset.)"""
     digits = re.sub(r"[^\d]", "", query)
-    if re.fullmatch(r"\+?[\d\- ]{7,20}", query) and len(digits) >= 7:
+    if PHONE_QUERY_RE.fullmatch(query) and len(digits) >= 7:
         return Q(caller_phone__startswith=digits) | Q(resident__phone__startswith=digits)
     room = parse_room(query)
     if room:
@@ -397,10 +403,25 @@ def content_disposition(filename: str, fallback: str) -> str:
 
 
 def _cell(ws, value, **style) -> WriteOnlyCell:
+    if isinstance(value, str):
+        # Control characters typed or pasted by users are not allowed in the XML of a sheet.
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
     cell = WriteOnlyCell(ws, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"  # always text: a customer's "=HYPERLINK(…)" must not become a formula
     for name, setting in style.items():
         setattr(cell, name, setting)
     return cell
+
+
+def _value_cell(ws, column: Column, value):
+    if value is None or value == "":
+        return None  # an empty cell, not an empty string
+    if isinstance(value, dt.datetime):
+        return _cell(ws, value, number_format=DATETIME_FORMAT)
+    if isinstance(value, str):
+        return _cell(ws, value, alignment=WRAP) if column.wrap else _cell(ws, value)
+    return value
 
 
 def write_register_xlsx(fileobj, *, register: Register, rows: QuerySet, summary: str, exported_by: str) -> int:
@@ -425,27 +446,17 @@ def write_register_xlsx(fileobj, *, register: Register, rows: QuerySet, summary:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
 
     bold = Font(bold=True)
-    wrap = Alignment(wrap_text=True, vertical="top")
     ws.append([_cell(ws, str(register.title), font=Font(bold=True, size=14))])
-    ws.append([_("筛选条件：%(v)s") % {"v": summary}])
+    ws.append([_cell(ws, _("筛选条件：%(v)s") % {"v": summary})])
     exported = {"t": f"{timezone.localtime():%Y-%m-%d %H:%M}", "who": exported_by, "n": total}
-    ws.append([_("导出时间：%(t)s　导出人：%(who)s　共 %(n)s 条") % exported])
+    ws.append([_cell(ws, _("导出时间：%(t)s　导出人：%(who)s　共 %(n)s 条") % exported)])
     if capped:
         ws.append([_cell(ws, cap_message, font=Font(bold=True, color="C62828"))])
     ws.append([_cell(ws, str(column.header), font=bold) for column in columns])
 
     written = 0
     for record in rows[:EXPORT_ROW_CAP].iterator(chunk_size=2000):
-        values = []
-        for column in columns:
-            value = column.value(record)
-            if isinstance(value, dt.datetime):
-                values.append(_cell(ws, value, number_format=DATETIME_FORMAT))
-            elif column.width >= 24 and value:
-                values.append(_cell(ws, value, alignment=wrap))
-            else:
-                values.append(value if value != "" else None)  # an empty cell, not an empty string
-        ws.append(values)
+        ws.append([_value_cell(ws, column, column.value(record)) for column in columns])
         written += 1
     if capped:
         ws.append([_cell(ws, cap_message, font=Font(bold=True, color="C62828"))])

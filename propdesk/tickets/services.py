@@ -45,6 +45,11 @@ CONTENT_MAX = 5000
 FUTURE_TOLERANCE = dt.timedelta(minutes=2)
 
 
+def field_error(field: str, message: str, code: str) -> ValidationError:
+    """A field-level error that keeps its code (``ValidationError({f: msg}, code=…)`` would drop it)."""
+    return ValidationError({field: ValidationError(message, code=code)})
+
+
 class StaleVersion(ValidationError):
     """The ticket changed since the caller read it."""
 
@@ -99,9 +104,9 @@ def _event(ticket: Ticket, kind: str, actor, *, reason: str = "", on_behalf_of=N
 def _clean_text(value: str, field: str, *, required: bool = True, limit: int = CONTENT_MAX) -> str:
     value = (value or "").strip()
     if required and not value:
-        raise ValidationError({field: _("不能为空")}, code="required")
+        raise field_error(field, _("不能为空"), "required")
     if len(value) > limit:
-        raise ValidationError({field: _("不能超过 %(n)s 个字") % {"n": limit}}, code="max_length")
+        raise field_error(field, _("不能超过 %(n)s 个字") % {"n": limit}, "max_length")
     return value
 
 
@@ -114,16 +119,17 @@ def validate_received_at(received_at: dt.datetime | None, household: Household |
     if timezone.is_naive(received_at):
         received_at = timezone.make_aware(received_at)
     if received_at > now + FUTURE_TOLERANCE:
-        raise ValidationError({"received_at": _("接报时间不能晚于当前时间")}, code="future")
+        raise field_error("received_at", _("接报时间不能晚于当前时间"), "future")
     if household is not None:
         if household.moved_in:
             earliest = timezone.make_aware(dt.datetime.combine(household.moved_in, dt.time.min))
         else:
             earliest = household.created_at
         if earliest and received_at < earliest:
-            raise ValidationError(
-                {"received_at": _("接报时间早于该住户建档/入住时间（%(t)s）") % {"t": timezone.localtime(earliest)}},
-                code="before_household",
+            raise field_error(
+                "received_at",
+                _("接报时间早于该住户建档/入住时间（%(t)s）") % {"t": timezone.localtime(earliest)},
+                "before_household",
             )
     return min(received_at, now)
 
@@ -160,7 +166,7 @@ def resolve_party(
         if household is None:
             household = Household.objects.filter(unit=unit, is_active=True).first()
     if community is None:
-        raise ValidationError({"community": _("请选择小区或房号")}, code="required")
+        raise field_error("community", _("请选择小区或房号"), "required")
     return Party(community, unit, household, resident)
 
 
@@ -286,15 +292,13 @@ def ticket_transition(
     if not _can_work_on(actor, ticket):
         raise PermissionDenied(_("您无权处理该工单"))
     if to_status not in Status.values:
-        raise ValidationError({"status": _("未知的状态：%(v)s") % {"v": to_status}}, code="invalid")
+        raise field_error("status", _("未知的状态：%(v)s") % {"v": to_status}, "invalid")
     from_status = ticket.status
     if to_status not in ALLOWED_TRANSITIONS[from_status]:
-        raise ValidationError(
-            {
-                "status": _("工单状态不能从“%(a)s”变为“%(b)s”")
-                % {"a": Status(from_status).label, "b": Status(to_status).label}
-            },
-            code="illegal_transition",
+        raise field_error(
+            "status",
+            _("工单状态不能从“%(a)s”变为“%(b)s”") % {"a": Status(from_status).label, "b": Status(to_status).label},
+            "illegal_transition",
         )
     reason = _clean_text(reason, "reason", required=to_status in REASON_REQUIRED or is_reopen(from_status, to_status))
     now = timezone.now()
@@ -346,7 +350,7 @@ def ticket_hand_off(*, actor, ticket: Ticket, reason: str = "", expected_version
     if not _can_work_on(actor, ticket) and ticket.received_by_id != actor.pk:
         raise PermissionDenied(_("您无权转交该工单"))
     if ticket.status not in OPEN_STATUSES:
-        raise ValidationError({"status": _("已办结或已关闭的工单不能转交")}, code="closed")
+        raise field_error("status", _("已办结或已关闭的工单不能转交"), "closed")
     control = control_center_of(ticket.service_center_id)
     if control is None:
         raise ValidationError(_("该服务中心尚未设置控制中心部门"), code="no_control_center")
@@ -376,9 +380,9 @@ def ticket_assign(
     if not _is_desk_staff(actor, ticket.community_id):
         raise PermissionDenied(_("您无权指派该工单"))
     if ticket.status not in OPEN_STATUSES:
-        raise ValidationError({"status": _("已办结或已关闭的工单不能指派")}, code="closed")
+        raise field_error("status", _("已办结或已关闭的工单不能指派"), "closed")
     if not assignee.is_active or not _is_staff_in(assignee, ticket.community_id):
-        raise ValidationError({"assignee": _("该员工不在本小区任职，不能指派")}, code="invalid_assignee")
+        raise field_error("assignee", _("该员工不在本小区任职，不能指派"), "invalid_assignee")
     previous = ticket.assignee_id
     if previous == assignee.pk:
         return ticket
@@ -512,18 +516,16 @@ def ticket_attach(*, actor, ticket: Ticket, upload, note: str = "") -> Attachmen
         raise PermissionDenied(_("您无权处理该工单"))
     limit = settings.PROPDESK_ATTACHMENT_MAX_BYTES
     if upload.size == 0:
-        raise ValidationError({"file": _("文件是空的")}, code="empty")
+        raise field_error("file", _("文件是空的"), "empty")
     if upload.size > limit:
-        raise ValidationError({"file": _("文件不能超过 %(mb)s MB") % {"mb": limit // 2**20}}, code="too_large")
+        raise field_error("file", _("文件不能超过 %(mb)s MB") % {"mb": limit // 2**20}, "too_large")
     upload.seek(0)
     head = upload.read(16)
     upload.seek(0)
     name = (upload.name or "file").rsplit("/", 1)[-1][:200]
     content_type = sniff_type(head, name)
     if content_type is None:
-        raise ValidationError(
-            {"file": _("只能上传照片（JPG、PNG、GIF、WebP、HEIC）或 PDF 扫描件")}, code="invalid_type"
-        )
+        raise field_error("file", _("只能上传照片（JPG、PNG、GIF、WebP、HEIC）或 PDF 扫描件"), "invalid_type")
     attachment = Attachment(
         ticket=ticket,
         original_name=name,
@@ -537,3 +539,19 @@ def ticket_attach(*, actor, ticket: Ticket, upload, note: str = "") -> Attachmen
     _save(ticket, [])
     _event(ticket, EventKind.ATTACHMENT, actor, attachment=attachment.pk, name=name, size=upload.size)
     return attachment
+
+
+@transaction.atomic
+def ticket_request_decision(*, actor, ticket: Ticket, reason: str) -> Ticket:
+    """Record that the matter needs a superior's decision (R-FB-2): measured against "within 2 h of
+    receipt", and the superior's answer is due within 24 h."""
+    ticket = _lock(ticket, None)
+    if not _can_work_on(actor, ticket):
+        raise PermissionDenied(_("您无权处理该工单"))
+    if ticket.status not in OPEN_STATUSES:
+        raise field_error("status", _("已办结或已关闭的工单不能上报"), "closed")
+    reason = _clean_text(reason, "reason", limit=500)
+    _save(ticket, [])
+    _event(ticket, EventKind.ESCALATED, actor, reason=reason, decision_requested=True)
+    sla.on_ticket_event(ticket=ticket, trigger=Trigger.ESCALATION_REQUESTED)
+    return ticket

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/assign/", views.ticket_assign_view, name="assign"),
     path("<int:pk>/reply/", views.ticket_reply_view, name="reply"),
     path("<int:pk>/note/", views.ticket_note_view, name="note"),
+    path("<int:pk>/request-decision/", views.ticket_request_decision_view, name="request_decision"),
     path("<int:pk>/link/", views.ticket_link_view, name="link"),
     path("<int:pk>/attach/", views.ticket_attach_view, name="attach"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from propdesk.communities.models import Community
 from propdesk.core.scoping import get_scope
+from propdesk.sla import selectors as sla_selectors
 
 from . import selectors, services
 from .choices import ALLOWED_TRANSITIONS, OPEN_STATUSES, Kind, Status
@@ -125,7 +126,11 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = _get(request, pk)
     scope = get_scope(request.user)
     is_staff = scope.unrestricted or bool(scope.roles_in_community(ticket.community_id))
-    context = {"ticket": ticket, "is_staff": is_staff}
+    context = {
+        "ticket": ticket,
+        "is_staff": is_staff,
+        "sla_targets": sla_selectors.targets_for_ticket(user=request.user, ticket_id=ticket.pk) if is_staff else [],
+    }
     if is_staff:
         allowed = ALLOWED_TRANSITIONS[ticket.status]
         context.update(
@@ -191,6 +196,18 @@ def ticket_hand_off_view(request: HttpRequest, pk: int) -> HttpResponse:
     except PermissionDenied as exc:
         messages.error(request, str(exc))
     return redirect(request.POST.get("next") or reverse("tickets:detail", args=[pk]))
+
+
+@login_required
+@require_POST
+def ticket_request_decision_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        NoteForm,
+        lambda t, d: services.ticket_request_decision(actor=request.user, ticket=t, reason=d["text"]),
+        _("已上报上级决定"),
+    )
 
 
 @login_required

@@ -15,3 +15,11 @@ def masked_phone(value: str | None) -> str:
 @register.filter
 def masked_id(value: str | None) -> str:
     return masking.mask_id_number(value)
+
+
+@register.filter
+def percent(value) -> str:
+    """0.935 → '93.5%'; None → '—'."""
+    if value is None:
+        return "—"
+    return f"{value * 100:.1f}%"

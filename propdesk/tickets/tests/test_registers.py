@@ -14,11 +14,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from propdesk.intake.choices import Outcome
+from propdesk.intake.selectors import interaction_list
 from propdesk.intake.services import interaction_record
 from propdesk.org.choices import Role
 from propdesk.testing.factories import CommunityFactory, UserFactory, staff_user
 from propdesk.tickets import registers
 from propdesk.tickets.choices import Channel, Kind, Source, Status
+from propdesk.tickets.selectors import ticket_list
 from propdesk.tickets.services import ticket_assign, ticket_create, ticket_transition
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -376,7 +378,22 @@ def test_search_by_text_phone_and_room(client, world, reception_a, new_ticket):
         assert "厨房水管漏水" in content
         assert "楼道灯不亮" not in content
     assert "关键词：漏水" in by_text
+    assert "关键词：138****5678" in by_phone  # the summary is printed: a searched phone is masked too
     assert "没有符合条件的记录。" in nothing
+
+
+def test_export_of_a_phone_search_has_no_clear_phone(client, world, reception_a, new_ticket):
+    # given
+    new_ticket(actor=reception_a, content="厨房水管漏水", resident=world.resident_a)
+    client.force_login(reception_a)
+
+    # when
+    rows = sheet_rows(get_export(client, "repair", q="13812345678"))
+
+    # then
+    assert rows[1][0] == "筛选条件：小区：全部；状态：全部；接报日期：2026-11-01 至 2026-11-30；关键词：138****5678"
+    assert [row[8] for row in data_rows(rows, TICKET_HEADERS)] == ["厨房水管漏水"]
+    assert not any("13812345678" in str(value) for row in rows for value in row)
 
 
 def test_search_in_the_calls_register(client, world, reception_a, now):
@@ -641,6 +658,23 @@ def test_calls_export(client, world, reception_a, now):
     assert "filename*=UTF-8''" + quote("来电来访登记_20261101-20261130.xlsx") in response["Content-Disposition"]
 
 
+def test_export_keeps_formulas_as_text_and_drops_control_characters(client, world, reception_a, new_ticket):
+    # given a message that looks like a formula and carries a pasted control character
+    new_ticket(
+        actor=reception_a, content='=HYPERLINK("http://evil.example","点我")\x0b漏水', community=world.community_a
+    )
+    client.force_login(reception_a)
+
+    # when
+    response = get_export(client, "repair", q="漏水")
+
+    # then
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    cell = workbook.active.cell(row=5, column=9)
+    assert cell.value == '=HYPERLINK("http://evil.example","点我")漏水'
+    assert cell.data_type == "s"
+
+
 def test_export_file_name_without_dates(client, reception_a, now):
     client.force_login(reception_a)
 
@@ -672,6 +706,21 @@ def test_export_is_capped_with_a_message_row(client, world, reception_a, new_tic
     assert [row[8] for row in rows[5:7]] == ["第2件报修", "第1件报修"]
     assert rows[7][0] == message
     assert len(rows) == 8
+
+
+# --- known bugs elsewhere -------------------------------------------------------------------------
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=OverflowError,
+    reason="tickets/selectors.py:59,61 and intake/selectors.py:100,102: day_start(received_to + 1 day) "
+    "overflows for date.max, and day_start(date.min) overflows when stored as UTC; the registers refuse such dates",
+)
+@pytest.mark.parametrize("selector", [ticket_list, interaction_list])
+@pytest.mark.parametrize("bounds", [{"received_to": dt.date.max}, {"received_from": dt.date.min}])
+def test_selectors_accept_any_date(reception_a, selector, bounds):
+    assert list(selector(user=reception_a, **bounds)) == []
 
 
 # --- no N+1 ---------------------------------------------------------------------------------------

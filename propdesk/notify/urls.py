@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "notify"
+urlpatterns = [
+    path("", views.inbox_view, name="inbox"),
+    path("read/", views.inbox_read, name="read"),
+]

@@ -1,0 +1,23 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from .selectors import inbox
+from .services import inbox_mark_read
+
+
+@login_required
+def inbox_view(request: HttpRequest) -> HttpResponse:
+    page = Paginator(inbox(user=request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "notify/inbox.html", {"page": page})
+
+
+@login_required
+@require_POST
+def inbox_read(request: HttpRequest) -> HttpResponse:
+    ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()]
+    inbox_mark_read(user=request.user, notification_ids=ids or None)
+    target = request.POST.get("next", "")
+    return redirect(target if target.startswith("/") and not target.startswith("//") else "notify:inbox")

@@ -1,0 +1,109 @@
+"""Reminders (R-IC-6): a task due within 24 h reminds its owner once; on the last working day before a
+statutory holiday, owners are reminded of everything that falls due during the holiday."""
+
+import datetime as dt
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from propdesk.notify.services import Message, notify
+
+from .choices import TargetState
+from .models import SlaTarget
+from .rules import day_rules
+from .services import recipients_for
+
+# Short clocks have their own warning step; the 24-hour reminder is for longer tasks.
+MIN_DURATION_FOR_REMINDER = dt.timedelta(hours=24)
+HOLIDAY_REMINDER_HOUR = 14
+
+
+def remind_due_within_24h(*, now: dt.datetime | None = None) -> int:
+    """Remind owners of running targets that fall due within 24 h (each target once)."""
+    now = now or timezone.now()
+    sent = 0
+    targets = (
+        SlaTarget.objects.filter(state=TargetState.RUNNING, due_at__gt=now, due_at__lte=now + dt.timedelta(hours=24))
+        .select_related(
+            "ticket__assignee", "ticket__first_responder", "ticket__team", "ticket__service_center__branch", "policy"
+        )
+        .order_by("due_at")
+    )
+    for target in targets:
+        if target.due_at - target.started_at < MIN_DURATION_FOR_REMINDER:
+            continue
+        ticket = target.ticket
+        with transaction.atomic():
+            created = notify(
+                recipients=recipients_for(ticket, ["owner"]),
+                message=Message(
+                    kind="reminder.24h",
+                    subject=_("24 小时内到期：%(ticket)s %(policy)s（%(due)s）")
+                    % {
+                        "ticket": ticket.number,
+                        "policy": target.policy.name,
+                        "due": timezone.localtime(target.due_at).strftime("%m-%d %H:%M"),
+                    },
+                    body=ticket.title,
+                    url=reverse("tickets:detail", args=[ticket.pk]),
+                ),
+                dedupe=f"remind24:{target.pk}",
+            )
+        sent += len(created)
+    return sent
+
+
+def holiday_ahead(today: dt.date, rules=None) -> tuple[dt.date, dt.date] | None:
+    """(first holiday day, first working day after) when ``today`` is the last working day before a
+    statutory holiday; else None."""
+    rules = rules or day_rules()
+    if not rules.is_workday(today):
+        return None
+    tomorrow = today + dt.timedelta(days=1)
+    if not rules.is_holiday(tomorrow):
+        return None
+    back = tomorrow
+    while not rules.is_workday(back):
+        back += dt.timedelta(days=1)
+    return tomorrow, back
+
+
+def remind_before_holiday(*, now: dt.datetime | None = None) -> int:
+    """On the last working day before a statutory holiday (from 14:00), remind each owner once of their
+    running targets due before the first working day after it."""
+    now = now or timezone.now()
+    local = timezone.localtime(now)
+    if local.hour < HOLIDAY_REMINDER_HOUR:
+        return 0
+    window = holiday_ahead(local.date())
+    if window is None:
+        return 0
+    first_day, back = window
+    until = timezone.make_aware(dt.datetime.combine(back, dt.time(9)))
+    sent = 0
+    by_owner: dict[int, tuple[object, list[SlaTarget]]] = {}
+    targets = SlaTarget.objects.filter(state=TargetState.RUNNING, due_at__lte=until).select_related(
+        "ticket__assignee", "ticket__first_responder", "ticket__team", "ticket__service_center__branch", "policy"
+    )
+    for target in targets:
+        for user in recipients_for(target.ticket, ["owner"]):
+            by_owner.setdefault(user.pk, (user, []))[1].append(target)
+    for user, items in by_owner.values():
+        numbers = "、".join(sorted({t.ticket.number for t in items})[:20])
+        with transaction.atomic():
+            sent += len(
+                notify(
+                    recipients=[user],
+                    message=Message(
+                        kind="reminder.holiday",
+                        subject=_("节前提醒：%(n)s 项事项将在假期（%(day)s 起）到期")
+                        % {"n": len(items), "day": first_day},
+                        body=numbers,
+                        url=reverse("tickets:mine"),
+                    ),
+                    dedupe=f"remind-holiday:{first_day}:{user.pk}",
+                )
+            )
+    return sent

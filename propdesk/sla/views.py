@@ -1,0 +1,86 @@
+"""The timeliness-rate page and the acknowledgement of an escalation."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from propdesk.core.scoping import get_scope
+from propdesk.tickets.models import Ticket
+
+from .models import EscalationStep
+from .selectors import GROUPS, TARGET_RATE, timeliness
+from .services import escalation_acknowledge
+
+
+def parse_period(params, errors: list[str]) -> tuple[dt.date, dt.date]:
+    """?from=&to= as local dates; default: the current month so far."""
+    today = timezone.localdate()
+    values = []
+    for key, default in (("from", today.replace(day=1)), ("to", today)):
+        raw = params.get(key)
+        if not raw:
+            values.append(default)
+            continue
+        try:
+            values.append(dt.date.fromisoformat(raw))
+        except ValueError:
+            errors.append(_("日期格式不正确：%(v)s（应为 2026-11-22）") % {"v": raw})
+            values.append(default)
+    if values[0] > values[1]:
+        errors.append(_("开始日期不能晚于结束日期"))
+        values = [values[1], values[1]]
+    return values[0], values[1]
+
+
+@login_required
+def timeliness_view(request: HttpRequest) -> HttpResponse:
+    if not get_scope(request.user).is_staff_member:
+        raise PermissionDenied(_("该页面仅限物业员工使用"))
+    errors: list[str] = []
+    date_from, date_to = parse_period(request.GET, errors)
+    group_by = request.GET.get("group", "center")
+    if group_by not in GROUPS:
+        errors.append(_("未知的分组方式：%(v)s") % {"v": group_by})
+        group_by = "center"
+    rows, total = timeliness(user=request.user, date_from=date_from, date_to=date_to, group_by=group_by)
+    return render(
+        request,
+        "sla/timeliness.html",
+        {
+            "rows": rows,
+            "total": total,
+            "groups": [(k, v[1]) for k, v in GROUPS.items()],
+            "group_by": group_by,
+            "group_label": GROUPS[group_by][1],
+            "date_from": date_from,
+            "date_to": date_to,
+            "errors": errors,
+            "target_rate": int(TARGET_RATE * 100),
+        },
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def acknowledge_view(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        step = EscalationStep.objects.select_related("target").get(
+            pk=pk, target__ticket__in=Ticket.objects.visible_to(request.user)
+        )
+    except EscalationStep.DoesNotExist as exc:
+        raise Http404(_("升级记录不存在或您无权查看")) from exc
+    try:
+        escalation_acknowledge(actor=request.user, step=step, note=request.POST.get("note", ""))
+        messages.success(request, _("已确认"))
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
+    return redirect(reverse("tickets:detail", args=[step.target.ticket_id]))

@@ -1,0 +1,281 @@
+"""ticket_list: who sees what (scoping), the filters, and the one search box (number, phone, room, text)."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+
+from propdesk.core.scoping import invalidate_scope
+from propdesk.org.choices import DepartmentKind, Role
+from propdesk.testing.factories import (
+    BuildingFactory,
+    CommunityFactory,
+    DepartmentFactory,
+    HouseholdFactory,
+    ResidentFactory,
+    UnitFactory,
+    UserFactory,
+    staff_user,
+)
+from propdesk.tickets.choices import Kind, Status
+from propdesk.tickets.selectors import ticket_list
+from propdesk.tickets.services import ticket_assign, ticket_transition
+
+from .helpers import BUILT_AT, local, new_ticket
+
+NOW = local(2026, 11, 23, 12, 0)
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    with time_machine.travel(BUILT_AT, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def now(world, clock):
+    clock.move_to(NOW)
+    return NOW
+
+
+@pytest.fixture
+def reception_a(world):
+    return staff_user("reception-a", Role.RECEPTIONIST, center=world.center_a)
+
+
+@pytest.fixture
+def reception_b(world):
+    return staff_user("reception-b", Role.RECEPTIONIST, center=world.center_b)
+
+
+@pytest.fixture
+def technician_a(world):
+    engineering = DepartmentFactory(service_center=world.center_a, kind=DepartmentKind.ENGINEERING, name="工程维修部")
+    return staff_user("tech-a", Role.TECHNICIAN, center=world.center_a, department=engineering)
+
+
+@pytest.fixture
+def neighbour(world):
+    """A second household of 翠湖花园: 5栋1单元101, 赵敏 13600000002."""
+    unit = UnitFactory(
+        building=BuildingFactory(community=world.community_a, name="5栋"), entrance="1单元", number="101"
+    )
+    household = HouseholdFactory(unit=unit)
+    ResidentFactory(household=household, name="赵敏", phone="13600000002")
+    return household
+
+
+@pytest.fixture
+def tickets(world, now, reception_a, reception_b, neighbour):
+    """Tickets of both centers, all received today (23 November) except where stated."""
+    return {
+        "a_leak": new_ticket(
+            reception_a, household=world.household_a, resident=world.resident_a, content="厨房水龙头漏水"
+        ),
+        "a_noise": new_ticket(
+            reception_a,
+            household=world.household_a,
+            resident=world.resident_a,
+            kind=Kind.COMPLAINT,
+            content="楼上装修噪音扰民",
+        ),
+        "a_neighbour": new_ticket(
+            reception_a, household=neighbour, contact_phone="13600000002", content="门禁卡失灵，进不了单元门"
+        ),
+        # The same caller phone and the same words in the other center: search must not cross over.
+        "b_leak": new_ticket(
+            reception_b, household=world.household_b, contact_phone="13812345678", content="卫生间水管漏水"
+        ),
+    }
+
+
+def numbers(queryset) -> list[str]:
+    return sorted(queryset.values_list("number", flat=True))
+
+
+# --- scoping ------------------------------------------------------------------------------------------
+
+
+def test_numbers_of_the_fixture(tickets):
+    assert {k: t.number for k, t in tickets.items()} == {
+        "a_leak": "BX-20261123-0001",
+        "a_noise": "TS-20261123-0001",
+        "a_neighbour": "BX-20261123-0002",
+        "b_leak": "BX-20261123-0001",
+    }
+
+
+def test_receptionist_sees_own_center_only(tickets, reception_a, reception_b):
+    assert list(ticket_list(user=reception_b)) == [tickets["b_leak"]]
+    assert {t.pk for t in ticket_list(user=reception_a)} == {
+        tickets["a_leak"].pk,
+        tickets["a_noise"].pk,
+        tickets["a_neighbour"].pk,
+    }
+
+
+def test_technician_sees_only_tickets_assigned_to_them(tickets, reception_a, technician_a):
+    assert list(ticket_list(user=technician_a)) == []
+
+    ticket_assign(actor=reception_a, ticket=tickets["a_leak"], assignee=technician_a)
+
+    assert list(ticket_list(user=technician_a)) == [tickets["a_leak"]]
+
+
+def test_resident_sees_only_their_household(world, tickets):
+    user = UserFactory(username="zhaomin")
+    resident = world.household_a.residents.get()
+    resident.user = user
+    resident.save(update_fields=["user"])
+
+    assert numbers(ticket_list(user=user)) == ["BX-20261123-0001", "TS-20261123-0001"]
+    assert {t.household_id for t in ticket_list(user=user)} == {world.household_a.pk}
+
+
+def test_newest_received_first(world, tickets, reception_a):
+    late_paper = new_ticket(
+        reception_a, household=world.household_a, content="昨天的纸质记录", received_at=local(2026, 11, 22, 18, 0)
+    )
+
+    assert list(ticket_list(user=reception_a)) == [
+        tickets["a_neighbour"],
+        tickets["a_noise"],
+        tickets["a_leak"],
+        late_paper,
+    ]
+
+
+# --- filters ------------------------------------------------------------------------------------------
+
+
+def test_filter_by_status(tickets, reception_a):
+    ticket_transition(actor=reception_a, ticket=tickets["a_noise"], to_status=Status.IN_PROGRESS)
+
+    assert list(ticket_list(user=reception_a, status=Status.IN_PROGRESS)) == [tickets["a_noise"]]
+    assert numbers(ticket_list(user=reception_a, status=[Status.NEW])) == ["BX-20261123-0001", "BX-20261123-0002"]
+    assert list(ticket_list(user=reception_a, status=Status.CLOSED)) == []
+
+
+def test_filter_by_kind(tickets, reception_a):
+    assert list(ticket_list(user=reception_a, kind=Kind.COMPLAINT)) == [tickets["a_noise"]]
+    assert numbers(ticket_list(user=reception_a, kind=[Kind.REPAIR])) == ["BX-20261123-0001", "BX-20261123-0002"]
+
+
+def test_filter_by_community(world, tickets, reception_a):
+    # given a second community run by center A
+    lakeside = CommunityFactory(service_center=world.center_a, name="翠湖二期", code="cuihu2")
+    unit = UnitFactory(building=BuildingFactory(community=lakeside, name="1栋"), entrance="", number="301")
+    invalidate_scope(reception_a)  # the scope cached on the user predates the new community
+    lakeside_ticket = new_ticket(reception_a, household=HouseholdFactory(unit=unit), content="电梯异响")
+
+    assert list(ticket_list(user=reception_a, community_id=lakeside.pk)) == [lakeside_ticket]
+    assert len(ticket_list(user=reception_a, community_id=world.community_a.pk)) == 3
+    # a community the user cannot see yields nothing, not the other center's tickets
+    assert list(ticket_list(user=reception_a, community_id=world.community_b.pk)) == []
+
+
+@pytest.fixture
+def around_midnight(world, now, reception_a):
+    """Four paper records around the night of 21/22 and 22/23 November, entered at noon on the 23rd."""
+    made = {}
+    for key, at in {
+        "21_2350": local(2026, 11, 21, 23, 50),
+        "22_0010": local(2026, 11, 22, 0, 10),  # still 21 November in UTC
+        "22_2350": local(2026, 11, 22, 23, 50),
+        "23_0005": local(2026, 11, 23, 0, 5),  # still 22 November in UTC
+    }.items():
+        made[key] = new_ticket(reception_a, household=world.household_a, content=f"补录 {key}", received_at=at)
+    return made
+
+
+def test_date_range_is_in_local_days(around_midnight, reception_a):
+    day = dt.date(2026, 11, 22)
+
+    found = ticket_list(user=reception_a, received_from=day, received_to=day)
+
+    assert list(found) == [around_midnight["22_2350"], around_midnight["22_0010"]]
+
+
+def test_date_range_open_ends(around_midnight, reception_a):
+    assert list(ticket_list(user=reception_a, received_from=dt.date(2026, 11, 23))) == [around_midnight["23_0005"]]
+    assert list(ticket_list(user=reception_a, received_to=dt.date(2026, 11, 21))) == [around_midnight["21_2350"]]
+
+
+# --- search -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("query", ["BX-20261123-0001", "bx-20261123-0001", " BX-20261123-0001 "])
+def test_search_by_full_number(tickets, reception_a, query):
+    assert list(ticket_list(user=reception_a, query=query)) == [tickets["a_leak"]]
+
+
+def test_search_by_number_prefix(world, tickets, reception_a):
+    assert numbers(ticket_list(user=reception_a, query="BX-2026")) == ["BX-20261123-0001", "BX-20261123-0002"]
+    assert numbers(ticket_list(user=reception_a, query="TS-2026")) == ["TS-20261123-0001"]
+    assert numbers(ticket_list(user=reception_a, query="BX-20261122")) == []
+
+
+@pytest.mark.parametrize("query", ["13812345678", "1381234", "138 1234 5678", "138-1234-5678"])
+def test_search_by_phone(tickets, reception_a, query):
+    assert numbers(ticket_list(user=reception_a, query=query)) == ["BX-20261123-0001", "TS-20261123-0001"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="selectors.search_condition keeps the 86 of +86 in the digits (no normalize_phone), "
+    "so +86 138 1234 5678 searches for phones starting 8613812345678",
+)
+@pytest.mark.parametrize("query", ["+86 138 1234 5678", "+8613812345678"])
+def test_search_by_phone_with_country_code(tickets, reception_a, query):
+    assert numbers(ticket_list(user=reception_a, query=query)) == ["BX-20261123-0001", "TS-20261123-0001"]
+
+
+def test_search_by_resident_phone_when_contact_phone_differs(world, now, reception_a):
+    # the caller gave another number, but the ticket is about resident 张伟 (13812345678)
+    ticket = new_ticket(
+        reception_a, household=world.household_a, resident=world.resident_a, contact_phone="13900001111"
+    )
+
+    assert list(ticket_list(user=reception_a, query="1381234")) == [ticket]
+    assert list(ticket_list(user=reception_a, query="13900001111")) == [ticket]
+
+
+@pytest.mark.parametrize("query", ["3-2-1202", "3栋2单元1202", "3/2/1202"])
+def test_search_by_room(tickets, reception_a, query):
+    assert numbers(ticket_list(user=reception_a, query=query)) == ["BX-20261123-0001", "TS-20261123-0001"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="selectors.search_condition takes any query of 7+ digits and hyphens for a phone, so the room "
+    "12-2-1202 is searched as phone 1221202",
+)
+def test_search_by_room_with_seven_digits(world, now, reception_a):
+    unit = UnitFactory(
+        building=BuildingFactory(community=world.community_a, name="12栋"), entrance="2单元", number="1202"
+    )
+    ticket = new_ticket(reception_a, household=HouseholdFactory(unit=unit), content="空调外机滴水")
+
+    assert list(ticket_list(user=reception_a, query="12栋2单元1202")) == [ticket]  # works
+    assert list(ticket_list(user=reception_a, query="12-2-1202")) == [ticket]  # does not
+
+
+def test_search_by_chinese_text(tickets, reception_a):
+    assert list(ticket_list(user=reception_a, query="漏水")) == [tickets["a_leak"]]
+    assert list(ticket_list(user=reception_a, query="门禁卡")) == [tickets["a_neighbour"]]
+    assert list(ticket_list(user=reception_a, query="停车位")) == []
+
+
+@pytest.mark.parametrize("query", ["漏水", "13812345678", "1381234", "BX-2026", "BX-20261123-0001"])
+def test_search_never_crosses_scope(tickets, reception_a, reception_b, query):
+    found_b = list(ticket_list(user=reception_b, query=query))
+    found_a = list(ticket_list(user=reception_a, query=query))
+
+    assert found_b == [tickets["b_leak"]]
+    assert tickets["b_leak"] not in found_a
+    assert all(t.service_center_id == tickets["a_leak"].service_center_id for t in found_a)
+    assert found_a != []
+
+
+def test_search_combines_with_filters(tickets, reception_a):
+    assert list(ticket_list(user=reception_a, query="13812345678", kind=Kind.COMPLAINT)) == [tickets["a_noise"]]
