@@ -1,5 +1,7 @@
 """Test settings: fast hashing, in-memory email, local-memory storage."""
 
+import warnings
+
 from .base import *  # noqa: F403
 from .base import BASE_DIR, DATABASES, env
 
@@ -16,3 +18,7 @@ STORAGES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The test database is in memory unless a test needs a file (live server tests).
     DATABASES["default"]["TEST"] = {"NAME": ""}
+
+# Static files are served from the app folders here (no collectstatic), so STATIC_ROOT may not exist.
+warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
+WHITENOISE_USE_FINDERS = True

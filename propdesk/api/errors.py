@@ -100,7 +100,7 @@ def schema_error_message(error: dict) -> str:
     if template is None or not language.startswith("zh"):
         return error.get("msg", "")
     try:
-        return str(template) % {k: v for k, v in (error.get("ctx") or {}).items()}
+        return str(template) % dict(error.get("ctx") or {})
     except (KeyError, TypeError, ValueError):
         return error.get("msg", "")
 

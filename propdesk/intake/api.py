@@ -242,7 +242,8 @@ def lookup(request: HttpRequest, q: str = Query(..., min_length=1, max_length=50
         raise PermissionDenied(_("前台查询仅限前台、控制中心和客服人员使用"))
     result = selectors.desk_lookup(user=request.auth, query=q)
     return {
-        "query": result.query,
+        # A full phone number typed at the desk is not echoed back in clear either.
+        "query": mask_phone(result.query) if result.kind == "phone" else result.query,
         "kind": result.kind,
         "truncated": result.truncated,
         "households": [_household_body(h) for h in result.households],

@@ -4,11 +4,14 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
+
 from propdesk.communities.models import Household, Resident
-from propdesk.communities.validators import normalize_phone, parse_room
+from propdesk.communities.validators import MOBILE_RE, normalize_phone, parse_room
 from propdesk.tickets.choices import OPEN_STATUSES
 from propdesk.tickets.models import Ticket
-from propdesk.tickets.selectors import day_start
+from propdesk.tickets.selectors import LATEST, day_start
 
 from .models import Interaction
 
@@ -35,7 +38,10 @@ def desk_lookup(*, user, query: str) -> LookupResult:
     households = Household.objects.visible_to(user).filter(is_active=True)
     digits = re.sub(r"\D", "", normalize_phone(query))
     room = parse_room(query)
-    if digits and len(digits) >= 7 and re.fullmatch(r"[\d\-+ ]+", query):
+    phone_like = bool(re.fullmatch(r"[\d\-+ ]+", query)) and len(digits) >= 7
+    # "12-2-1202" is a room, "138-1234-5678" a mobile, "1381234" the start of a phone number.
+    grouped = any(sep in query.strip() for sep in "- ")
+    if phone_like and (not grouped or MOBILE_RE.match(digits) or query.startswith("+") or not room):
         result.kind = "phone"
         matching = Resident.objects.filter(is_active=True, phone__startswith=digits).values("household")
         households = households.filter(pk__in=matching)
@@ -68,14 +74,16 @@ def desk_lookup(*, user, query: str) -> LookupResult:
     ):
         open_tickets.setdefault(t.household_id, []).append(t)
     recent: dict[int, list] = {}
+    # The latest few per household, in one query (a window function, on SQLite and PostgreSQL).
     for i in (
         Interaction.objects.visible_to(user)
         .filter(household__in=ids)
+        .annotate(rank=Window(RowNumber(), partition_by=F("household_id"), order_by=F("received_at").desc()))
+        .filter(rank__lte=RECENT)
         .only("pk", "channel", "kind", "content", "received_at", "household_id", "outcome")
-        .order_by("-received_at")[: RECENT * len(ids)]
+        .order_by("-received_at")
     ):
-        if len(recent.setdefault(i.household_id, [])) < RECENT:
-            recent[i.household_id].append(i)
+        recent.setdefault(i.household_id, []).append(i)
     for h in rows:
         h.lookup_residents = residents.get(h.pk, [])
         h.lookup_open_tickets = open_tickets.get(h.pk, [])[:RECENT]
@@ -99,5 +107,5 @@ def interaction_list(*, user, community_id=None, received_from=None, received_to
     if received_from:
         qs = qs.filter(received_at__gte=day_start(received_from))
     if received_to:
-        qs = qs.filter(received_at__lt=day_start(received_to + dt.timedelta(days=1)))
+        qs = qs.filter(received_at__lt=day_start(min(received_to, LATEST) + dt.timedelta(days=1)))
     return qs.order_by("-received_at", "-id")

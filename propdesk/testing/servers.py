@@ -6,6 +6,7 @@ Use them as context managers; leaving the block stops the server.
 
 import email
 import email.policy
+import http.client
 import http.server
 import logging
 import socket
@@ -82,7 +83,7 @@ class SmtpServer:
 class ReceivedRequest:
     method: str
     path: str
-    headers: dict[str, str]
+    headers: http.client.HTTPMessage  # looked up case-insensitively, as HTTP header names are
     body: bytes = field(repr=False)
 
 
@@ -100,7 +101,7 @@ class HttpReceiver:
             def do_POST(self):  # noqa: N802 (http.server hook)
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
                 with receiver._lock:
-                    receiver.received.append(ReceivedRequest("POST", self.path, dict(self.headers.items()), body))
+                    receiver.received.append(ReceivedRequest("POST", self.path, self.headers, body))
                     status = receiver.status
                 payload = b"ok" if 200 <= status < 300 else b"error"
                 self.send_response(status)

@@ -16,7 +16,13 @@ DIGITS_RE = re.compile(r"^\+?[\d\- ]{4,20}$")
 LIST_RELATED = ("community", "unit__building", "assignee__staff_profile", "team")
 
 
+EARLIEST = dt.date(1900, 1, 1)
+LATEST = dt.date(9000, 1, 1)
+
+
 def day_start(day: dt.date) -> dt.datetime:
+    """Local midnight starting ``day``; absurd dates are clamped so date arithmetic never overflows."""
+    day = min(max(day, EARLIEST), LATEST)
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
@@ -58,7 +64,7 @@ def ticket_list(
     if received_from:
         qs = qs.filter(received_at__gte=day_start(received_from))
     if received_to:
-        qs = qs.filter(received_at__lt=day_start(received_to + dt.timedelta(days=1)))
+        qs = qs.filter(received_at__lt=day_start(min(received_to, LATEST) + dt.timedelta(days=1)))
     if assignee_id:
         qs = qs.filter(assignee_id=assignee_id)
     if household_id:

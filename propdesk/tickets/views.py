@@ -33,10 +33,14 @@ def _parse_date(value: str | None, errors: list[str], label: str) -> dt.date | N
     if not value:
         return None
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         errors.append(_("%(label)s日期格式不正确：%(v)s（应为 2026-11-22）") % {"label": label, "v": value})
         return None
+    if not 2000 <= day.year <= 2099:
+        errors.append(_("%(label)s日期超出范围：%(v)s") % {"label": label, "v": value})
+        return None
+    return day
 
 
 @login_required

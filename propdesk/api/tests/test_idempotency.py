@@ -244,7 +244,7 @@ def test_concurrent_retries_with_the_same_key_create_exactly_one_ticket(shared_d
             barrier.wait(timeout=10)
             response = api.post(TICKETS, body, headers={"Idempotency-Key": "same-key"})
             results.append((response.status_code, response.json(), response.get("Idempotent-Replayed")))
-        except BaseException as exc:  # noqa: BLE001 - reported below, a thread must not die silently
+        except BaseException as exc:  # reported below: a thread must not die silently
             failures.append(exc)
         finally:
             connections.close_all()

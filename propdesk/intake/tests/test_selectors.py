@@ -108,7 +108,9 @@ def test_lookup_without_match_returns_nothing(world, now, reception_a, query):
 def test_lookup_returns_open_tickets_only(world, now, reception_a):
     # given one open, one in progress, one resolved and one closed ticket of the household
     fresh = new_ticket(reception_a, household=world.household_a, content="厨房水龙头漏水")
-    working = walk_to(new_ticket(reception_a, household=world.household_a, content="门铃坏了"), Status.IN_PROGRESS, reception_a)
+    working = walk_to(
+        new_ticket(reception_a, household=world.household_a, content="门铃坏了"), Status.IN_PROGRESS, reception_a
+    )
     walk_to(new_ticket(reception_a, household=world.household_a, content="灯不亮"), Status.RESOLVED, reception_a)
     walk_to(new_ticket(reception_a, household=world.household_a, content="窗户漏风"), Status.CLOSED, reception_a)
 
@@ -184,7 +186,9 @@ def test_other_center_lookup_sees_no_tickets_or_contacts_of_shared_phone(world, 
 @pytest.fixture
 def moved_out(world):
     """9栋1单元902: 王芳 moved out in October; 赵敏 lives there now."""
-    unit = UnitFactory(building=BuildingFactory(community=world.community_a, name="9栋"), entrance="1单元", number="902")
+    unit = UnitFactory(
+        building=BuildingFactory(community=world.community_a, name="9栋"), entrance="1单元", number="902"
+    )
     old = HouseholdFactory(unit=unit, is_active=False, moved_out=dt.date(2026, 10, 15))
     ResidentFactory(household=old, name="王芳", phone="13700000001")
     new = HouseholdFactory(unit=unit)

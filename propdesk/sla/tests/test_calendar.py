@@ -65,7 +65,14 @@ NEVER_OPEN = CalendarSpec(
     rules=DayRules(weekend=frozenset(range(7))),
 )
 
-SPECS = {"always": ALWAYS, "desk": DESK, "desk_hol": DESK_HOL, "office": OFFICE, "night": NIGHT, "night_work": NIGHT_WORK}
+SPECS = {
+    "always": ALWAYS,
+    "desk": DESK,
+    "desk_hol": DESK_HOL,
+    "office": OFFICE,
+    "night": NIGHT,
+    "night_work": NIGHT_WORK,
+}
 
 
 # --- day rules and open days -------------------------------------------------------------------------------------
@@ -290,11 +297,23 @@ def test_point_after_beyond_the_horizon_is_none():
     ("spec", "start", "amount", "pauses", "expected"),
     [
         # one pause inside hours moves the due moment by its length
-        ("desk", t(2026, 11, 20, 10), hours(2), [(t(2026, 11, 20, 10, 30), t(2026, 11, 20, 11))], t(2026, 11, 20, 12, 30)),
+        (
+            "desk",
+            t(2026, 11, 20, 10),
+            hours(2),
+            [(t(2026, 11, 20, 10, 30), t(2026, 11, 20, 11))],
+            t(2026, 11, 20, 12, 30),
+        ),
         # a pause entirely outside hours changes nothing
         ("desk", t(2026, 11, 20, 19), hours(2), [(t(2026, 11, 20, 20, 30), t(2026, 11, 20, 22))], t(2026, 11, 21, 10)),
         # a pause across the night counts only its open part: 19:30–20:00 and 09:00–09:30
-        ("desk", t(2026, 11, 20, 19), hours(2), [(t(2026, 11, 20, 19, 30), t(2026, 11, 21, 9, 30))], t(2026, 11, 21, 11)),
+        (
+            "desk",
+            t(2026, 11, 20, 19),
+            hours(2),
+            [(t(2026, 11, 20, 19, 30), t(2026, 11, 21, 9, 30))],
+            t(2026, 11, 21, 11),
+        ),
         # overlapping pauses merge (10:30–12:15 = 1 h 45), given in any order
         (
             "desk",
@@ -340,7 +359,13 @@ def test_point_after_beyond_the_horizon_is_none():
             t(2026, 11, 20, 13),
         ),
         # a pause that began before the start counts from the start
-        ("desk", t(2026, 11, 20, 10), hours(2), [(t(2026, 11, 20, 9), t(2026, 11, 20, 10, 30))], t(2026, 11, 20, 12, 30)),
+        (
+            "desk",
+            t(2026, 11, 20, 10),
+            hours(2),
+            [(t(2026, 11, 20, 9), t(2026, 11, 20, 10, 30))],
+            t(2026, 11, 20, 12, 30),
+        ),
         # a pause that ended before the start, or has no length, changes nothing
         ("desk", t(2026, 11, 20, 10), hours(2), [(t(2026, 11, 20, 9), t(2026, 11, 20, 9, 30))], t(2026, 11, 20, 12)),
         ("desk", t(2026, 11, 20, 10), hours(2), [(t(2026, 11, 20, 11), t(2026, 11, 20, 11))], t(2026, 11, 20, 12)),
@@ -348,7 +373,13 @@ def test_point_after_beyond_the_horizon_is_none():
         ("desk", t(2026, 11, 20, 10), hours(2), [(t(2026, 11, 20, 13), None)], t(2026, 11, 20, 12)),
         ("desk", t(2026, 11, 20, 10), hours(2), [(t(2026, 11, 20, 12), None)], t(2026, 11, 20, 12)),
         # a pause spanning the holiday: 17:30–17:45 runs, 17:45 (09-30) … 09:30 (10-08) paused, 1 h 45 remains
-        ("office", t(2026, 9, 30, 17, 30), hours(2), [(t(2026, 9, 30, 17, 45), t(2026, 10, 8, 9, 30))], t(2026, 10, 8, 11, 15)),
+        (
+            "office",
+            t(2026, 9, 30, 17, 30),
+            hours(2),
+            [(t(2026, 9, 30, 17, 45), t(2026, 10, 8, 9, 30))],
+            t(2026, 10, 8, 11, 15),
+        ),
         # 24×7 with a 2 h pause
         ("always", t(2026, 11, 20, 10), hours(24), [(t(2026, 11, 20, 22), t(2026, 11, 21, 0))], t(2026, 11, 21, 12)),
         # overnight window with a pause inside it
@@ -403,7 +434,13 @@ def test_open_pause_from_the_start_runs_no_time():
         ("night", t(2026, 11, 20, 3), t(2026, 11, 20, 21), [], hours(6)),  # 03–08 and 20–21
         ("night_work", t(2026, 11, 20, 0), t(2026, 11, 24, 0), [], hours(8 + 12 + 4)),  # Thu, Fri, Mon nights
         # pauses are cut out
-        ("desk", t(2026, 11, 20, 10), t(2026, 11, 20, 12), [(t(2026, 11, 20, 10, 30), t(2026, 11, 20, 11))], hours(1.5)),
+        (
+            "desk",
+            t(2026, 11, 20, 10),
+            t(2026, 11, 20, 12),
+            [(t(2026, 11, 20, 10, 30), t(2026, 11, 20, 11))],
+            hours(1.5),
+        ),
         ("desk", t(2026, 11, 20, 10), t(2026, 11, 20, 12), [(t(2026, 11, 20, 10, 30), None)], minutes(30)),
         ("desk", t(2026, 11, 20, 10), t(2026, 11, 20, 12), [(t(2026, 11, 20, 12), None)], hours(2)),
         (
@@ -528,7 +565,9 @@ def test_end_of_business_day_without_open_time_is_an_error():
         # the desk: warning and due on either side of the night
         ("desk", t(2026, 11, 20, 10), hours(2), t(2026, 11, 20, 12), t(2026, 11, 20, 11, 36)),
         ("desk", t(2026, 11, 20, 19), hours(2), t(2026, 11, 21, 10), t(2026, 11, 21, 9, 36)),
-        ("desk", t(2026, 11, 20, 18, 30), hours(2), t(2026, 11, 21, 9, 30), t(2026, 11, 20, 20)),
+        # 18:24: the warning after 96 min falls exactly on the close, the due moment the next morning
+        ("desk", t(2026, 11, 20, 18, 24), hours(2), t(2026, 11, 21, 9, 24), t(2026, 11, 20, 20)),
+        ("desk", t(2026, 11, 20, 18, 30), hours(2), t(2026, 11, 21, 9, 30), t(2026, 11, 21, 9, 6)),
         ("desk", t(2026, 11, 20, 21), minutes(30), t(2026, 11, 21, 9, 30), t(2026, 11, 21, 9, 24)),
         # the office across the holiday: 30 min on 09-30, then 10-08; warning after 96 min = 10-08 10:06
         ("office", t(2026, 9, 30, 17, 30), hours(2), t(2026, 10, 8, 10, 30), t(2026, 10, 8, 10, 6)),
