@@ -132,7 +132,7 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(MultipleObjectsReturned)
     def ambiguous(request, exc):
-        return error_response(api, request, 409, _("有多条记录与之对应，请改用编号 ID 查询"))
+        return error_response(api, request, 409, _("有多条记录与之对应：多个服务中心有此编号，请同时指定服务中心"))
 
     @api.exception_handler(KeyReused)
     def key_reused(request, exc):

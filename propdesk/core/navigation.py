@@ -59,6 +59,7 @@ ENTRIES = (
     Entry(_("小区档案"), _("小区、楼栋、房号、住户与住户成员"), "communities:list", STAFF_ROLES),
     Entry(_("住户资料导入"), _("从 Excel 表格批量导入楼栋、房号、住户"), "communities:import", MASTER_DATA_ROLES),
     Entry(_("我的房屋"), _("我的住户信息与家庭成员"), "communities:mine", frozenset({Role.RESIDENT})),
+    Entry(_("接口令牌"), _("为对接系统创建、吊销 API 令牌；接口文档"), "account_tokens", DESK_ROLES),
     Entry(_("后台管理"), _("组织、人员、岗位授权与主数据维护"), "admin:index", frozenset(), needs_admin=True),
 )
 

@@ -46,13 +46,13 @@ class _SmtpHandler:
     def __init__(self, sink: "SmtpServer"):
         self.sink = sink
 
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802 (aiosmtpd hook)
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.sink.refuse_recipients:
             return self.sink.refuse_recipients
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd hook)
+    async def handle_DATA(self, server, session, envelope):
         self.sink.received.append(ReceivedMail(envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
         return "250 Message accepted for delivery"
 
@@ -98,7 +98,7 @@ class HttpReceiver:
         receiver = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 (http.server hook)
+            def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
                 with receiver._lock:
                     receiver.received.append(ReceivedRequest("POST", self.path, self.headers, body))
@@ -110,7 +110,7 @@ class HttpReceiver:
                 self.end_headers()
                 self.wfile.write(payload)
 
-            def log_message(self, format, *args):  # noqa: A002 (http.server's signature)
+            def log_message(self, format, *args):
                 pass
 
         self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)

@@ -325,9 +325,9 @@ def list_tickets(request: HttpRequest, filters: Query[TicketFilters]):
 
 
 @router.get("/tickets/by-number/{number}", response={200: TicketOut, 409: ErrorOut, **COMMON_ERRORS})
-def get_ticket_by_number(request: HttpRequest, number: str):
-    """按工单编号（如 BX-20261122-0007）查询。"""
-    return selectors.ticket_get_by_number(user=request.auth, number=number)
+def get_ticket_by_number(request: HttpRequest, number: str, service_center_id: int | None = None):
+    """按工单编号（如 BX-20261122-0007）查询。编号在服务中心内唯一；可查看多个服务中心的用户请同时给出 service_center_id。"""
+    return selectors.ticket_get_by_number(user=request.auth, number=number, service_center_id=service_center_id)
 
 
 @router.get("/tickets/{ticket_id}", response={200: TicketOut, **COMMON_ERRORS}, url_name="ticket_detail")

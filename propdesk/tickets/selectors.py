@@ -97,8 +97,13 @@ def ticket_get(*, user, pk: int) -> Ticket:
     )
 
 
-def ticket_get_by_number(*, user, number: str) -> Ticket:
-    return Ticket.objects.visible_to(user).get(number=number.upper())
+def ticket_get_by_number(*, user, number: str, service_center_id: int | None = None) -> Ticket:
+    """Numbers are unique per service center; someone who sees several centers names the center
+    (otherwise an ambiguous number raises MultipleObjectsReturned)."""
+    qs = Ticket.objects.visible_to(user).filter(number=number.strip().upper())
+    if service_center_id is not None:
+        qs = qs.filter(service_center_id=service_center_id)
+    return qs.get()
 
 
 def assignable_staff(*, community):

@@ -479,7 +479,7 @@ def ticket_link(*, actor, from_ticket: Ticket, to_ticket: Ticket, kind: str, rea
             actor,
             reason=_clean_text(reason, "reason", required=False, limit=500),
             link=link.pk,
-            kind=kind,
+            link_kind=kind,
             from_ticket=from_ticket.number,
             to_ticket=to_ticket.number,
         )

@@ -18,7 +18,7 @@ from propdesk.core.scoping import get_scope
 from propdesk.sla import selectors as sla_selectors
 
 from . import selectors, services
-from .choices import ALLOWED_TRANSITIONS, OPEN_STATUSES, Kind, Status
+from .choices import ALLOWED_TRANSITIONS, OPEN_STATUSES, EventKind, Kind, Status
 from .forms import AssignForm, AttachForm, LinkForm, NoteForm, ReplyForm, TransitionForm
 from .models import Attachment, Ticket
 
@@ -130,8 +130,13 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = _get(request, pk)
     scope = get_scope(request.user)
     is_staff = scope.unrestricted or bool(scope.roles_in_community(ticket.community_id))
+    timeline = list(ticket.events.all())
+    if not is_staff:
+        # Residents see what happened to their matter, not internal notes or escalations.
+        timeline = [e for e in timeline if e.kind not in (EventKind.NOTE, EventKind.ESCALATED)]
     context = {
         "ticket": ticket,
+        "timeline": timeline,
         "is_staff": is_staff,
         "sla_targets": sla_selectors.targets_for_ticket(user=request.user, ticket_id=ticket.pk) if is_staff else [],
     }
@@ -266,7 +271,9 @@ def ticket_note_view(request: HttpRequest, pk: int) -> HttpResponse:
 def ticket_link_view(request: HttpRequest, pk: int) -> HttpResponse:
     def link(ticket: Ticket, data: dict) -> None:
         try:
-            other = selectors.ticket_get_by_number(user=request.user, number=data["number"].strip())
+            other = selectors.ticket_get_by_number(
+                user=request.user, number=data["number"], service_center_id=ticket.service_center_id
+            )
         except Ticket.DoesNotExist as exc:
             raise ValidationError({"number": _("找不到工单 %(n)s") % {"n": data["number"]}}) from exc
         services.ticket_link(actor=request.user, from_ticket=ticket, to_ticket=other, kind=data["kind"])

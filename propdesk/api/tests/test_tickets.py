@@ -358,21 +358,19 @@ def test_unknown_ids_are_404(api_a, world):
     assert set(wrong_type.json()) == {"detail", "errors"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tickets.services.next_number issues per-center numbers without the center in them, so two centers "
-    "share BX-YYYYMMDD-0001 and ticket_get_by_number(...).get(number=...) is ambiguous for a multi-center user",
-)
 def test_by_number_for_a_user_who_sees_two_centers(world):
-    # given: both centers receive their first repair of the day
+    # given: both centers receive their first repair of the day, so both issue the same number
     admin = UserFactory(username="root", is_superuser=True)
     in_a = make_ticket(admin, world, household=world.household_a)
-    make_ticket(admin, world, household=world.household_b)
+    in_b = make_ticket(admin, world, household=world.household_b)
+    assert in_a.number == in_b.number
 
-    # when
-    response = bearer(admin).get(f"{TICKETS}/by-number/{in_a.number}")
+    # when the number alone is given, then the answer says it is ambiguous
+    ambiguous = bearer(admin).get(f"{TICKETS}/by-number/{in_a.number}")
+    assert ambiguous.status_code == 409
 
-    # then
+    # when the center is named, then that center's ticket is returned
+    response = bearer(admin).get(f"{TICKETS}/by-number/{in_a.number}?service_center_id={world.center_a.pk}")
     assert response.status_code == 200
     assert response.json()["id"] == in_a.pk
 

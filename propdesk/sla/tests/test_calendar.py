@@ -24,8 +24,8 @@ import pytest
 from propdesk.sla.calendar import (
     ALWAYS,
     CalendarSpec,
-    Deadline,
     DayRules,
+    Deadline,
     compute_deadline,
     elapsed,
     end_of_business_day,

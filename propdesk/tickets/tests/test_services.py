@@ -862,15 +862,6 @@ def test_reply_with_unknown_method_changes_nothing(world, now, reception_a):
 
 # --- link ----------------------------------------------------------------------------------------------
 
-# services.ticket_link passes the link kind to _event() as ``kind=kind``, which collides with _event's own
-# ``kind`` parameter: every link attempt that passes validation dies with
-# "TypeError: _event() got multiple values for argument 'kind'".
-LINK_CRASHES = pytest.mark.xfail(
-    strict=True,
-    raises=TypeError,
-    reason="ticket_link crashes: _event(..., kind=kind) collides with _event's `kind` parameter (services.py)",
-)
-
 
 @pytest.fixture
 def two_tickets(world, now, reception_a):
@@ -879,7 +870,6 @@ def two_tickets(world, now, reception_a):
     return first, second
 
 
-@LINK_CRASHES
 def test_duplicate_link_between_two_tickets_of_the_center(world, reception_a, two_tickets):
     first, second = two_tickets
 
@@ -900,7 +890,7 @@ def test_duplicate_link_between_two_tickets_of_the_center(world, reception_a, tw
         assert (event.kind, event.reason) == (EventKind.LINKED, "同一漏水点")
         assert event.data == {
             "link": link.pk,
-            "kind": "duplicate_of",
+            "link_kind": "duplicate_of",
             "from_ticket": "BX-20261122-0002",
             "to_ticket": "BX-20261122-0001",
         }
@@ -929,7 +919,6 @@ def test_cross_center_link_is_refused(world, reception_a, reception_b, two_ticke
     assert ((snapshot(first), snapshot(other)), row_counts()) == (before, rows)
 
 
-@LINK_CRASHES
 def test_the_same_link_twice_is_refused(world, reception_a, two_tickets):
     first, second = two_tickets
     ticket_link(actor=reception_a, from_ticket=second, to_ticket=first, kind=LinkKind.DUPLICATE_OF)
@@ -943,7 +932,6 @@ def test_the_same_link_twice_is_refused(world, reception_a, two_tickets):
     assert TicketLink.objects.count() == 1
 
 
-@LINK_CRASHES
 def test_mutual_parents_are_refused(world, reception_a, two_tickets):
     first, second = two_tickets
     ticket_link(actor=reception_a, from_ticket=first, to_ticket=second, kind=LinkKind.PARENT_OF)

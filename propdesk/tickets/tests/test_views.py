@@ -113,6 +113,7 @@ def test_list_htmx_request_gets_the_table_only(as_a, ticket_a):
         ({"status": "lost"}, "未知的状态：lost"),
         ({"kind": "gossip"}, "未知的类别：gossip"),
         ({"community": "x1"}, "小区参数不正确"),
+        ({"from": "1800-01-01"}, "开始日期超出范围：1800-01-01"),
     ],
 )
 def test_bad_filter_is_a_400_with_a_chinese_message(as_a, ticket_a, params, message):

@@ -1,0 +1,18 @@
+"""Housekeeping of the API app."""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from propdesk.core.worker import periodic
+
+from .models import IdempotencyKey
+
+# A client retries within minutes; a week of remembered keys is ample.
+KEEP = dt.timedelta(days=7)
+
+
+@periodic(3600, name="api.prune_idempotency_keys")
+def prune_idempotency_keys() -> int:
+    deleted, _ = IdempotencyKey.objects.filter(created_at__lt=timezone.now() - KEEP).delete()
+    return deleted
