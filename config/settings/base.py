@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "propdesk.intake",
     "propdesk.sla",
     "propdesk.notify",
+    "propdesk.dispatch",
     "propdesk.api",
 ]
 

@@ -9,5 +9,5 @@ DEBUG = env_bool("DEBUG", True)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "*")
 
 # Static files are served from the app folders here (no collectstatic), so STATIC_ROOT may not exist.
-warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
+warnings.filterwarnings("ignore", message="No directory at")
 WHITENOISE_USE_FINDERS = True

@@ -20,5 +20,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": ""}
 
 # Static files are served from the app folders here (no collectstatic), so STATIC_ROOT may not exist.
-warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
+warnings.filterwarnings("ignore", message="No directory at")
 WHITENOISE_USE_FINDERS = True

@@ -121,6 +121,9 @@ class StaffProfile(models.Model):
     phone = models.CharField(_("手机"), max_length=20, blank=True)
     department = models.ForeignKey(Department, verbose_name=_("部门"), on_delete=models.PROTECT, related_name="staff")
     photo = models.ImageField(_("照片"), upload_to="staff/", blank=True)
+    trades = models.JSONField(
+        _("工种"), default=list, blank=True, help_text=_('维修/家政人员可承接的工种，如 ["plumbing", "electrical"]')
+    )
     is_active = models.BooleanField(_("在职"), default=True)
 
     objects = ScopedQuerySet.as_manager()

@@ -118,6 +118,17 @@ class SlaTarget(models.Model):
         "tickets.Ticket", verbose_name=_("工单"), on_delete=models.PROTECT, related_name="sla_targets"
     )
     policy = models.ForeignKey(SlaPolicy, verbose_name=_("时限规则"), on_delete=models.PROTECT, related_name="targets")
+    work_order = models.ForeignKey(
+        "dispatch.WorkOrder",
+        verbose_name=_("工作单"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sla_targets",
+    )
+    fixed_due_at = models.DateTimeField(
+        _("指定到期时间"), null=True, blank=True, help_text=_("如交班前签认：以当班结束时间为准")
+    )
     service_center = models.ForeignKey("org.ServiceCenter", on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(_("工单类别"), max_length=20)
     state = models.CharField(_("状态"), max_length=12, choices=TargetState.choices, default=TargetState.RUNNING)
@@ -151,11 +162,16 @@ class SlaTarget(models.Model):
         verbose_name_plural = _("时限记录")
         ordering = ["due_at"]
         constraints = [
-            # One running clock per ticket and policy at a time.
+            # One running clock per ticket (or work order) and policy at a time.
             models.UniqueConstraint(
                 fields=["ticket", "policy"],
-                condition=Q(state__in=["running", "paused"]),
+                condition=Q(state__in=["running", "paused"], work_order__isnull=True),
                 name="sla_target_one_open_per_policy",
+            ),
+            models.UniqueConstraint(
+                fields=["work_order", "policy"],
+                condition=Q(state__in=["running", "paused"], work_order__isnull=False),
+                name="sla_target_one_open_per_wo_policy",
             ),
         ]
         indexes = [

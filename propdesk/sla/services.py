@@ -67,6 +67,13 @@ def _pauses(target: SlaTarget) -> list[tuple[dt.datetime, dt.datetime | None]]:
 def recompute(target: SlaTarget) -> None:
     """Due and warning moments from the start, the policy and the pauses so far."""
     policy = target.policy
+    if target.fixed_due_at is not None:
+        # A deadline set by the situation (the end of a shift): warn at the policy's share of the time.
+        target.due_at = target.fixed_due_at
+        span = target.fixed_due_at - target.started_at
+        target.warn_at = target.started_at + span * policy.warn_ratio if 0 < policy.warn_ratio < 1 else None
+        target.next_check_at = next_check(target)
+        return
     deadline = compute_deadline(
         started_at=target.started_at,
         duration=policy.duration,
@@ -114,12 +121,24 @@ def next_check(target: SlaTarget) -> dt.datetime | None:
 # ----------------------------------------------------------------------------- ticket hooks
 
 
-def on_ticket_event(*, ticket: Ticket, trigger: str, at: dt.datetime | None = None) -> None:
-    """Stop the clocks this event stops, then start the clocks it starts."""
+def on_ticket_event(
+    *,
+    ticket: Ticket,
+    trigger: str,
+    at: dt.datetime | None = None,
+    work_order=None,
+    due_at: dt.datetime | None = None,
+) -> None:
+    """Stop the clocks this event stops, then start the clocks it starts.
+
+    Work-order events (``work.*``) concern that work order's clocks only; ``due_at`` fixes the deadline of
+    the clocks they start (e.g. the end of the worker's shift)."""
     at = at or timezone.now()
     open_targets = list(
         SlaTarget.objects.select_for_update()
         .filter(ticket=ticket, state__in=OPEN_TARGET_STATES, stopped_at__isnull=True)
+        # A work order's event concerns the ticket's own clocks and that work order's, not its siblings'.
+        .filter(Q(work_order__isnull=True) | Q(work_order=work_order) if work_order is not None else Q())
         .select_related("policy__calendar")
     )
     for target in open_targets:
@@ -129,7 +148,13 @@ def on_ticket_event(*, ticket: Ticket, trigger: str, at: dt.datetime | None = No
             _stop(target, at, ticket)
     if trigger == Trigger.TICKET_CANCELLED:
         return
-    running_policies = {t.policy_id for t in open_targets if t.stopped_at is None and t.state != TargetState.BREACHED}
+    running_policies = {
+        t.policy_id
+        for t in open_targets
+        if t.stopped_at is None
+        and t.state != TargetState.BREACHED
+        and t.work_order_id == getattr(work_order, "pk", None)
+    }
     for policy in policies_for(ticket, trigger):
         if policy.pk in running_policies:
             continue
@@ -139,8 +164,10 @@ def on_ticket_event(*, ticket: Ticket, trigger: str, at: dt.datetime | None = No
             service_center_id=ticket.service_center_id,
             kind=ticket.kind,
             started_at=ticket.received_at if policy.clock_from_receipt else at,
-            owner=ticket.assignee,
+            owner=getattr(work_order, "assignee", None) or ticket.assignee,
             department=ticket.team,
+            work_order=work_order,
+            fixed_due_at=due_at if work_order is not None else None,
         )
         target.policy = policy
         if ticket.status in policy.pause_statuses:
@@ -154,6 +181,11 @@ def on_ticket_event(*, ticket: Ticket, trigger: str, at: dt.datetime | None = No
 
 
 def _stop(target: SlaTarget, at: dt.datetime, ticket: Ticket) -> None:
+    if target.state == TargetState.PAUSED:
+        # Stopped while paused: the pause ends now and the deadline moves out by it before judging.
+        target.pauses = [[a, b or at.isoformat()] for a, b in target.pauses]
+        target.state = TargetState.RUNNING
+        recompute(target)
     if target.state == TargetState.BREACHED or (target.due_at is not None and at > target.due_at):
         if target.breached_at is None:
             target.breached_at = target.due_at

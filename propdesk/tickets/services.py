@@ -209,6 +209,7 @@ def ticket_create(
     received_at: dt.datetime | None = None,
     received_by=None,
     hand_off: bool = False,
+    create_work_order: bool = True,
 ) -> Ticket:
     """Record a new ticket. The receiving employee becomes its first responder and owner (R-IN-5);
     ``hand_off`` passes it to the control center in the same step (R-IN-2)."""
@@ -277,6 +278,11 @@ def ticket_create(
     )
     # Clocks run from the real receipt time, so a back-filled ticket may already be late (R-IN-6).
     sla.on_ticket_event(ticket=ticket, trigger=Trigger.TICKET_CREATED, at=received_at)
+    if create_work_order and kind in (Kind.REPAIR, Kind.SPECIAL_SERVICE):
+        # Repairs and special services go straight onto the control center's board (R-WO-1).
+        from propdesk.dispatch.services import work_order_create
+
+        work_order_create(actor=None, ticket=ticket)
     if hand_off:
         ticket_hand_off(actor=actor, ticket=ticket)
         ticket.refresh_from_db()

@@ -234,11 +234,12 @@ class Worker:
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
 
-    def check(self) -> None:
-        """Fail at once when the worker died or a job failed, with the worker's log."""
+    def check(self, jobs: tuple[str, ...]) -> None:
+        """Fail at once when the worker died or one of ``jobs`` failed, with the worker's log."""
         log = self.log()
-        if "failed\nTraceback" in log:
-            raise WorkerJobFailed(f"worker {self.name}: a job failed:\n{log[-4000:]}")
+        for job in jobs:
+            if f"job {job} failed\nTraceback" in log:
+                raise WorkerJobFailed(f"worker {self.name}: job {job} failed:\n{log[-4000:]}")
         if self.process.poll() is not None:
             raise AssertionError(f"worker {self.name} exited with {self.process.returncode}:\n{log[-4000:]}")
 
@@ -309,13 +310,13 @@ def workers(servers, tmp_path):
             worker.cleanup()
 
 
-def wait_for(condition, *, what: str, workers: list[Worker], timeout: float = TIMEOUT):
+def wait_for(condition, *, what: str, workers: list[Worker], jobs: tuple[str, ...], timeout: float = TIMEOUT):
     """Poll ``condition`` until it returns something truthy; fail after ``timeout`` seconds, or at once
-    when a worker dies or logs a failed job."""
+    when a worker dies or logs a failure of one of ``jobs``."""
     deadline = time.monotonic() + timeout
     while True:
         for worker in workers:
-            worker.check()
+            worker.check(jobs)
         value = condition()
         if value:
             return value
@@ -323,6 +324,37 @@ def wait_for(condition, *, what: str, workers: list[Worker], timeout: float = TI
             logs = "\n".join(f"--- worker {w.name}\n{w.log()[-3000:]}" for w in workers)
             raise AssertionError(f"timed out after {timeout} s waiting for {what}\n{logs}")
         time.sleep(POLL)
+
+
+def other_sessions(*, in_transaction: bool = False) -> int:
+    """Other client connections to this test database (the workers'), optionally only those inside an
+    open transaction."""
+    sql = (
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        " AND backend_type = 'client backend'"
+    )
+    if in_transaction:
+        sql += " AND xact_start IS NOT NULL"
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return cursor.fetchone()[0]
+
+
+def kill_when(worker: Worker, condition, *, what: str, jobs: tuple[str, ...]) -> None:
+    """Wait until ``condition`` holds while the worker is inside a transaction, SIGKILL it at once, then
+    wait until PostgreSQL has noticed and rolled that transaction back (the session is gone)."""
+    wait_for(
+        lambda: condition() and other_sessions(in_transaction=True) == 1,
+        what=f"{what}, with the worker inside a transaction",
+        workers=[worker],
+        jobs=jobs,
+    )
+    worker.kill()
+    wait_for(lambda: other_sessions() == 0, what="PostgreSQL to end the killed session", workers=[], jobs=())
+
+
+SWEEP = ("sla.sweep",)
+SWEEP_AND_DELIVERY = ("sla.sweep", "notify.deliver")
 
 
 # ----------------------------------------------------------------------------- sweeping
@@ -334,20 +366,20 @@ def test_a_worker_killed_mid_sweep_resumes_and_takes_every_step_exactly_once(wor
     total = len(world.targets)
     assert total == 1000
 
-    # when a worker has processed some of them, but not all, it is killed with SIGKILL
+    # when a worker has committed some of them, but not all, it is killed with SIGKILL in the middle of
+    # a batch
     first = workers("first")
-    done = wait_for(
-        lambda: (n := len(processed_ids())) >= 100 and n,
-        what="the first worker to process 100 targets",
-        workers=[first],
-    )
-    first.kill()
+    kill_when(first, lambda: len(processed_ids()) >= 100, what="100 targets processed", jobs=SWEEP)
+
+    # then what it committed is whole: complete batches of 50 targets, each with all its steps and their
+    # notifications; the batch in hand was rolled back entirely
     partial = assert_consistent(world, complete=False)
-    assert done <= len(partial) < total, (done, len(partial))
+    assert 100 <= len(partial) < total
+    assert len(partial) % 50 == 0
 
     # when a new worker starts, it takes the rest
     second = workers("second")
-    wait_for(lambda: len(processed_ids()) == total, what="every target to be processed", workers=[second])
+    wait_for(lambda: len(processed_ids()) == total, what="every target to be processed", workers=[second], jobs=SWEEP)
     assert second.stop() == 0
 
     # then every target breached exactly once, every step was taken exactly once, and each step's
@@ -367,7 +399,7 @@ def test_two_workers_sweeping_the_same_rows_take_every_step_exactly_once(workers
 
     # when two workers start at once on the same due rows
     pair = [workers("a"), workers("b")]
-    wait_for(lambda: len(processed_ids()) == total, what="every target to be processed", workers=pair)
+    wait_for(lambda: len(processed_ids()) == total, what="every target to be processed", workers=pair, jobs=SWEEP)
     assert [w.stop() for w in pair] == [0, 0]
 
     # then every step was taken once, with its notifications once
@@ -402,17 +434,18 @@ def test_a_worker_killed_mid_delivery_resends_at_least_once_and_loses_nothing(wo
     # given 200 targets (100 tickets) past their ladder: 1,000 emails and 800 webhooks to send
     world = DueWorld(tickets=100)
 
-    # when a worker has swept everything and sent part of the outbox, it is killed with SIGKILL
+    # when a worker has swept everything and committed part of the outbox, it is killed with SIGKILL in
+    # the middle of a delivery transaction
     first = workers("first")
-    wait_for(
+    kill_when(
+        first,
         lambda: (
             len(processed_ids()) == len(world.targets)
             and sla_notifications().filter(state=DeliveryState.SENT).exclude(channel=Channel.INAPP).count() >= 100
         ),
         what="the sweep to finish and 100 deliveries to be committed",
-        workers=[first],
+        jobs=SWEEP_AND_DELIVERY,
     )
-    first.kill()
     assert outbox_pending() > 0, "the worker sent everything before it was killed; nothing was tested"
 
     # then every row marked sent was really received (marked after sending, in the same transaction)
@@ -423,7 +456,7 @@ def test_a_worker_killed_mid_delivery_resends_at_least_once_and_loses_nothing(wo
 
     # when a new worker starts, it sends the rest
     second = workers("second")
-    wait_for(lambda: outbox_pending() == 0, what="the outbox to drain", workers=[second])
+    wait_for(lambda: outbox_pending() == 0, what="the outbox to drain", workers=[second], jobs=SWEEP_AND_DELIVERY)
     assert second.stop() == 0
 
     # then every row was sent, on its first counted attempt, and received at least once
@@ -451,6 +484,7 @@ def test_two_workers_delivering_the_same_outbox_send_each_row_exactly_once(worke
         lambda: len(processed_ids()) == len(world.targets) and outbox_pending() == 0,
         what="the sweep to finish and the outbox to drain",
         workers=pair,
+        jobs=SWEEP_AND_DELIVERY,
     )
     assert [w.stop() for w in pair] == [0, 0]
 

@@ -13,12 +13,14 @@ warning 11:36, due 12:00, L3 12:30, L4 14:00.
 
 import collections
 import datetime as dt
+import importlib
 import threading
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.urls import reverse
@@ -28,7 +30,7 @@ from propdesk.notify.models import DeliveryState, Notification
 from propdesk.notify.services import Message, notify
 from propdesk.org.choices import DepartmentKind, Role
 from propdesk.sla.choices import TargetState
-from propdesk.sla.models import EscalationStep, SlaTarget
+from propdesk.sla.models import BusinessCalendar, EscalationStep, SlaTarget
 from propdesk.sla.services import SweepResult, escalation_acknowledge, sweep
 from propdesk.testing.factories import DepartmentFactory, staff_user
 from propdesk.tickets.choices import Channel, EventKind, Kind, ReplyMethod, Status
@@ -47,7 +49,7 @@ def on18(hour: int, minute: int = 0, second: int = 0) -> dt.datetime:
 
 
 BUILT_AT = t(2026, 11, 1, 9)
-WARN, DUE, L3_AT, L4_AT = on18(11, 36), on18(12), on18(12, 30), on18(14)
+RECEIVED, WARN, DUE, L3_AT, L4_AT = on18(10), on18(11, 36), on18(12), on18(12, 30), on18(14)
 
 
 @dataclass
@@ -89,7 +91,7 @@ def cast(world) -> Cast:
     return make_cast(world)
 
 
-def record(clock, world, cast, when=on18(10), kind=Kind.CONSULTATION, **kwargs) -> Ticket:
+def record(clock, world, cast, when=RECEIVED, kind=Kind.CONSULTATION, **kwargs) -> Ticket:
     clock.move_to(when)
     return ticket_create(
         actor=cast.reception,
@@ -499,13 +501,22 @@ def test_acknowledge_by_an_outsider_is_refused(clock, world, cast):
 # --- two sweepers at once (PostgreSQL) --------------------------------------------------------------------------------
 
 
+def seed_default_policies() -> None:
+    """Seed calendars and policies with the migration's own function when they are missing."""
+    if BusinessCalendar.objects.exists():
+        return
+    importlib.import_module("propdesk.sla.migrations.0002_default_policies").seed(apps, None)
+
+
 @pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="concurrent sweepers claim rows with SELECT … FOR UPDATE SKIP LOCKED, which needs PostgreSQL",
 )
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_sweepers_at_the_same_moment_take_each_step_exactly_once(clock, world):
-    # given 200 consultations recorded at 10:00, all four levels pending at 16:00
+    # given the seeded policies (an earlier transactional test's flush may have removed them)
+    seed_default_policies()
+    # and 200 consultations recorded at 10:00, all four levels pending at 16:00
     cast = make_cast(world)
     tickets = [record(clock, world, cast, when=on18(10)) for _ in range(200)]
     target_ids = set(SlaTarget.objects.filter(ticket__in=tickets).values_list("pk", flat=True))

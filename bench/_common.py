@@ -1,0 +1,133 @@
+"""Helpers shared by the benchmark scripts (not a benchmark itself).
+
+Everything here talks only to 127.0.0.1: the PostgreSQL server of the benchmark database and the
+gunicorn/worker processes the scripts start themselves.
+"""
+
+import datetime as dt
+import os
+import platform
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+PYTHON = REPO / ".venv" / "bin" / "python"
+MANAGE = REPO / "manage.py"
+
+PG_HOST = "127.0.0.1"
+PG_PORT = 5432
+PG_USER = "postgres"
+DEFAULT_DB = "propdesk_bench"
+# Not a secret: only used by the benchmark's own short-lived processes on 127.0.0.1.
+BENCH_SECRET_KEY = "propdesk-bench-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def check_db_name(name: str) -> str:
+    """The scripts drop and rewrite their database: refuse anything that is not a bench database."""
+    if not name.startswith("propdesk_bench"):
+        raise SystemExit(f"refusing to use database {name!r}: the name must start with 'propdesk_bench'")
+    return name
+
+
+def database_url(db: str) -> str:
+    return f"postgres://{PG_USER}@{PG_HOST}:{PG_PORT}/{db}"
+
+
+def prod_env(db: str, **extra: str) -> dict[str, str]:
+    """Environment of a production process (config.settings.prod) pointed at the bench database."""
+    env = dict(os.environ)
+    for name in list(env):
+        # Nothing from the caller's shell may redirect the benchmark elsewhere.
+        if name.startswith(("PROPDESK_", "DB_", "DATABASE_")) or name in {"DJANGO_SETTINGS_MODULE", "DEBUG"}:
+            env.pop(name)
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings.prod",
+        SECRET_KEY=BENCH_SECRET_KEY,
+        ALLOWED_HOSTS="127.0.0.1",
+        SECURE_SSL_REDIRECT="false",
+        DATABASE_URL=database_url(db),
+        DB_CONN_MAX_AGE="60",
+        LOG_LEVEL="WARNING",
+        # No SMTP server on the bench machine: mail (if any) goes to the console backend.
+        EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend",
+    )
+    env.update(extra)
+    return env
+
+
+def setup_django(db: str) -> None:
+    """Configure Django in this process with the production settings against the bench database."""
+    os.environ.update(prod_env(db))
+    for name in list(os.environ):
+        if name.startswith(("PROPDESK_",)):
+            os.environ.pop(name)
+    sys.path.insert(0, str(REPO))
+    import django
+
+    django.setup()
+
+
+def pg_connect(db: str, autocommit: bool = True):
+    import psycopg
+
+    return psycopg.connect(host=PG_HOST, port=PG_PORT, user=PG_USER, dbname=db, autocommit=autocommit)
+
+
+def percentile(values: list[float], p: float) -> float:
+    """Nearest-rank percentile (p in 0..100) of a non-empty list."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    rank = max(1, min(len(ordered), round(p / 100 * len(ordered) + 0.5)))
+    return ordered[rank - 1]
+
+
+def summary_ms(values_s: list[float]) -> dict[str, float]:
+    """p50/p95/p99/max/mean in milliseconds of durations given in seconds."""
+    ms = [v * 1000 for v in values_s]
+    if not ms:
+        return {"n": 0}
+    return {
+        "n": len(ms),
+        "p50": percentile(ms, 50),
+        "p95": percentile(ms, 95),
+        "p99": percentile(ms, 99),
+        "max": max(ms),
+        "mean": statistics.fmean(ms),
+    }
+
+
+def machine_info(db: str | None = None) -> dict[str, str]:
+    info = {
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "nproc": str(os.cpu_count()),
+        "python": platform.python_version(),
+    }
+    try:
+        with open("/proc/meminfo") as fh:
+            kb = int(fh.readline().split()[1])
+        info["memory"] = f"{kb / 1024 / 1024:.1f} GiB"
+    except OSError:
+        pass
+    try:
+        with open("/proc/cpuinfo") as fh:
+            for line in fh:
+                if line.startswith("model name"):
+                    info["cpu"] = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    if db:
+        with pg_connect(db) as conn:
+            info["postgresql"] = conn.execute("SHOW server_version").fetchone()[0]
+    return info
+
+
+def run(cmd: list[str], env: dict[str, str], timeout: float) -> subprocess.CompletedProcess:
+    return subprocess.run(cmd, env=env, cwd=REPO, timeout=timeout, check=True, text=True, capture_output=True)
+
+
+def fmt_row(cells) -> str:
+    return "| " + " | ".join(str(c) for c in cells) + " |"

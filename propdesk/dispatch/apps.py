@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DispatchConfig(AppConfig):
+    name = "propdesk.dispatch"
+    label = "dispatch"
+    verbose_name = _("派单与维修")
+
+    def ready(self) -> None:
+        from . import jobs  # noqa: F401  (registers the dispatch jobs)

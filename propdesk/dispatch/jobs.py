@@ -1,0 +1,1 @@
+from propdesk.core.worker import periodic  # noqa: F401
