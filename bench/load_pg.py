@@ -38,7 +38,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import MANAGE, PYTHON, check_db_name, pg_connect, prod_env, run  # noqa: E402
+from _common import MANAGE, PYTHON, check_db_name, pg_connect, prod_env, run
 
 BULK_TABLES = ("tickets_ticket", "tickets_ticketevent", "intake_interaction", "sla_slatarget")
 
@@ -372,7 +372,7 @@ def main() -> None:
                    -- Hand-off to the control center: half the new tickets, every repair/special service that moved on.
                    CASE WHEN (c.status = 'new' AND r_x < 0.5)
                           OR (c.status NOT IN ('new', 'cancelled') AND c.kind IN ('repair', 'special_service'))
-                        THEN c.entered_at + interval '1 minute' END AS handed_off_at,
+                        THEN LEAST(c.entered_at + interval '1 minute', %(t0)s::timestamptz) END AS handed_off_at,
                    CASE WHEN c.status = 'new' AND r_x < 0.5 THEN NULL
                         WHEN c.status IN ('new', 'cancelled') THEN c.received_by
                         WHEN c.kind = 'repair' THEN c.tech
@@ -401,7 +401,8 @@ def main() -> None:
                         WHEN status = 'cancelled' THEN entered_at + close_delay END AS closed_at_raw
             FROM st""")
         conn.execute("DROP TABLE st")
-        conn.execute("""
+        conn.execute(
+            """
             CREATE TEMP TABLE t AS
             SELECT tk.*,
                    COALESCE(tk.hand_team, d.department_id) AS team_id,
@@ -412,7 +413,9 @@ def main() -> None:
                      AS resolved_at_c,
                    CASE WHEN tk.started_at IS NOT NULL THEN LEAST(tk.started_at, %(t0)s::timestamptz) END
                      AS started_at_c
-            FROM tk LEFT JOIN dept d ON d.user_id = tk.assignee_id""", {"t0": t0})
+            FROM tk LEFT JOIN dept d ON d.user_id = tk.assignee_id""",
+            {"t0": t0},
+        )
         conn.execute("DROP TABLE tk")
         conn.execute("CREATE UNIQUE INDEX ON t (id)")
         conn.execute("ANALYZE t")
@@ -450,7 +453,8 @@ def main() -> None:
 
     iso = "to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US') || '+00:00'"
     with timer.step("insert ticket events"):
-        conn.execute(f"""
+        conn.execute(
+            f"""
             INSERT INTO tickets_ticketevent (at, kind, from_status, to_status, reason, data, actor_id,
                 on_behalf_of_id, ticket_id)
             SELECT at, kind, from_status, to_status, reason, data, actor_id, NULL, ticket_id FROM (

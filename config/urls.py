@@ -13,6 +13,7 @@ urlpatterns = [
     path("desk/", include("propdesk.intake.urls")),
     path("inbox/", include("propdesk.notify.urls")),
     path("sla/", include("propdesk.sla.urls")),
+    path("dispatch/", include("propdesk.dispatch.urls")),
     path("api/", include("propdesk.api.urls")),
     path("account/tokens/", api_views.token_list, name="account_tokens"),
 ]

@@ -234,6 +234,7 @@ def load_demo(*, households: int = 600, password: str = "demo1234", seed: int = 
 
     _create_households(rng, communities, households, result)
     _create_staff(rng, company, branch, centers, departments, communities, password, result)
+    _create_dispatch(centers)
     record_event(actor=None, verb="demo.loaded", target=company, data={"households": result.households})
     return result
 
@@ -410,3 +411,54 @@ def demo_set_password(password: str) -> int:
     )
     record_event(actor=None, verb="demo.password_reset", target=company, data={"logins": count})
     return count
+
+
+DEMO_TRADES = {
+    "tech": ["plumbing", "electrical", "general"],
+    "tech_deng": ["carpentry", "locksmith", "general"],
+    "tech_peng": ["hvac", "appliance", "general"],
+    "housekeeper": ["housekeeping", "cleaning"],
+    "housekeeper_yuan": ["housekeeping", "cleaning"],
+}
+
+
+def _create_dispatch(centers) -> None:
+    """Trades, shifts and a rota around today, everyone in the field checked in, and a few open requests."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from propdesk.dispatch.choices import DispatchMode, DutyEventKind
+    from propdesk.dispatch.models import DispatchSettings, ShiftTemplate
+    from propdesk.dispatch.services import duty_update, rota_set
+    from propdesk.tickets.services import ticket_create
+
+    User = get_user_model()
+    admin = User.objects.get(username="admin")
+    today = timezone.localdate()
+    for index, center in enumerate(centers):
+        suffix = "" if index == 0 else str(index + 1)
+        DispatchSettings.objects.create(
+            service_center=center, mode=DispatchMode.DIRECT if index == 0 else DispatchMode.GRAB
+        )
+        engineering = Department.objects.get(service_center=center, kind=DepartmentKind.ENGINEERING)
+        housekeeping = Department.objects.get(service_center=center, kind=DepartmentKind.HOUSEKEEPING)
+        day = ShiftTemplate.objects.create(department=engineering, name="白班", starts=dt.time(8), ends=dt.time(17))
+        night = ShiftTemplate.objects.create(department=engineering, name="夜班", starts=dt.time(17), ends=dt.time(8))
+        hk_day = ShiftTemplate.objects.create(department=housekeeping, name="白班", starts=dt.time(8), ends=dt.time(17))
+        for base, trades in DEMO_TRADES.items():
+            user = User.objects.get(username=base + suffix)
+            StaffProfile.objects.filter(user=user).update(trades=trades)
+            shifts = {"tech_deng": night}.get(base, hk_day if base.startswith("housekeeper") else day)
+            for offset in range(-1, 7):
+                rota_set(actor=admin, user=user, day=today + dt.timedelta(days=offset), shift=shifts)
+            duty_update(actor=admin, user=user, kind=DutyEventKind.CHECK_IN, service_center=center)
+        reception = User.objects.get(username="reception" + suffix)
+        households = list(Household.objects.filter(unit__building__community__service_center=center).order_by("pk")[:3])
+        for household, text in zip(
+            households,
+            ("卫生间下水道堵塞，水漫出来了", "客厅插座没电，跳闸后合不上", "门锁坏了，钥匙拧不动"),
+            strict=False,
+        ):
+            caller = Resident.objects.filter(household=household).order_by("pk").first()
+            ticket_create(actor=reception, kind="repair", content=text, channel="phone", resident=caller)

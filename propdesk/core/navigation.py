@@ -42,10 +42,27 @@ DESK_ROLES = frozenset(
         Role.BRANCH_LEADER,
     }
 )
+DISPATCH_ROLES = frozenset(
+    {
+        Role.CONTROL_OPERATOR,
+        Role.RECEPTIONIST,
+        Role.CS_SUPERVISOR,
+        Role.CENTER_MANAGER,
+        Role.REPAIR_MANAGER,
+        Role.DEPARTMENT_MANAGER,
+    }
+)
 FIELD_STAFF = frozenset({Role.TECHNICIAN, Role.HOUSEKEEPER, Role.SECURITY_GUARD})
 
 ENTRIES = (
     Entry(_("接待台"), _("来电来访登记：查找住户、分类、生成工单"), "intake:desk", DESK_ROLES),
+    Entry(_("派单台"), _("控制中心：5 分钟内派单、人员状态、回访销单"), "dispatch:board", DISPATCH_ROLES),
+    Entry(
+        _("我的工作单"),
+        _("接单、到场、完工、签认；上岗与对讲机状态"),
+        "dispatch:my_jobs",
+        frozenset({Role.TECHNICIAN, Role.HOUSEKEEPER}),
+    ),
     Entry(_("工单"), _("查询、处理、答复、转交工单"), "tickets:list", DESK_ROLES),
     Entry(_("我的工单"), _("指派给我的工单"), "tickets:mine", FIELD_STAFF),
     Entry(

@@ -77,7 +77,7 @@ def ensure_default_policies() -> None:
 
 
 class DueWorld:
-    """``tickets`` repair tickets received three days ago. Each has two SLA targets (5-minute dispatch,
+    """``tickets`` repair tickets received three days ago (without work orders). Each has two SLA targets (5-minute dispatch,
     2-hour first response) whose whole ladder is past: warn (owner), due (owner + CS supervisor),
     due + 30 min (center manager), due + 120 min (company quality department)."""
 
@@ -98,6 +98,8 @@ class DueWorld:
                         content=f"报修 {i}：厨房水龙头漏水",
                         channel=TicketChannel.PHONE,
                         household=world.household_a,
+                        # only the ticket's own clocks: no work order on the dispatch board
+                        create_work_order=False,
                     )
         self.targets = {
             t.pk: t for t in SlaTarget.objects.select_related("policy", "ticket").order_by("pk")

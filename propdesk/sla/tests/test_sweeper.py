@@ -92,7 +92,9 @@ def cast(world) -> Cast:
 
 
 def record(clock, world, cast, when=RECEIVED, kind=Kind.CONSULTATION, **kwargs) -> Ticket:
+    """Record a ticket at ``when`` (without a work order: the ladder of the ticket's own clocks is tested here)."""
     clock.move_to(when)
+    kwargs.setdefault("create_work_order", False)
     return ticket_create(
         actor=cast.reception,
         kind=kind,

@@ -1,0 +1,164 @@
+"""Reads for dispatch: the board, a worker's jobs, the staff status screen — scoped to the user."""
+
+import datetime as dt
+import hashlib
+
+from django.db.models import Max, Prefetch, Q
+from django.utils import timezone
+
+from propdesk.core.scoping import get_scope
+from propdesk.org.choices import Role
+from propdesk.org.models import RoleMembership, ServiceCenter
+from propdesk.sla.choices import TargetState
+from propdesk.sla.models import SlaTarget
+
+from .choices import ACTIVE_WORK, BOARD_COLUMNS, OPEN_STATUSES, Status
+from .models import DutyStatus, RotaEntry, WorkOrder
+
+DISPATCH_VIEW_ROLES = frozenset(
+    {
+        Role.CONTROL_OPERATOR,
+        Role.RECEPTIONIST,
+        Role.CS_SUPERVISOR,
+        Role.CENTER_MANAGER,
+        Role.REPAIR_MANAGER,
+        Role.DEPARTMENT_MANAGER,
+    }
+)
+
+
+def dispatch_centers(*, user):
+    """Service centers whose board the user may run."""
+    scope = get_scope(user)
+    qs = ServiceCenter.objects.order_by("code")
+    if scope.unrestricted:
+        return qs
+    centers = set(
+        RoleMembership.objects.filter(user=user, is_active=True, role__in=DISPATCH_VIEW_ROLES).values_list(
+            "service_center", flat=True
+        )
+    ) | set(
+        RoleMembership.objects.filter(
+            user=user, is_active=True, role__in=DISPATCH_VIEW_ROLES, community__isnull=False
+        ).values_list("community__service_center", flat=True)
+    )
+    return qs.filter(pk__in=[c for c in centers if c])
+
+
+def board_orders(*, user, center_id: int):
+    """Open work orders of a center, in board order, with what the cards show (constant query count)."""
+    dispatch_due = SlaTarget.objects.filter(
+        policy__code="dispatch", state__in=[TargetState.RUNNING, TargetState.BREACHED], stopped_at__isnull=True
+    ).only("ticket_id", "due_at", "state")
+    return (
+        WorkOrder.objects.visible_to(user)
+        .filter(service_center_id=center_id, status__in=OPEN_STATUSES)
+        .select_related("ticket__unit__building", "community", "assignee__staff_profile", "vendor")
+        .prefetch_related(Prefetch("ticket__sla_targets", queryset=dispatch_due, to_attr="dispatch_targets"))
+        .order_by("created_at", "pk")
+    )
+
+
+def board_columns(*, user, center_id: int, now: dt.datetime | None = None) -> list[dict]:
+    now = now or timezone.now()
+    orders = list(board_orders(user=user, center_id=center_id))
+    columns = []
+    for key, title, statuses in BOARD_COLUMNS:
+        cards = [o for o in orders if o.status in statuses]
+        for card in cards:
+            targets = getattr(card.ticket, "dispatch_targets", [])
+            card.dispatch_due = targets[0].due_at if targets and card.status == Status.PENDING else None
+            card.overdue = bool(card.dispatch_due and card.dispatch_due <= now) or bool(
+                card.vendor_due_at and card.vendor_due_at <= now and not card.finished_at
+            )
+        columns.append({"key": key, "title": title, "cards": cards})
+    return columns
+
+
+def board_version(*, user, center_id: int) -> str:
+    """A fingerprint of everything on the board: unchanged → the poll answers 204 and nothing re-renders."""
+    qs = WorkOrder.objects.visible_to(user).filter(service_center_id=center_id)
+    latest = qs.aggregate(m=Max("updated_at"))["m"]
+    duty = DutyStatus.objects.filter(service_center_id=center_id).aggregate(m=Max("updated_at"))["m"]
+    open_count = qs.filter(status__in=OPEN_STATUSES).count()
+    raw = f"{latest}|{duty}|{open_count}|{timezone.now():%Y%m%d%H%M}"
+    return hashlib.sha1(raw.encode(), usedforsecurity=False).hexdigest()[:16]
+
+
+def staff_status(*, center_id: int, now: dt.datetime | None = None) -> list[dict]:
+    """Every field worker of the center on one screen: on duty, radio, coverage, shift, current load."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Count
+
+    now = now or timezone.now()
+    center = ServiceCenter.objects.select_related("branch").get(pk=center_id)
+    members = RoleMembership.objects.filter(
+        is_active=True, role__in=[Role.TECHNICIAN, Role.HOUSEKEEPER, Role.SECURITY_GUARD]
+    ).filter(Q(service_center=center) | Q(community__service_center=center))
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True, pk__in=members.values("user"))
+        .select_related("staff_profile__department", "duty")
+        .annotate(load=Count("work_orders", filter=Q(work_orders__status__in=ACTIVE_WORK)))
+        .order_by("staff_profile__department__kind", "staff_profile__name")
+    )
+    on_shift = set(RotaEntry.objects.filter(starts_at__lte=now, ends_at__gt=now).values_list("user_id", flat=True))
+    rows = []
+    for user in users:
+        duty = getattr(user, "duty", None)
+        rows.append(
+            {
+                "user": user,
+                "name": user.staff_profile.name if hasattr(user, "staff_profile") else user.username,
+                "department": user.staff_profile.department.name if hasattr(user, "staff_profile") else "",
+                "on_duty": bool(duty and duty.on_duty),
+                "radio_ok": duty.radio_ok if duty else True,
+                "away_until": duty.away_until if duty and duty.away_until and duty.away_until > now else None,
+                "away_reason": duty.away_reason if duty else "",
+                "reachable": bool(duty and duty.is_reachable(now)),
+                "on_shift": user.pk in on_shift,
+                "load": user.load,
+            }
+        )
+    return rows
+
+
+def my_jobs(*, user):
+    return (
+        WorkOrder.objects.filter(assignee=user, status__in=OPEN_STATUSES)
+        .select_related("ticket__unit__building", "community")
+        .order_by("scheduled_start", "assigned_at", "pk")
+    )
+
+
+def open_offers(*, user):
+    return (
+        WorkOrder.objects.visible_to(user)
+        .filter(status=Status.PENDING, offered=True)
+        .select_related("ticket__unit__building", "community")
+        .order_by("created_at")
+    )
+
+
+def to_sign_off(*, user):
+    """The worker's reported jobs waiting for the end-of-shift sign-off."""
+    return WorkOrder.objects.filter(assignee=user, status=Status.REPORTED).select_related(
+        "ticket__unit__building", "community"
+    )
+
+
+def work_order_get(*, user, pk: int) -> WorkOrder:
+    return (
+        WorkOrder.objects.visible_to(user)
+        .select_related(
+            "ticket__unit__building__developer",
+            "ticket__resident",
+            "community__developer",
+            "assignee__staff_profile",
+            "vendor",
+        )
+        .prefetch_related(
+            "events__actor", "events__on_behalf_of", "materials", "photos", "return_visits__by", "follow_ups"
+        )
+        .get(pk=pk)
+    )
