@@ -18,5 +18,6 @@ urlpatterns = [
     path("duty/", views.duty_action, name="duty"),
     path("rota/", views.rota, name="rota"),
     path("weekly/", views.weekly, name="weekly"),
+    path("arrangements/", views.arrangements, name="arrangements"),
     path("registers/<slug:slug>/", views.register, name="register"),
 ]

@@ -458,6 +458,63 @@ def weekly(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_required
+def arrangements(request: HttpRequest) -> HttpResponse:
+    """Long-term housekeeping arrangements (长期家政): list and add; the worker turns them into orders."""
+    from propdesk.communities.models import Household
+    from propdesk.communities.validators import parse_room
+
+    from .models import WEEKDAYS, HousekeepingArrangement
+
+    center = _center(request)
+    if request.method == "POST":
+        post = request.POST
+        code = parse_room(post.get("room", "")) or ""
+        household = (
+            Household.objects.visible_to(request.user)
+            .filter(is_active=True, unit__code=code, unit__building__community__service_center=center)
+            .select_related("unit__building")
+            .first()
+        )
+        try:
+            if household is None:
+                raise ValidationError({"room": _("找不到该房号的住户（请写成 3-2-1202）")})
+            starts = dt.time.fromisoformat(post.get("starts", ""))
+            ends = dt.time.fromisoformat(post.get("ends", ""))
+            worker = get_user_model().objects.filter(pk=_int(post.get("worker")) or 0).first()
+            services.arrangement_create(
+                actor=request.user,
+                household=household,
+                weekday=_int(post.get("weekday")) if _int(post.get("weekday")) is not None else -1,
+                starts=starts,
+                ends=ends,
+                description=post.get("description", ""),
+                worker=worker,
+            )
+            messages.success(request, _("已登记长期家政安排"))
+        except ValueError:
+            messages.error(request, _("请填写开始和结束时间（如 09:00）"))
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, _messages_of(exc))
+        return redirect(f"{reverse('dispatch:arrangements')}?center={center.pk}")
+    items = (
+        HousekeepingArrangement.objects.visible_to(request.user)
+        .filter(household__unit__building__community__service_center=center, is_active=True)
+        .select_related("household__unit__building__community", "worker__staff_profile")
+        .order_by("weekday", "starts")
+    )
+    workers = [
+        r["user"]
+        for r in selectors.staff_status(center_id=center.pk)
+        if hasattr(r["user"], "staff_profile") and r["user"].staff_profile.department.kind == "housekeeping"
+    ]
+    return render(
+        request,
+        "dispatch/arrangements.html",
+        {"center": center, "items": items, "weekdays": list(enumerate(WEEKDAYS)), "workers": workers},
+    )
+
+
 REGISTERS = {
     "engineering-followup": (
         _("分类处理记录-工程类（超时跟进）"),
