@@ -131,3 +131,32 @@ def run(cmd: list[str], env: dict[str, str], timeout: float) -> subprocess.Compl
 
 def fmt_row(cells) -> str:
     return "| " + " | ".join(str(c) for c in cells) + " |"
+
+
+def loadavg() -> float:
+    """The 1-minute load average (the machine is shared: other work skews the numbers)."""
+    return os.getloadavg()[0]
+
+
+def wait_quiet(max_wait: float, threshold: float, label: str = "") -> float:
+    """Wait up to ``max_wait`` s until the 1-minute load average is at most ``threshold``; return it.
+
+    The bench machine may be shared with test runs; numbers taken under load are not comparable."""
+    import time
+
+    deadline = time.monotonic() + max_wait
+    load = loadavg()
+    announced = False
+    while load > threshold and time.monotonic() < deadline:
+        if not announced:
+            print(
+                f"   waiting for a quiet machine{(' before ' + label) if label else ''}: load {load:.2f} "
+                f"> {threshold} (up to {max_wait:.0f} s)",
+                flush=True,
+            )
+            announced = True
+        time.sleep(5)
+        load = loadavg()
+    if load > threshold:
+        print(f"   WARNING: machine still busy (load {load:.2f}); numbers below are taken under load", flush=True)
+    return load

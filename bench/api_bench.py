@@ -39,10 +39,22 @@ from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import REPO, check_db_name, fmt_row, machine_info, prod_env, setup_django, summary_ms
+from _common import (
+    REPO,
+    check_db_name,
+    fmt_row,
+    loadavg,
+    machine_info,
+    prod_env,
+    setup_django,
+    summary_ms,
+    wait_quiet,
+)
 
 GUNICORN = REPO / ".venv" / "bin" / "gunicorn"
 TARGETS = {"create_rps_8": 300.0, "read_p95_ms": 100.0}
+# (max wait s, load threshold) before each phase; set from the command line.
+QUIET = {"wait": 600.0, "load": 1.0}
 
 CONTENTS = {
     "repair": "厨房水龙头漏水，请安排师傅上门",
@@ -93,6 +105,7 @@ class Client:
 
 def run_phase(name: str, port: int, headers: dict, make_request, total: int, concurrency: int, budget: float) -> dict:
     """``total`` requests shared by ``concurrency`` threads; ``make_request(i) -> (method, path, body, headers)``."""
+    load_before = wait_quiet(QUIET["wait"], QUIET["load"], name) if name != "warm-up" else loadavg()
     lock = threading.Lock()
     counter = iter(range(total))
     latencies: list[float] = []
@@ -145,11 +158,14 @@ def run_phase(name: str, port: int, headers: dict, make_request, total: int, con
         "connections": reconnects[0],
         **{k: v for k, v in summary_ms(latencies).items() if k != "n"},
         "sample_errors": errors[:5],
+        "load_before": load_before,
+        "load_after": loadavg(),
     }
     print(
         f"{name:<34} c={concurrency} n={result['requests']} ok={ok} err={result['errors']} "
         f"{result['rps']:7.1f} req/s  p50 {result.get('p50', 0):7.1f}  p95 {result.get('p95', 0):7.1f}  "
-        f"p99 {result.get('p99', 0):7.1f} ms  (connections opened: {result['connections']})",
+        f"p99 {result.get('p99', 0):7.1f} ms  (connections opened: {result['connections']}; "
+        f"load {load_before:.2f} → {result['load_after']:.2f})",
         flush=True,
     )
     for e in result["sample_errors"]:
@@ -252,10 +268,18 @@ def main() -> None:
     parser.add_argument("--read-concurrency", default="1", help="client threads for the read runs (default 1)")
     parser.add_argument("--phase-seconds", type=float, default=300, help="time budget of one phase")
     parser.add_argument("--json", type=Path, default=None, help="also write the results as JSON here")
+    parser.add_argument(
+        "--kinds",
+        default=",".join(CONTENTS),
+        help="ticket kinds the creates cycle through (default: %(default)s)",
+    )
+    parser.add_argument("--quiet-load", type=float, default=1.0, help="wait for a 1-min load average ≤ this")
+    parser.add_argument("--quiet-wait", type=float, default=600, help="… but at most this many seconds per phase")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     db = check_db_name(args.db)
     rng = random.Random(args.seed)
+    QUIET.update(wait=args.quiet_wait, load=args.quiet_load)
 
     setup_django(db)
     from django.contrib.auth import get_user_model
@@ -321,7 +345,10 @@ def main() -> None:
     results = []
     try:
         api_headers = {"Authorization": f"Bearer {secret}", "Accept": "application/json"}
-        kinds = list(CONTENTS)
+        kinds = [k for k in args.kinds.split(",") if k]
+        unknown = set(kinds) - set(CONTENTS)
+        if unknown:
+            raise SystemExit(f"unknown kinds: {sorted(unknown)}")
 
         def create(i: int):
             kind = kinds[i % len(kinds)]

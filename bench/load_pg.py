@@ -615,7 +615,7 @@ def main() -> None:
         conn.execute("VACUUM ANALYZE")
 
     counts = {
-        table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608
+        table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
         for table in (
             "communities_household",
             "communities_resident",

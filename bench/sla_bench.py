@@ -40,17 +40,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import (  # noqa: E402
+from _common import (
     MANAGE,
     PYTHON,
     REPO,
     check_db_name,
     fmt_row,
+    loadavg,
     machine_info,
     pg_connect,
     prod_env,
     setup_django,
     summary_ms,
+    wait_quiet,
 )
 
 TARGET_TOTAL_S = 60.0
@@ -144,6 +146,7 @@ def stop_workers(procs: list[subprocess.Popen]) -> None:
 
 
 def burst(db: str, n_due: int, n_workers: int, lead: float, poll: float, timeout: float, log_dir: Path) -> dict:
+    load_before = loadavg()
     conn = pg_connect(db)
     ids = pick_targets(conn, n_due)
     if len(ids) < n_due:
@@ -151,7 +154,6 @@ def burst(db: str, n_due: int, n_workers: int, lead: float, poll: float, timeout
     now = conn.execute("SELECT now()").fetchone()[0]
     at = now + dt.timedelta(seconds=lead)
     make_due(conn, ids, at)
-    plan = None
     procs = start_workers(db, n_workers, log_dir)
     first_seen: dict[int, float] = {}
     started_wall = time.time()
@@ -173,7 +175,12 @@ def burst(db: str, n_due: int, n_workers: int, lead: float, poll: float, timeout
                 raise SystemExit("a worker exited early; see its log in " + str(log_dir))
             time.sleep(poll)
     finally:
+        load_after = loadavg()
         stop_workers(procs)
+    worker_errors = []
+    for i in range(n_workers):
+        text = (log_dir / f"propdesk-bench-worker-{os.getpid()}-{i}.log").read_text(errors="replace")
+        worker_errors += [line for line in text.splitlines() if " ERROR " in line]
     done = len(first_seen) == len(ids)
     stats = conn.execute(
         """SELECT extract(epoch FROM breach_recorded_at - due_at) FROM sla_slatarget
@@ -189,8 +196,7 @@ def burst(db: str, n_due: int, n_workers: int, lead: float, poll: float, timeout
     ).fetchone()
     keys = [f"sla:{pk}:L%" for pk in ids]
     notes = conn.execute(
-        "SELECT count(*), max(created_at) FROM notify_notification WHERE channel = 'inapp' "
-        "AND dedupe_key LIKE ANY(%s)",
+        "SELECT count(*), max(created_at) FROM notify_notification WHERE channel = 'inapp' AND dedupe_key LIKE ANY(%s)",
         (keys,),
     ).fetchone()
     events = conn.execute(
@@ -217,8 +223,11 @@ def burst(db: str, n_due: int, n_workers: int, lead: float, poll: float, timeout
         "expected_inapp": steps[2],
         "inapp_notifications": notes[0],
         "escalated_events": events,
-        "throughput_rows_per_s": len(ids) / (last_visible - min(visible_lags)) if len(visible_lags) > 1 else None,
-        "plan": plan,
+        "throughput_rows_per_s": len(first_seen) / last_visible if visible_lags and last_visible > 0 else None,
+        "load_before": load_before,
+        "load_after": load_after,
+        "worker_error_lines": len(worker_errors),
+        "worker_errors_sample": sorted(set(worker_errors))[:3],
     }
     print(
         f"  {n_workers} worker(s): {len(lags)}/{len(ids)} breached, complete={done}; T→last visible "
@@ -228,6 +237,12 @@ def burst(db: str, n_due: int, n_workers: int, lead: float, poll: float, timeout
         f"/{steps[2]}, escalated events {events}",
         flush=True,
     )
+    print(
+        f"     load average before {load_before:.2f}, at the end {load_after:.2f}; "
+        f"worker log ERROR lines: {len(worker_errors)}"
+    )
+    for line in result["worker_errors_sample"]:
+        print("     " + line)
     return result
 
 
@@ -241,6 +256,8 @@ def main() -> None:
     parser.add_argument("--lead", type=float, default=8.0, help="seconds from the UPDATE to T")
     parser.add_argument("--poll", type=float, default=0.25, help="polling interval while waiting (s)")
     parser.add_argument("--burst-timeout", type=float, default=600, help="give up a burst after this many s")
+    parser.add_argument("--quiet-load", type=float, default=1.0, help="wait for a 1-min load average ≤ this")
+    parser.add_argument("--quiet-wait", type=float, default=600, help="… but at most this many seconds per phase")
     parser.add_argument("--json", type=Path, default=None, help="also write the results as JSON here")
     args = parser.parse_args()
     db = check_db_name(args.db)
@@ -272,6 +289,7 @@ def main() -> None:
     )
 
     # (a) idle sweep
+    out["load_idle"] = wait_quiet(args.quiet_wait, args.quiet_load, "the idle sweep")
     sla.sweep(batch=settings.PROPDESK_SLA_BATCH)  # connect, warm caches
     durations = []
     checked = 0
@@ -287,13 +305,15 @@ def main() -> None:
     idle = out["idle"]
     print(
         f"(a) idle sweep × {args.idle_calls}: p50 {idle['p50']:.2f} ms, p95 {idle['p95']:.2f} ms, "
-        f"max {idle['max']:.2f} ms; rows checked {checked}; {idle['queries_per_call']} queries per call"
+        f"max {idle['max']:.2f} ms; rows checked {checked}; {idle['queries_per_call']} queries per call "
+        f"(load {out['load_idle']:.2f} → {loadavg():.2f})"
     )
     out["explain_idle"] = explain_sweeper(timezone.now(), settings.PROPDESK_SLA_BATCH)
     print("EXPLAIN ANALYZE of the claim query, nothing due:\n" + out["explain_idle"])
 
     # (p) profile one sweep of N due rows in process; also the plan with rows due.
     if args.profile_rows:
+        out["load_profile"] = wait_quiet(args.quiet_wait, args.quiet_load, "the profile")
         with pg_connect(db) as conn:
             ids = pick_targets(conn, args.profile_rows)
             moment = conn.execute("SELECT now() - interval '1 second'").fetchone()[0]
@@ -334,7 +354,8 @@ def main() -> None:
         p = out["profile"]
         print(
             f"(p) in-process sweep of {p['rows']} due rows: {p['seconds']:.2f} s ({p['rows_per_s']:.0f} rows/s), "
-            f"{p['queries']} queries ({p['queries_per_row']:.1f} per row), {p['sql_time_s']:.2f} s inside SQL"
+            f"{p['queries']} queries ({p['queries_per_row']:.1f} per row), {p['sql_time_s']:.2f} s inside SQL "
+            f"(load {out['load_profile']:.2f} → {loadavg():.2f})"
         )
         for key, n in list(p["query_kinds"].items())[:20]:
             print(f"     {n:>6}  {key}")
@@ -344,11 +365,26 @@ def main() -> None:
     # (b) bursts
     out["bursts"] = []
     for n_workers in [int(x) for x in args.workers.split(",") if x]:
+        wait_quiet(args.quiet_wait, args.quiet_load, f"the burst with {n_workers} worker(s)")
         print(f"(b) {args.due:,} rows due at T = now + {args.lead:.0f} s, {n_workers} worker(s) …", flush=True)
         out["bursts"].append(burst(db, args.due, n_workers, args.lead, args.poll, args.burst_timeout, log_dir))
 
-    print("\n" + fmt_row(["workers", "rows", "complete", "T→last committed s", "lag p50 s", "lag p95 s",
-                          "lag p99 s", "lag max s", "rows/s"]))
+    print(
+        "\n"
+        + fmt_row(
+            [
+                "workers",
+                "rows",
+                "complete",
+                "T→last committed s",
+                "lag p50 s",
+                "lag p95 s",
+                "lag p99 s",
+                "lag max s",
+                "rows/s",
+            ]
+        )
+    )
     print(fmt_row(["---"] * 9))
     for b in out["bursts"]:
         lag = b["lag_breach_recorded"]

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from propdesk.core.scoping import get_scope
@@ -520,9 +521,9 @@ REGISTERS = {
         _("分类处理记录-工程类（超时跟进）"),
         {"routing": Routing.ENGINEERING, "in_followup_register": True},
     ),
-    "rectification": (_("整改类登记"), {"routing": Routing.RECTIFICATION}),
-    "vendor": (_("其他类（外联单位）登记"), {"routing": Routing.VENDOR}),
-    "communication": (_("沟通类登记"), {"routing": Routing.COMMUNICATION}),
+    "rectification": (_lazy("整改类登记"), {"routing": Routing.RECTIFICATION}),
+    "vendor": (_lazy("其他类（外联单位）登记"), {"routing": Routing.VENDOR}),
+    "communication": (_lazy("沟通类登记"), {"routing": Routing.COMMUNICATION}),
 }
 
 

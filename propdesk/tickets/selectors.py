@@ -6,7 +6,7 @@ import re
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from propdesk.communities.validators import parse_room
+from propdesk.communities.validators import MOBILE_RE, normalize_phone, parse_room
 
 from .models import Reply, Ticket, TicketEvent
 
@@ -31,11 +31,13 @@ def search_condition(query: str) -> Q:
     query = (query or "").strip()
     if NUMBER_RE.match(query):
         return Q(number__startswith=query.upper())
-    if DIGITS_RE.match(query):
-        digits = re.sub(r"[^\d]", "", query)
-        if len(digits) >= 7:
-            return Q(contact_phone__startswith=digits) | Q(resident__phone__startswith=digits)
     room = parse_room(query)
+    if DIGITS_RE.match(query):
+        digits = re.sub(r"[^\d]", "", normalize_phone(query))
+        grouped = any(sep in query for sep in "- ")
+        # "12-2-1202" is a room; "138-1234-5678", "+86 138…" and "1381234" are phones.
+        if len(digits) >= 7 and (not grouped or MOBILE_RE.match(digits) or query.startswith("+") or not room):
+            return Q(contact_phone__startswith=digits) | Q(resident__phone__startswith=digits)
     if room:
         return Q(unit__code=room)
     return Q(title__contains=query) | Q(content__contains=query)
