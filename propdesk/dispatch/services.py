@@ -191,7 +191,7 @@ def work_order_create(
     arrangement: HousekeepingArrangement | None = None,
 ) -> WorkOrder:
     """A work order for a repair or special-service ticket (one ticket may need several trades)."""
-    ticket = Ticket.objects.select_for_update().select_related("unit__building").get(pk=ticket.pk)
+    ticket = Ticket.objects.select_for_update(of=("self",)).select_related("unit__building").get(pk=ticket.pk)
     if ticket.kind not in (Kind.REPAIR, Kind.SPECIAL_SERVICE):
         raise field_error("ticket", _("只有报修和特约服务工单可以派工作单"), "wrong_kind")
     if ticket.status in (TicketStatus.CLOSED, TicketStatus.CANCELLED):
@@ -378,7 +378,7 @@ def _after_dispatch(wo: WorkOrder, actor, now: dt.datetime) -> None:
     sla.on_ticket_event(ticket=ticket, trigger=Trigger.WORK_DISPATCHED, at=now, work_order=wo)
     if ticket.status == TicketStatus.NEW:
         ticket_services.ticket_transition(
-            actor=actor, ticket=ticket, to_status=TicketStatus.IN_PROGRESS, reason=_("已派单")
+            check_permission=False, actor=actor, ticket=ticket, to_status=TicketStatus.IN_PROGRESS, reason=_("已派单")
         )
 
 
@@ -624,11 +624,15 @@ def _sync_ticket(wo: WorkOrder, actor) -> None:
         return
     if ticket.status in TICKET_OPEN:
         ticket = ticket_services.ticket_transition(
-            actor=actor, ticket=ticket, to_status=TicketStatus.RESOLVED, reason=_("工作单已全部完成")
+            check_permission=False,
+            actor=actor,
+            ticket=ticket,
+            to_status=TicketStatus.RESOLVED,
+            reason=_("工作单已全部完成"),
         )
     if statuses <= {Status.CLOSED} and ticket.status == TicketStatus.RESOLVED:
         ticket_services.ticket_transition(
-            actor=actor, ticket=ticket, to_status=TicketStatus.CLOSED, reason=_("已回访，销单")
+            check_permission=False, actor=actor, ticket=ticket, to_status=TicketStatus.CLOSED, reason=_("已回访，销单")
         )
 
 
@@ -995,8 +999,25 @@ def duty_update(
     if kind not in DutyEventKind.values:
         raise field_error("kind", _("未知的在岗事项"), "invalid")
     scope = get_scope(actor)
-    if actor.pk != user.pk and not (scope.unrestricted or DISPATCH_ROLES & scope.roles):
-        raise PermissionDenied(_("只能登记自己的在岗状态"))
+    if actor.pk != user.pk and not scope.unrestricted:
+        # A dispatcher records the status of workers of their own center only.
+        worker_centers = set(
+            RoleMembership.objects.filter(user=user, is_active=True).values_list("service_center", flat=True)
+        ) | set(
+            RoleMembership.objects.filter(user=user, is_active=True, community__isnull=False).values_list(
+                "community__service_center", flat=True
+            )
+        )
+        dispatch_centers = {
+            c
+            for c in worker_centers
+            if c
+            and RoleMembership.objects.filter(user=actor, is_active=True, role__in=DISPATCH_ROLES)
+            .filter(Q(service_center=c) | Q(community__service_center=c))
+            .exists()
+        }
+        if not dispatch_centers:
+            raise PermissionDenied(_("只能登记自己或本中心一线人员的在岗状态"))
     if service_center is None:
         membership = RoleMembership.objects.filter(user=user, is_active=True).select_related("community").first()
         if membership is None:
@@ -1157,8 +1178,9 @@ def _arrangement_order(arrangement: HousekeepingArrangement, day: dt.date) -> in
         arrangement=arrangement,
     )
     if arrangement.worker_id:
+        now = timezone.now()
         wo.assignee = arrangement.worker
-        wo.assigned_at = timezone.now()
+        wo.assigned_at = now
         _move(
             wo,
             Status.ASSIGNED,
@@ -1167,6 +1189,7 @@ def _arrangement_order(arrangement: HousekeepingArrangement, day: dt.date) -> in
             arrangement=arrangement.pk,
             to_assignee=arrangement.worker_id,
         )
+        _after_dispatch(wo, arrangement.created_by, now)
     return 1
 
 

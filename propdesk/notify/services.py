@@ -98,7 +98,7 @@ def _claim(limit: int) -> list[Notification]:
         "next_attempt_at"
     )
     if connection.features.has_select_for_update_skip_locked:
-        qs = qs.select_for_update(skip_locked=True)
+        qs = qs.select_for_update(skip_locked=True, of=("self",))
     return list(qs.select_related("recipient__staff_profile")[:limit])
 
 

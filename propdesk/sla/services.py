@@ -158,6 +158,10 @@ def on_ticket_event(
     for policy in policies_for(ticket, trigger):
         if policy.pk in running_policies:
             continue
+        if policy.clock_from_receipt and (
+            SlaTarget.objects.filter(ticket=ticket, policy=policy).exclude(state=TargetState.CANCELLED).exists()
+        ):
+            continue  # measured from receipt once: asking again does not measure the receipt again
         target = SlaTarget(
             ticket=ticket,
             policy=policy,
@@ -272,7 +276,8 @@ def _advance(target: SlaTarget, now: dt.datetime, result: SweepResult) -> None:
         if step.when == "due" and target.breached_at is None:
             _breach(target, now, ticket)
             result.breaches += 1
-        _take_step(target, step, ticket)
+        if not _take_step(target, step, ticket):
+            continue
         if step.when == "warn":
             result.warnings += 1
         else:
@@ -302,7 +307,8 @@ def _breach(target: SlaTarget, now: dt.datetime, ticket: Ticket) -> None:
     target.department_id = ticket.team_id or target.department_id
 
 
-def _take_step(target: SlaTarget, step: LadderStep, ticket: Ticket) -> None:
+def _take_step(target: SlaTarget, step: LadderStep, ticket: Ticket) -> bool:
+    """Take one ladder step; False when it had been taken already."""
     recipients = recipients_for(ticket, step.notify)
     try:
         with transaction.atomic():
@@ -316,7 +322,7 @@ def _take_step(target: SlaTarget, step: LadderStep, ticket: Ticket) -> None:
     except IntegrityError:
         # Taken already (a worker that crashed after committing); never twice.
         target.escalation_level = max(target.escalation_level, step.level)
-        return
+        return False
     target.escalation_level = step.level
     policy = target.policy
     local_due = timezone.localtime(target.due_at).strftime("%m-%d %H:%M")
@@ -350,6 +356,7 @@ def _take_step(target: SlaTarget, step: LadderStep, ticket: Ticket) -> None:
         ),
         dedupe=f"sla:{target.pk}:L{step.level}",
     )
+    return True
 
 
 _ROLE_FOR = {

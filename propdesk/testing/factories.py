@@ -1,5 +1,6 @@
 """factory_boy factories and a small two-center world for tests."""
 
+import itertools
 from dataclasses import dataclass
 from datetime import date
 
@@ -121,6 +122,9 @@ class VendorFactory(factory.django.DjangoModelFactory):
     phone = "0755-12345678"
 
 
+_EMPLOYEE_NO = itertools.count(1)
+
+
 def staff_user(username: str, role: str, *, center=None, community=None, company=None, branch=None, department=None):
     """A staff login holding ``role`` at the given scope."""
     user = UserFactory(username=username)
@@ -133,7 +137,9 @@ def staff_user(username: str, role: str, *, center=None, community=None, company
             department = Department.objects.create(
                 company=the_company, kind=DepartmentKind.QUALITY, name=f"{username}部"
             )
-    StaffProfile.objects.create(user=user, name=username, employee_no=f"E-{username}", department=department)
+    StaffProfile.objects.create(
+        user=user, name=username[:50], employee_no=f"E{next(_EMPLOYEE_NO):07d}", department=department
+    )
     RoleMembership.objects.create(
         user=user, role=role, company=company, branch=branch, service_center=center, community=community
     )

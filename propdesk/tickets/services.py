@@ -291,11 +291,21 @@ def ticket_create(
 
 @transaction.atomic
 def ticket_transition(
-    *, actor, ticket: Ticket, to_status: str, reason: str = "", expected_version: int | None = None, on_behalf_of=None
+    *,
+    actor,
+    ticket: Ticket,
+    to_status: str,
+    reason: str = "",
+    expected_version: int | None = None,
+    on_behalf_of=None,
+    check_permission: bool = True,
 ) -> Ticket:
-    """The only place a ticket's status changes; checks ALLOWED_TRANSITIONS."""
+    """The only place a ticket's status changes; checks ALLOWED_TRANSITIONS.
+
+    ``check_permission=False`` is for other services that move the ticket as a consequence of a step the
+    actor was allowed to take (a worker's sign-off resolves the ticket); the actor is still recorded."""
     ticket = _lock(ticket, expected_version)
-    if not _can_work_on(actor, ticket):
+    if check_permission and not _can_work_on(actor, ticket):
         raise PermissionDenied(_("您无权处理该工单"))
     if to_status not in Status.values:
         raise field_error("status", _("未知的状态：%(v)s") % {"v": to_status}, "invalid")
