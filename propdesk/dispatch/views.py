@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from propdesk.core.http import safe_next
 from propdesk.core.scoping import get_scope
 from propdesk.org.models import ServiceCenter
 
@@ -269,10 +270,7 @@ def work_order_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
         messages.success(request, _("已保存"))
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, _messages_of(exc))
-    target = post.get("next", "")
-    if target.startswith("/") and not target.startswith("//"):
-        return redirect(target)
-    return redirect(reverse("dispatch:work_order", args=[pk]))
+    return redirect(safe_next(request, reverse("dispatch:work_order", args=[pk])))
 
 
 @login_required
@@ -337,7 +335,7 @@ def duty_action(request: HttpRequest) -> HttpResponse:
                 until += dt.timedelta(days=1)
         except ValueError:
             messages.error(request, _("返回时间格式不正确（如 15:30）"))
-            return redirect(request.POST.get("next") or reverse("dispatch:my_jobs"))
+            return redirect(safe_next(request, reverse("dispatch:my_jobs")))
     try:
         services.duty_update(
             actor=user, user=target, kind=request.POST.get("kind", ""), until=until, note=request.POST.get("note", "")
@@ -345,10 +343,7 @@ def duty_action(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("已更新在岗状态"))
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, _messages_of(exc))
-    target_url = request.POST.get("next", "")
-    return redirect(
-        target_url if target_url.startswith("/") and not target_url.startswith("//") else reverse("dispatch:my_jobs")
-    )
+    return redirect(safe_next(request, reverse("dispatch:my_jobs")))
 
 
 @login_required

@@ -2,7 +2,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
+
+from propdesk.core.http import safe_next
 
 from .selectors import inbox
 from .services import inbox_mark_read
@@ -19,5 +22,4 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
 def inbox_read(request: HttpRequest) -> HttpResponse:
     ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()]
     inbox_mark_read(user=request.user, notification_ids=ids or None)
-    target = request.POST.get("next", "")
-    return redirect(target if target.startswith("/") and not target.startswith("//") else "notify:inbox")
+    return redirect(safe_next(request, reverse("notify:inbox")))

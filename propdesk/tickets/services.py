@@ -239,6 +239,8 @@ def ticket_create(
         raise PermissionDenied(_("您不能为该小区登记工单"))
     received_at = validate_received_at(received_at, party.household)
     receiver = received_by or actor
+    if received_by is not None and not (received_by.is_active and _is_staff_in(received_by, party.community.pk)):
+        raise field_error("received_by", _("接报人须为本小区员工"), "invalid")
     if party.resident is not None:
         contact_name = contact_name or party.resident.name
         contact_phone = contact_phone or party.resident.phone

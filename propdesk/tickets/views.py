@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from propdesk.communities.models import Community
+from propdesk.core.http import safe_next
 from propdesk.core.scoping import get_scope
 from propdesk.sla import selectors as sla_selectors
 
@@ -176,7 +177,7 @@ def _act(request: HttpRequest, pk: int, form_class, action, success: str, **form
         messages.error(request, _error_text(exc))
     except PermissionDenied as exc:
         messages.error(request, str(exc) or _("您无权执行此操作"))
-    return redirect(request.POST.get("next") or reverse("tickets:detail", args=[pk]))
+    return redirect(safe_next(request, reverse("tickets:detail", args=[pk])))
 
 
 @login_required
@@ -204,7 +205,7 @@ def ticket_hand_off_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _error_text(exc))
     except PermissionDenied as exc:
         messages.error(request, str(exc))
-    return redirect(request.POST.get("next") or reverse("tickets:detail", args=[pk]))
+    return redirect(safe_next(request, reverse("tickets:detail", args=[pk])))
 
 
 @login_required

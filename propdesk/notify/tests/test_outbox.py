@@ -16,7 +16,7 @@ import time_machine
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db import NotSupportedError, connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from propdesk.core.models import Event
@@ -42,19 +42,6 @@ URGENT = Message(
 ROUTINE = Message(kind="sla.warn", subject="即将超时：BX-20261122-0001 5 分钟内派单", body="厨房水龙头漏水")
 
 REFUSED = f"[Errno {errno.ECONNREFUSED}] {os.strerror(errno.ECONNREFUSED)}"
-
-# Bug: on PostgreSQL deliver_pending() fails before it sends anything.
-delivery = pytest.mark.xfail(
-    connection.vendor == "postgresql",
-    raises=NotSupportedError,
-    strict=True,
-    reason=(
-        "propdesk/notify/services.py _claim(): select_for_update(skip_locked=True) with "
-        "select_related('recipient__staff_profile') (a nullable reverse one-to-one, LEFT OUTER JOIN) fails on "
-        "PostgreSQL: 'FOR UPDATE cannot be applied to the nullable side of an outer join'; "
-        "fix: select_for_update(skip_locked=True, of=('self',))"
-    ),
-)
 
 
 @pytest.fixture(autouse=True)
@@ -187,7 +174,6 @@ def test_notify_channels(zhang, notify_settings, case, expected):
     assert Notification.objects.filter(recipient=recipient).count() == len(expected)
 
 
-@delivery
 def test_inapp_rows_are_sent_when_written_and_are_never_picked_up_for_delivery(zhang, smtp, gateway):
     # given a routine message for a user without an email address: in-app only
     zhang.email = ""
@@ -269,7 +255,6 @@ def test_notify_inside_a_transaction_that_rolls_back_leaves_nothing(zhang, notif
 # ----------------------------------------------------------------------------- delivery: email
 
 
-@delivery
 def test_email_is_delivered_over_smtp_and_marked_sent(zhang, smtp, clock):
     # given a queued routine message (in-app + email)
     notify(recipients=[zhang], message=URGENT, dedupe="sla:41:L2")
@@ -307,7 +292,6 @@ def test_email_is_delivered_over_smtp_and_marked_sent(zhang, smtp, clock):
     assert len(smtp.received) == 1
 
 
-@delivery
 def test_email_without_a_link_has_only_the_body(zhang, smtp):
     notify(recipients=[zhang], message=ROUTINE, dedupe="warn-1")
 
@@ -321,7 +305,6 @@ def test_email_without_a_link_has_only_the_body(zhang, smtp):
 # ----------------------------------------------------------------------------- delivery: webhook
 
 
-@delivery
 def test_webhook_request_is_signed_and_carries_the_dedupe_key(zhang, gateway, notify_settings, clock):
     # given an urgent message queued for a user with a phone, e-mail switched off
     notify_settings.PROPDESK_NOTIFY_EMAIL = False
@@ -367,7 +350,6 @@ def test_webhook_request_is_signed_and_carries_the_dedupe_key(zhang, gateway, no
     assert len(gateway.received) == 1
 
 
-@delivery
 def test_a_signature_with_another_secret_does_not_match(zhang, gateway, notify_settings):
     # the receiver's check is meaningful: the same request recomputed with a wrong secret differs
     notify_settings.PROPDESK_NOTIFY_EMAIL = False
@@ -426,7 +408,6 @@ def failing(request, zhang, notify_settings):
 FAILURE_MODES = ["webhook: HTTP 500", "webhook: closed port", "email: closed port", "email: recipient refused"]
 
 
-@delivery
 @pytest.mark.parametrize("failing", FAILURE_MODES, indirect=True)
 def test_a_failed_delivery_is_retried_after_the_backoff(failing, clock):
     row, error, _hits = failing
@@ -450,7 +431,6 @@ def test_a_failed_delivery_is_retried_after_the_backoff(failing, clock):
     assert row.attempts == 1
 
 
-@delivery
 def test_backoff_doubles_from_30_seconds_and_is_capped_at_an_hour(zhang, notify_settings, clock):
     # given a gateway that always answers 500 and ten attempts allowed
     notify_settings.PROPDESK_NOTIFY_MAX_ATTEMPTS = 10
@@ -482,7 +462,6 @@ def test_backoff_doubles_from_30_seconds_and_is_capped_at_an_hour(zhang, notify_
         assert len(receiver.received) == 10
 
 
-@delivery
 @pytest.mark.parametrize("failing", FAILURE_MODES, indirect=True)
 def test_a_row_is_dead_after_the_maximum_attempts(failing, notify_settings, clock, caplog):
     notify_settings.PROPDESK_NOTIFY_MAX_ATTEMPTS = 3
@@ -516,7 +495,6 @@ def test_a_row_is_dead_after_the_maximum_attempts(failing, notify_settings, cloc
     assert hits() in (0, 3)
 
 
-@delivery
 def test_one_failing_row_does_not_stop_the_others(zhang, smtp, notify_settings):
     # given an urgent message: the email can be delivered, the gateway answers 500
     with HttpReceiver(status=500) as receiver:
@@ -633,7 +611,6 @@ def test_retry_of_a_row_that_is_not_dead_changes_nothing(zhang, gateway):
     assert Event.objects.count() == 0
 
 
-@delivery
 def test_a_dead_row_retried_after_the_gateway_recovers_is_delivered(zhang, notify_settings, clock):
     # given a webhook row killed by three HTTP 500 answers
     notify_settings.PROPDESK_NOTIFY_MAX_ATTEMPTS = 3
@@ -665,7 +642,6 @@ def test_a_dead_row_retried_after_the_gateway_recovers_is_delivered(zhang, notif
 # ----------------------------------------------------------------------------- not yet due
 
 
-@delivery
 def test_rows_not_yet_due_are_not_sent(zhang, smtp, gateway, clock):
     # given an urgent message whose email and webhook rows are due in ten minutes
     notify(recipients=[zhang], message=URGENT, dedupe="sla:41:L2")
@@ -694,7 +670,6 @@ def test_rows_not_yet_due_are_not_sent(zhang, smtp, gateway, clock):
     assert set(Notification.objects.values_list("state", flat=True)) == {"sent"}
 
 
-@delivery
 def test_deliver_pending_sends_at_most_the_limit(world, smtp):
     # given five users with a queued email each
     users = [UserFactory(username=f"u{i}", email=f"u{i}@example.com") for i in range(5)]

@@ -52,13 +52,6 @@ SLA_KINDS = ("sla.warn", "sla.due")
 TIMEOUT = 180
 POLL = 0.02
 
-DELIVERY_BUG = (
-    "propdesk/notify/services.py _claim(): select_for_update(skip_locked=True) together with "
-    "select_related('recipient__staff_profile') (a nullable reverse one-to-one, LEFT OUTER JOIN) fails on "
-    "PostgreSQL with 'FOR UPDATE cannot be applied to the nullable side of an outer join', so the worker's "
-    "notify.deliver job fails on every tick; fix: select_for_update(skip_locked=True, of=('self',))"
-)
-
 
 class WorkerJobFailed(AssertionError):
     """A worker subprocess logged 'job … failed' (the traceback is in the message)."""
@@ -78,9 +71,9 @@ def ensure_default_policies() -> None:
 
 
 class DueWorld:
-    """``tickets`` repair tickets received three days ago (without work orders). Each has two SLA targets (5-minute dispatch,
-    2-hour first response) whose whole ladder is past: warn (owner), due (owner + CS supervisor),
-    due + 30 min (center manager), due + 120 min (company quality department)."""
+    """``tickets`` repair tickets received three days ago (without work orders). Each has two SLA targets
+    (5-minute dispatch, 2-hour first response) whose whole ladder is past: warn (owner), due (owner + CS
+    supervisor), due + 30 min (center manager), due + 120 min (company quality department)."""
 
     def __init__(self, tickets: int):
         started = timezone.now() - dt.timedelta(days=3)
@@ -431,7 +424,6 @@ def received_mail(smtp: SmtpServer) -> list[tuple[str, str]]:
     return [(mail.rcpt_tos[0], mail.message["Subject"].strip()) for mail in list(smtp.received)]
 
 
-@pytest.mark.xfail(raises=WorkerJobFailed, strict=True, reason=DELIVERY_BUG)
 def test_a_worker_killed_mid_delivery_resends_at_least_once_and_loses_nothing(workers, servers):
     smtp, gateway = servers
     # given 200 targets (100 tickets) past their ladder: 1,000 emails and 800 webhooks to send
@@ -477,7 +469,6 @@ def test_a_worker_killed_mid_delivery_resends_at_least_once_and_loses_nothing(wo
     assert repeats <= 20
 
 
-@pytest.mark.xfail(raises=WorkerJobFailed, strict=True, reason=DELIVERY_BUG)
 def test_two_workers_delivering_the_same_outbox_send_each_row_exactly_once(workers, servers):
     smtp, gateway = servers
     world = DueWorld(tickets=100)

@@ -22,7 +22,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.db import NotSupportedError, connection
 
 from propdesk.org.choices import DepartmentKind, Role
 from propdesk.sla.choices import TargetState
@@ -224,15 +223,6 @@ def test_first_response_follows_desk_hours(desk, received, due, warn):
     assert (row.started_at, row.due_at, row.warn_at, row.next_check_at) == (received, due, warn, warn)
 
 
-@pytest.mark.xfail(
-    connection.vendor == "postgresql",
-    strict=True,
-    raises=NotSupportedError,
-    reason="propdesk/dispatch/services.py work_order_create(): Ticket.objects.select_for_update()"
-    ".select_related('unit__building') puts a nullable FK (unit) on the outer side of a LEFT JOIN, which "
-    "PostgreSQL refuses (FOR UPDATE cannot be applied to the nullable side of an outer join): every repair or "
-    "special-service ticket_create fails on PostgreSQL; fix: select_for_update(of=('self',))",
-)
 @pytest.mark.parametrize("kind", [Kind.REPAIR, Kind.SPECIAL_SERVICE])
 def test_ticket_recorded_with_its_work_order_starts_the_same_clocks(desk, kind):
     # when a repair or special service is recorded the default way (its work order goes onto the board)
@@ -538,12 +528,6 @@ def test_superior_answer_stopped_by_a_reply_while_paused_counts_the_pause(desk):
     assert (row.state, row.breached_at) == (MET, None)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="sla/services.py on_ticket_event(): a second decision request starts superior_escalation again, "
-    "measured from receipt (clock_from_receipt) and stopped at once, so a ticket escalated in time gets a "
-    "second, breached 'escalated within 2 h of receipt' row and the timeliness rate counts it twice",
-)
 def test_second_decision_request_does_not_measure_the_receipt_again(desk):
     # given a matter escalated in time and answered
     ticket = desk.create(on18(10), Kind.CONSULTATION)

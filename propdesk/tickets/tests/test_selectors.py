@@ -220,11 +220,6 @@ def test_search_by_phone(tickets, reception_a, query):
     assert numbers(ticket_list(user=reception_a, query=query)) == ["BX-20261123-0001", "TS-20261123-0001"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="selectors.search_condition keeps the 86 of +86 in the digits (no normalize_phone), "
-    "so +86 138 1234 5678 searches for phones starting 8613812345678",
-)
 @pytest.mark.parametrize("query", ["+86 138 1234 5678", "+8613812345678"])
 def test_search_by_phone_with_country_code(tickets, reception_a, query):
     assert numbers(ticket_list(user=reception_a, query=query)) == ["BX-20261123-0001", "TS-20261123-0001"]
@@ -245,19 +240,14 @@ def test_search_by_room(tickets, reception_a, query):
     assert numbers(ticket_list(user=reception_a, query=query)) == ["BX-20261123-0001", "TS-20261123-0001"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="selectors.search_condition takes any query of 7+ digits and hyphens for a phone, so the room "
-    "12-2-1202 is searched as phone 1221202",
-)
 def test_search_by_room_with_seven_digits(world, now, reception_a):
     unit = UnitFactory(
         building=BuildingFactory(community=world.community_a, name="12栋"), entrance="2单元", number="1202"
     )
     ticket = new_ticket(reception_a, household=HouseholdFactory(unit=unit), content="空调外机滴水")
 
-    assert list(ticket_list(user=reception_a, query="12栋2单元1202")) == [ticket]  # works
-    assert list(ticket_list(user=reception_a, query="12-2-1202")) == [ticket]  # does not
+    assert list(ticket_list(user=reception_a, query="12栋2单元1202")) == [ticket]
+    assert list(ticket_list(user=reception_a, query="12-2-1202")) == [ticket]
 
 
 def test_search_by_chinese_text(tickets, reception_a):

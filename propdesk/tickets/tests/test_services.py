@@ -224,6 +224,17 @@ def test_employee_who_received_it_elsewhere_stays_first_responder(world, now, re
     assert event.actor == reception_a
 
 
+@pytest.mark.parametrize("who", ["reception_b", "resident_user_a"])
+def test_receiving_employee_must_be_staff_of_the_community(world, now, reception_a, request, who):
+    before = row_counts()
+
+    with pytest.raises(ValidationError) as excinfo:
+        new_ticket(reception_a, household=world.household_a, received_by=request.getfixturevalue(who))
+
+    assert error_fields(excinfo.value) == {"received_by"}
+    assert row_counts() == before
+
+
 def test_create_appends_a_created_event_with_the_actor(world, now, reception_a):
     # when
     ticket = new_ticket(reception_a, household=world.household_a)

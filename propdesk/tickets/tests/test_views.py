@@ -332,3 +332,26 @@ def test_upload_to_another_center_ticket_is_404(client, reception_b, ticket_a):
 
     assert response.status_code == 404
     assert row_counts() == rows
+
+
+# --- where an action returns to -------------------------------------------------------------------------
+
+
+def test_action_returns_to_a_local_next_page(as_a, world, ticket_a):
+    control_center(world.center_a)
+
+    response = as_a.post(reverse("tickets:hand_off", args=[ticket_a.pk]), {"next": "/tickets/?status=open"})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/tickets/?status=open"
+
+
+@pytest.mark.parametrize("url_name", ["tickets:hand_off", "tickets:note"])
+@pytest.mark.parametrize("target", ["https://evil.example/login", "//evil.example/login"])
+def test_action_never_returns_to_another_site(as_a, world, ticket_a, url_name, target):
+    control_center(world.center_a)
+
+    response = as_a.post(reverse(url_name, args=[ticket_a.pk]), {"text": "已电话联系业主", "next": target})
+
+    assert response.status_code == 302
+    assert response["Location"] == detail_url(ticket_a)
