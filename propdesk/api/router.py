@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 from ninja.openapi.docs import DocsBase
 
 from propdesk.intake.api import router as intake_router
+from propdesk.sla.api import router as sla_router
 from propdesk.tickets.api import router as tickets_router
 
 from . import errors
@@ -58,4 +59,5 @@ api = NinjaAPI(
 )
 errors.install(api)
 api.add_router("", tickets_router)
+api.add_router("", sla_router)
 api.add_router("", intake_router)

@@ -6,6 +6,7 @@ app_name = "tickets"
 urlpatterns = [
     path("", views.ticket_list_view, name="list"),
     path("mine/", views.my_tickets, name="mine"),
+    path("hand-off/", views.quick_hand_off, name="quick_hand_off"),
     path("registers/", views.register_index, name="registers"),
     path("<int:pk>/", views.ticket_detail, name="detail"),
     path("<int:pk>/transition/", views.ticket_transition_view, name="transition"),

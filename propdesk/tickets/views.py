@@ -97,6 +97,55 @@ def my_tickets(request: HttpRequest) -> HttpResponse:
     return render(request, "tickets/my_tickets.html", {"page": page, "querystring": ""})
 
 
+@login_required
+def quick_hand_off(request: HttpRequest) -> HttpResponse:
+    """Any employee who hears a request passes it to the control center in one step (R-IN-2, R-IN-5):
+    the room, what is wanted, who asked. The employee is recorded as its first responder."""
+    from propdesk.communities.models import Unit
+    from propdesk.communities.validators import parse_room
+
+    scope = get_scope(request.user)
+    if not scope.is_staff_member:
+        raise PermissionDenied(_("该页面仅限物业员工使用"))
+    communities = Community.objects.visible_to(request.user).order_by("code")
+    errors: list[str] = []
+    created = None
+    if request.method == "POST":
+        post = request.POST
+        community = communities.filter(pk=post.get("community") or 0).first()
+        unit = None
+        code = parse_room(post.get("room", ""))
+        if community is None:
+            errors.append(_("请选择小区"))
+        elif post.get("room", "").strip():
+            unit = Unit.objects.filter(building__community=community, code=code).select_related("building").first()
+            if unit is None:
+                errors.append(_("该小区没有这个房号（请写成 3-2-1202）"))
+        if not errors:
+            try:
+                created = services.ticket_create(
+                    actor=request.user,
+                    kind=post.get("kind") or Kind.REPAIR,
+                    content=post.get("content", ""),
+                    channel="staff",
+                    community=community,
+                    unit=unit,
+                    contact_name=post.get("contact_name", ""),
+                    contact_phone=post.get("contact_phone", ""),
+                    hand_off=True,
+                )
+            except ValidationError as exc:
+                errors.append(_error_text(exc))
+            except PermissionDenied as exc:
+                errors.append(str(exc))
+    return render(
+        request,
+        "tickets/quick_hand_off.html",
+        {"communities": communities, "kinds": Kind.choices, "errors": errors, "created": created, "post": request.POST},
+        status=400 if errors else 200,
+    )
+
+
 REGISTERS = (
     ("repair", _lazy("业主报修记录表")),
     ("complaints", _lazy("业主投诉及建议记录表")),
