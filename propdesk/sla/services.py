@@ -205,8 +205,7 @@ def _finish(target: SlaTarget, state: str, at: dt.datetime, ticket: Ticket) -> N
     target.state = state
     target.stopped_at = at
     target.next_check_at = None
-    target.owner_id = ticket.assignee_id or target.owner_id
-    target.department_id = ticket.team_id or target.department_id
+    target.owner_id, target.department_id = _responsible(target, ticket)
     target.save()
 
 
@@ -257,7 +256,7 @@ def sweep(*, now: dt.datetime | None = None, batch: int = 500, max_batches: int 
             qs = SlaTarget.objects.filter(next_check_at__lte=moment).order_by("next_check_at")
             if skip_locked:
                 qs = qs.select_for_update(skip_locked=True, of=("self",))
-            rows = list(qs.select_related("policy__calendar", "ticket")[:batch])
+            rows = list(qs.select_related("policy__calendar", "ticket", "work_order__assignee")[:batch])
             for target in rows:
                 _advance(target, moment, result)
             result.checked += len(rows)
@@ -299,17 +298,25 @@ def _advance(target: SlaTarget, now: dt.datetime, result: SweepResult) -> None:
     )
 
 
+def _responsible(target: SlaTarget, ticket: Ticket) -> tuple[int | None, int | None]:
+    """Who answers for this clock: a work order's clock belongs to its worker, a ticket's to its owner."""
+    if target.work_order_id:
+        worker = target.work_order.assignee_id
+        return worker or target.owner_id, target.department_id
+    return ticket.assignee_id or target.owner_id, ticket.team_id or target.department_id
+
+
 def _breach(target: SlaTarget, now: dt.datetime, ticket: Ticket) -> None:
     target.state = TargetState.BREACHED
     target.breached_at = target.due_at
     target.breach_recorded_at = now
-    target.owner_id = ticket.assignee_id or target.owner_id
-    target.department_id = ticket.team_id or target.department_id
+    target.owner_id, target.department_id = _responsible(target, ticket)
 
 
 def _take_step(target: SlaTarget, step: LadderStep, ticket: Ticket) -> bool:
     """Take one ladder step; False when it had been taken already."""
-    recipients = recipients_for(ticket, step.notify)
+    worker = target.work_order.assignee if target.work_order_id and target.work_order.assignee_id else None
+    recipients = recipients_for(ticket, step.notify, owner=worker)
     try:
         with transaction.atomic():
             EscalationStep.objects.create(
@@ -368,13 +375,16 @@ _ROLE_FOR = {
 }
 
 
-def recipients_for(ticket: Ticket, roles) -> list:
-    """People behind ladder roles for one ticket: its owner, or holders of a role over its community."""
+def recipients_for(ticket: Ticket, roles, *, owner=None) -> list:
+    """People behind ladder roles for one ticket: its owner (``owner`` when the clock is someone's own,
+    e.g. a worker's report), or holders of a role over its community."""
     User = get_user_model()
     users: dict[int, object] = {}
     wanted = [_ROLE_FOR[r] for r in roles if r in _ROLE_FOR]
     if LadderRole.OWNER in roles:
-        if ticket.assignee_id:
+        if owner is not None:
+            users[owner.pk] = owner
+        elif ticket.assignee_id:
             users[ticket.assignee_id] = ticket.assignee
         elif ticket.team_id and ticket.team.kind == DepartmentKind.CONTROL_CENTER:
             wanted.append(Role.CONTROL_OPERATOR)

@@ -60,7 +60,7 @@ def dispatch_world(transactional_db):
     return {"world": world, "operator": operator, "tech": tech, "ticket": ticket, "wo": work_order}
 
 
-def _card(page, column: str, wo: WorkOrder) -> str:
+def _card(column: str, wo: WorkOrder) -> str:
     return f'[data-column="{column}"] article.wo-card[data-wo="{wo.pk}"]'
 
 
@@ -72,7 +72,7 @@ def test_dispatch_accept_finish_report_follows_on_the_live_board(dispatch_world,
     board = login("ctl1")
     board.goto(f"{live_server.url}/dispatch/")
     board.evaluate("window.__marker = 1")
-    pending_card = _card(board, "to_dispatch", wo)
+    pending_card = _card("to_dispatch", wo)
     board.wait_for_selector(pending_card)
     assert wo.number in board.inner_text(pending_card)
 
@@ -100,9 +100,9 @@ def test_dispatch_accept_finish_report_follows_on_the_live_board(dispatch_world,
     assert panel.locator(f'input[name=assignee][value="{tech.pk}"]').is_checked()
     # and dispatching moves the card to "已派未接"
     panel.get_by_role("button", name="派给所选人员").click()
-    board.wait_for_selector(_card(board, "not_accepted", wo))
+    board.wait_for_selector(_card("not_accepted", wo))
     assert board.locator(pending_card).count() == 0
-    assert "tech1" in board.inner_text(_card(board, "not_accepted", wo))
+    assert "tech1" in board.inner_text(_card("not_accepted", wo))
     wo.refresh_from_db()
     assert wo.status == Status.ASSIGNED
     assert wo.assignee_id == tech.pk
@@ -135,8 +135,8 @@ def test_dispatch_accept_finish_report_follows_on_the_live_board(dispatch_world,
     phone.wait_for_function("document.getElementById('job-status').textContent.trim() === '已报完工待签认'")
 
     # Then, without a reload, the dispatcher's board shows the card waiting for sign-off within seconds
-    board.wait_for_selector(_card(board, "to_sign_off", wo), timeout=8_000)
-    assert board.locator(_card(board, "not_accepted", wo)).count() == 0
+    board.wait_for_selector(_card("to_sign_off", wo), timeout=8_000)
+    assert board.locator(_card("not_accepted", wo)).count() == 0
     assert board.evaluate("window.__marker") == 1, "the board page was reloaded or navigated"
 
     # and the database holds the reported order, the customer's signature and the technician's own events
@@ -148,10 +148,7 @@ def test_dispatch_accept_finish_report_follows_on_the_live_board(dispatch_world,
     with wo.signature.open("rb") as stored:
         raw = stored.read()
     assert raw.startswith(PNG_MAGIC) and len(raw) > 200
-    by_tech = {
-        e.to_status
-        for e in wo.events.filter(kind=EventKind.STATUS, actor=tech, on_behalf_of__isnull=True)
-    }
+    by_tech = {e.to_status for e in wo.events.filter(kind=EventKind.STATUS, actor=tech, on_behalf_of__isnull=True)}
     assert {Status.ACCEPTED, Status.FINISHED, Status.REPORTED} <= by_tech
 
 
