@@ -92,6 +92,7 @@ def ticket_get(*, user, pk: int) -> Ticket:
             Prefetch("events", queryset=TicketEvent.objects.select_related("actor__staff_profile", "on_behalf_of")),
             Prefetch("replies", queryset=Reply.objects.select_related("by__staff_profile")),
             "attachments",
+            "work_orders__assignee__staff_profile",
             "links_out__to_ticket",
             "links_in__from_ticket",
         )
