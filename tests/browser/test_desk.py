@@ -75,6 +75,8 @@ def test_pages_fit_a_phone_screen(world, login, live_server, path):
 def test_the_language_switch_turns_the_page_english(world, login, live_server):
     page = login("desk1")
     assert page.get_attribute("html", "lang") == "zh-hans"
-    page.select_option("select[name=language]", "en")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.select_option("select[name=language]", "en")
+    page.wait_for_selector("html[lang=en]")
     assert page.get_attribute("html", "lang") == "en"
+    assert "Log out" in page.inner_text("header")
