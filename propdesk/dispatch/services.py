@@ -1137,8 +1137,10 @@ def generate_arrangement_orders(*, today: dt.date | None = None, days: int = 7) 
     today = today or timezone.localdate()
     horizon = today + dt.timedelta(days=days)
     created = 0
-    for arrangement in HousekeepingArrangement.objects.filter(is_active=True).order_by("pk").select_related(
-        "household__unit__building__community"
+    for arrangement in (
+        HousekeepingArrangement.objects.filter(is_active=True)
+        .order_by("pk")
+        .select_related("household__unit__building__community")
     ):
         with transaction.atomic():
             arrangement = HousekeepingArrangement.objects.select_for_update().get(pk=arrangement.pk)

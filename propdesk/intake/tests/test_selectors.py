@@ -12,8 +12,7 @@ from propdesk.core.scoping import invalidate_scope
 from propdesk.intake.choices import Outcome
 from propdesk.intake.selectors import desk_lookup
 from propdesk.intake.services import interaction_record
-from propdesk.org.choices import Role
-from propdesk.testing.factories import BuildingFactory, HouseholdFactory, ResidentFactory, UnitFactory, staff_user
+from propdesk.testing.factories import BuildingFactory, HouseholdFactory, ResidentFactory, UnitFactory
 from propdesk.tickets.choices import Channel, Kind, Status
 from propdesk.tickets.tests.helpers import BUILT_AT, local, new_ticket, walk_to
 
@@ -30,16 +29,6 @@ def clock():
 def now(world, clock):
     clock.move_to(NOW)
     return NOW
-
-
-@pytest.fixture
-def reception_a(world):
-    return staff_user("reception-a", Role.RECEPTIONIST, center=world.center_a)
-
-
-@pytest.fixture
-def reception_b(world):
-    return staff_user("reception-b", Role.RECEPTIONIST, center=world.center_b)
 
 
 def consultation(actor, household, resident, content: str, *, received_at=None):

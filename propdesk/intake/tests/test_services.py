@@ -10,15 +10,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from propdesk.intake.choices import Outcome
 from propdesk.intake.models import Interaction
 from propdesk.intake.services import interaction_record
-from propdesk.org.choices import DepartmentKind, Role
 from propdesk.testing.factories import (
     BuildingFactory,
     CommunityFactory,
-    DepartmentFactory,
     HouseholdFactory,
     ResidentFactory,
     UnitFactory,
-    staff_user,
 )
 from propdesk.tickets.choices import Channel, EventKind, Kind, Source, Status
 from propdesk.tickets.models import Ticket
@@ -46,22 +43,6 @@ def clock():
 def now(world, clock):
     clock.move_to(NOW)
     return NOW
-
-
-@pytest.fixture
-def reception_a(world):
-    return staff_user("reception-a", Role.RECEPTIONIST, center=world.center_a)
-
-
-@pytest.fixture
-def reception_b(world):
-    return staff_user("reception-b", Role.RECEPTIONIST, center=world.center_b)
-
-
-@pytest.fixture
-def technician_a(world):
-    engineering = DepartmentFactory(service_center=world.center_a, kind=DepartmentKind.ENGINEERING, name="工程维修部")
-    return staff_user("tech-a", Role.TECHNICIAN, center=world.center_a, department=engineering)
 
 
 def record(actor, world, **kwargs) -> Interaction:

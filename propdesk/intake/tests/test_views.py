@@ -8,8 +8,6 @@ from django.urls import reverse
 
 from propdesk.intake.choices import Outcome
 from propdesk.intake.models import Interaction
-from propdesk.org.choices import DepartmentKind, Role
-from propdesk.testing.factories import DepartmentFactory, UserFactory, staff_user
 from propdesk.tickets.choices import Channel, EventKind, Kind, Source
 from propdesk.tickets.models import Ticket
 from propdesk.tickets.tests.helpers import BUILT_AT, control_center, local, new_ticket, row_counts
@@ -27,30 +25,6 @@ def clock():
 def now(world, clock):
     clock.move_to(NOW)
     return NOW
-
-
-@pytest.fixture
-def reception_a(world):
-    return staff_user("reception-a", Role.RECEPTIONIST, center=world.center_a)
-
-
-@pytest.fixture
-def reception_b(world):
-    return staff_user("reception-b", Role.RECEPTIONIST, center=world.center_b)
-
-
-@pytest.fixture
-def technician_a(world):
-    engineering = DepartmentFactory(service_center=world.center_a, kind=DepartmentKind.ENGINEERING, name="工程维修部")
-    return staff_user("tech-a", Role.TECHNICIAN, center=world.center_a, department=engineering)
-
-
-@pytest.fixture
-def resident_user_a(world):
-    user = UserFactory(username="zhangwei")
-    world.resident_a.user = user
-    world.resident_a.save(update_fields=["user"])
-    return user
 
 
 @pytest.fixture

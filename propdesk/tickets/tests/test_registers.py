@@ -72,16 +72,6 @@ def clock():
 
 
 @pytest.fixture
-def reception_a(world):
-    return staff_user("reception-a", Role.RECEPTIONIST, center=world.center_a)
-
-
-@pytest.fixture
-def reception_b(world):
-    return staff_user("reception-b", Role.RECEPTIONIST, center=world.center_b)
-
-
-@pytest.fixture
 def now(world, clock):
     """Households exist since 1 October; from here on it is 20 November 2026, 10:00 in Shanghai."""
     clock.move_to(NOW)

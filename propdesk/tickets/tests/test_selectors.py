@@ -6,16 +6,13 @@ import pytest
 import time_machine
 
 from propdesk.core.scoping import invalidate_scope
-from propdesk.org.choices import DepartmentKind, Role
 from propdesk.testing.factories import (
     BuildingFactory,
     CommunityFactory,
-    DepartmentFactory,
     HouseholdFactory,
     ResidentFactory,
     UnitFactory,
     UserFactory,
-    staff_user,
 )
 from propdesk.tickets.choices import Kind, Status
 from propdesk.tickets.selectors import ticket_list
@@ -36,22 +33,6 @@ def clock():
 def now(world, clock):
     clock.move_to(NOW)
     return NOW
-
-
-@pytest.fixture
-def reception_a(world):
-    return staff_user("reception-a", Role.RECEPTIONIST, center=world.center_a)
-
-
-@pytest.fixture
-def reception_b(world):
-    return staff_user("reception-b", Role.RECEPTIONIST, center=world.center_b)
-
-
-@pytest.fixture
-def technician_a(world):
-    engineering = DepartmentFactory(service_center=world.center_a, kind=DepartmentKind.ENGINEERING, name="工程维修部")
-    return staff_user("tech-a", Role.TECHNICIAN, center=world.center_a, department=engineering)
 
 
 @pytest.fixture

@@ -15,11 +15,9 @@ from propdesk.communities.models import Household
 from propdesk.org.choices import DepartmentKind, Role
 from propdesk.testing.factories import (
     BuildingFactory,
-    DepartmentFactory,
     HouseholdFactory,
     ResidentFactory,
     UnitFactory,
-    UserFactory,
     staff_user,
 )
 from propdesk.tickets.choices import (
@@ -92,31 +90,6 @@ def now(world, clock):
     """From here on it is Sunday 22 November 2026, 10:00 in Shanghai."""
     clock.move_to(NOW)
     return NOW
-
-
-@pytest.fixture
-def reception_a(world):
-    return staff_user("reception-a", Role.RECEPTIONIST, center=world.center_a)
-
-
-@pytest.fixture
-def reception_b(world):
-    return staff_user("reception-b", Role.RECEPTIONIST, center=world.center_b)
-
-
-@pytest.fixture
-def technician_a(world):
-    engineering = DepartmentFactory(service_center=world.center_a, kind=DepartmentKind.ENGINEERING, name="工程维修部")
-    return staff_user("tech-a", Role.TECHNICIAN, center=world.center_a, department=engineering)
-
-
-@pytest.fixture
-def resident_user_a(world):
-    """Resident A (张伟, household 3栋2单元1202 of 翠湖花园) with a portal login."""
-    user = UserFactory(username="zhangwei")
-    world.resident_a.user = user
-    world.resident_a.save(update_fields=["user"])
-    return user
 
 
 # --- create: numbers -----------------------------------------------------------------------------------

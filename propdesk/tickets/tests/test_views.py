@@ -8,8 +8,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from propdesk.org.choices import DepartmentKind, Role
-from propdesk.testing.factories import DepartmentFactory, staff_user
 from propdesk.tickets.choices import EventKind, Status
 from propdesk.tickets.models import Attachment
 from propdesk.tickets.services import ticket_assign, ticket_transition
@@ -29,22 +27,6 @@ def clock():
 def now(world, clock):
     clock.move_to(NOW)
     return NOW
-
-
-@pytest.fixture
-def reception_a(world):
-    return staff_user("reception-a", Role.RECEPTIONIST, center=world.center_a)
-
-
-@pytest.fixture
-def reception_b(world):
-    return staff_user("reception-b", Role.RECEPTIONIST, center=world.center_b)
-
-
-@pytest.fixture
-def technician_a(world):
-    engineering = DepartmentFactory(service_center=world.center_a, kind=DepartmentKind.ENGINEERING, name="工程维修部")
-    return staff_user("tech-a", Role.TECHNICIAN, center=world.center_a, department=engineering)
 
 
 @pytest.fixture
