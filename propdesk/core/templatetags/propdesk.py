@@ -1,6 +1,7 @@
 """Template helpers: masking filters and role checks."""
 
 from django import template
+from django.core.exceptions import ObjectDoesNotExist
 
 from propdesk.core import masking
 
@@ -23,3 +24,15 @@ def percent(value) -> str:
     if value is None:
         return "—"
     return f"{value * 100:.1f}%"
+
+
+@register.filter
+def person(user, empty: str = "—") -> str:
+    """A user's name as staff know it (profile name, else login name); ``empty`` for nobody."""
+    if user is None or user == "":
+        return empty
+    try:
+        name = user.staff_profile.name
+    except ObjectDoesNotExist:  # a login without a staff profile (a resident, the administrator)
+        name = ""
+    return name or user.get_username()
