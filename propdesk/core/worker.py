@@ -74,7 +74,8 @@ class Worker:
             run_due_jobs()
             if once:
                 break
-            deadline = time.monotonic() + self.tick
+            # Wake when the next job is due (at most ``tick`` later), not a full tick after the slowest job.
+            deadline = min([time.monotonic() + self.tick, *(job.next_run for job in registered_jobs())])
             while not self.stopping and time.monotonic() < deadline:
-                time.sleep(min(0.2, self.tick))
+                time.sleep(0.1)
         log.info("worker stopped")

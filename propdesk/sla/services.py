@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -250,22 +250,76 @@ def sweep(*, now: dt.datetime | None = None, batch: int = 500, max_batches: int 
     """
     result = SweepResult()
     skip_locked = connection.features.has_select_for_update_skip_locked
+    result.breaches += mark_breaches(now=now or timezone.now())
+    people = _RecipientCache()
     for _batch in range(max_batches):
         moment = now or timezone.now()
         with transaction.atomic():
             qs = SlaTarget.objects.filter(next_check_at__lte=moment).order_by("next_check_at")
             if skip_locked:
                 qs = qs.select_for_update(skip_locked=True, of=("self",))
-            rows = list(qs.select_related("policy__calendar", "ticket", "work_order__assignee")[:batch])
+            rows = list(qs.select_related(*SWEEP_RELATED)[:batch])
             for target in rows:
-                _advance(target, moment, result)
+                _advance(target, moment, result, people)
             result.checked += len(rows)
         if len(rows) < batch:
             break
     return result
 
 
-def _advance(target: SlaTarget, now: dt.datetime, result: SweepResult) -> None:
+# Everything a ladder step reads, loaded with the claimed rows (no per-row lookups).
+SWEEP_RELATED = (
+    "policy__calendar",
+    "ticket__assignee__staff_profile",
+    "ticket__first_responder__staff_profile",
+    "ticket__team",
+    "ticket__service_center__branch",
+    "work_order__assignee__staff_profile",
+)
+
+
+def mark_breaches(*, now: dt.datetime) -> int:
+    """Record every breach that has happened, in one statement, before the (slower) escalation steps.
+
+    A breach is therefore on record within one sweep interval however many clocks fall due together;
+    the ladder's notifications follow batch by batch. Rows another worker holds are skipped (PostgreSQL
+    SKIP LOCKED), so this never waits on, or deadlocks with, a sweep in progress."""
+    due = SlaTarget.objects.filter(
+        next_check_at__lte=now,
+        state=TargetState.RUNNING,
+        stopped_at__isnull=True,
+        breached_at__isnull=True,
+        due_at__lte=now,
+    )
+    if connection.features.has_select_for_update_skip_locked:
+        with transaction.atomic():
+            ids = list(due.select_for_update(skip_locked=True, of=("self",)).values_list("pk", flat=True))
+            return SlaTarget.objects.filter(pk__in=ids).update(
+                state=TargetState.BREACHED, breached_at=F("due_at"), breach_recorded_at=timezone.now()
+            )
+    return due.update(state=TargetState.BREACHED, breached_at=F("due_at"), breach_recorded_at=timezone.now())
+
+
+class _RecipientCache:
+    """Role holders per (community, roles) for the length of one sweep: thousands of steps of the same
+    community look the people up once."""
+
+    def __init__(self):
+        self.by_key: dict[tuple, list] = {}
+
+    def get(self, ticket: Ticket, roles, owner=None) -> list:
+        others = tuple(sorted(r for r in roles if r != LadderRole.OWNER))
+        key = (ticket.community_id, others)
+        if key not in self.by_key:
+            self.by_key[key] = recipients_for(ticket, others) if others else []
+        users = {u.pk: u for u in self.by_key[key]}
+        if LadderRole.OWNER in roles:
+            for user in recipients_for(ticket, [LadderRole.OWNER], owner=owner, role_cache=self):
+                users[user.pk] = user
+        return list(users.values())
+
+
+def _advance(target: SlaTarget, now: dt.datetime, result: SweepResult, people: "_RecipientCache | None" = None) -> None:
     ticket = target.ticket
     for step in ladder(target):
         if step.level <= target.escalation_level:
@@ -275,7 +329,10 @@ def _advance(target: SlaTarget, now: dt.datetime, result: SweepResult) -> None:
         if step.when == "due" and target.breached_at is None:
             _breach(target, now, ticket)
             result.breaches += 1
-        if not _take_step(target, step, ticket):
+        elif step.when == "due" and not _due_step_taken(target):
+            # Marked by mark_breaches: who answers for it is settled with the first escalation.
+            target.owner_id, target.department_id = _responsible(target, ticket)
+        if not _take_step(target, step, ticket, people):
             continue
         if step.when == "warn":
             result.warnings += 1
@@ -313,10 +370,19 @@ def _breach(target: SlaTarget, now: dt.datetime, ticket: Ticket) -> None:
     target.owner_id, target.department_id = _responsible(target, ticket)
 
 
-def _take_step(target: SlaTarget, step: LadderStep, ticket: Ticket) -> bool:
+def _due_step_taken(target: SlaTarget) -> bool:
+    first_due = next((s.level for s in ladder(target) if s.when == "due"), None)
+    return first_due is not None and target.escalation_level >= first_due
+
+
+def _take_step(target: SlaTarget, step: LadderStep, ticket: Ticket, people: "_RecipientCache | None" = None) -> bool:
     """Take one ladder step; False when it had been taken already."""
     worker = target.work_order.assignee if target.work_order_id and target.work_order.assignee_id else None
-    recipients = recipients_for(ticket, step.notify, owner=worker)
+    if people is not None:
+        recipients = people.get(ticket, step.notify, owner=worker)
+    else:
+        recipients = recipients_for(ticket, step.notify, owner=worker)
+    recipients.sort(key=lambda u: u.pk)
     try:
         with transaction.atomic():
             EscalationStep.objects.create(
@@ -375,7 +441,7 @@ _ROLE_FOR = {
 }
 
 
-def recipients_for(ticket: Ticket, roles, *, owner=None) -> list:
+def recipients_for(ticket: Ticket, roles, *, owner=None, role_cache: "_RecipientCache | None" = None) -> list:
     """People behind ladder roles for one ticket: its owner (``owner`` when the clock is someone's own,
     e.g. a worker's report), or holders of a role over its community."""
     User = get_user_model()
@@ -387,7 +453,10 @@ def recipients_for(ticket: Ticket, roles, *, owner=None) -> list:
         elif ticket.assignee_id:
             users[ticket.assignee_id] = ticket.assignee
         elif ticket.team_id and ticket.team.kind == DepartmentKind.CONTROL_CENTER:
-            wanted.append(Role.CONTROL_OPERATOR)
+            if role_cache is not None:
+                users.update((u.pk, u) for u in role_cache.get(ticket, [LadderRole.CONTROL]))
+            else:
+                wanted.append(Role.CONTROL_OPERATOR)
         else:
             users[ticket.first_responder_id] = ticket.first_responder
     if wanted:
