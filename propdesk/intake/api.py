@@ -29,6 +29,7 @@ from propdesk.tickets.api import (
     SourceValue,
     UnitRef,
     UserRef,
+    page_of,
     party_refs,
     unit_ref,
     user_ref,
@@ -230,7 +231,7 @@ def list_interactions(request: HttpRequest, filters: Query[InteractionFilters]):
         channel=filters.channel,
         kind=filters.kind,
     )
-    return {"count": qs.count(), "items": list(qs[filters.offset : filters.offset + filters.limit])}
+    return page_of(qs, filters.offset, filters.limit)
 
 
 @router.get("/lookup", response={200: LookupOut, **COMMON_ERRORS}, url_name="desk_lookup")

@@ -69,7 +69,22 @@ class UnitRef(Schema):
 
 
 class Page(Schema):
-    count: int
+    count: int = Field(description="匹配的条数；超过 count_limit 时为 count_limit（count_exact 为 false）")
+    count_exact: bool = True
+
+
+# Counting a million visible rows on every page costs more than the page itself: past this, "10000+".
+COUNT_LIMIT = 10_000
+
+
+def page_of(qs, offset: int, limit: int) -> dict:
+    """One page of a queryset with a bounded count."""
+    count = qs[: COUNT_LIMIT + 1].count()
+    return {
+        "count": min(count, COUNT_LIMIT),
+        "count_exact": count <= COUNT_LIMIT,
+        "items": list(qs[offset : offset + limit]),
+    }
 
 
 def user_ref(user) -> dict | None:
@@ -321,7 +336,7 @@ def list_tickets(request: HttpRequest, filters: Query[TicketFilters]):
         assignee_id=filters.assignee_id,
         household_id=filters.household_id,
     ).select_related(*LIST_EXTRA_RELATED)
-    return {"count": qs.count(), "items": list(qs[filters.offset : filters.offset + filters.limit])}
+    return page_of(qs, filters.offset, filters.limit)
 
 
 @router.get("/tickets/by-number/{number}", response={200: TicketOut, 409: ErrorOut, **COMMON_ERRORS})

@@ -267,7 +267,20 @@ def ticket_create(
         first_responder=receiver,
         assignee=receiver if _is_staff_in(receiver, party.community.pk) else None,
     )
-    ticket.full_clean(exclude=["number"])
+    # The related rows were resolved and checked above; re-reading each of them would double the queries.
+    ticket.full_clean(
+        exclude=[
+            "number",
+            "service_center",
+            "community",
+            "unit",
+            "household",
+            "resident",
+            "received_by",
+            "first_responder",
+            "assignee",
+        ]
+    )
     ticket.save()
     _event(
         ticket,
