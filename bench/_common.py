@@ -160,3 +160,72 @@ def wait_quiet(max_wait: float, threshold: float, label: str = "") -> float:
     if load > threshold:
         print(f"   WARNING: machine still busy (load {load:.2f}); numbers below are taken under load", flush=True)
     return load
+
+
+_CLK = os.sysconf("SC_CLK_TCK")
+
+
+def proc_cpu(pid: int) -> float:
+    """User + system CPU seconds of one process (0 when it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / _CLK
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def child_pids(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as fh:
+            return [int(x) for x in fh.read().split()]
+    except OSError:
+        return []
+
+
+def backend_pids(conn, db: str) -> list[int]:
+    """PostgreSQL backends connected to the bench database (only the benchmark's processes use it)."""
+    rows = conn.execute(
+        "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", (db,)
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+class CpuMeter:
+    """CPU seconds used by a set of processes (app processes + their database backends) over a phase.
+
+    The machine may be shared; CPU time per request is a measure that other load hardly changes.
+    ``sample()`` during the phase keeps the last value of processes that exit before the end (a backend
+    closed by CONN_MAX_AGE, a recycled worker), so their CPU is not lost."""
+
+    def __init__(self, db: str, app_pids):
+        self.db = db
+        self.app_pids = app_pids  # callable → list of pids
+        self.start: dict[int, float] = {}
+        self.last: dict[int, float] = {}
+        self.kind: dict[int, str] = {}
+
+    def sample(self, conn=None) -> None:
+        if conn is None:
+            with pg_connect(self.db) as own:
+                backends = backend_pids(own, self.db)
+        else:
+            backends = backend_pids(conn, self.db)
+        for kind, pids in (("app", list(self.app_pids())), ("db", backends)):
+            for pid in pids:
+                value = proc_cpu(pid)
+                if value > 0:
+                    self.last[pid] = max(self.last.get(pid, 0.0), value)
+                    self.kind[pid] = kind
+
+    def begin(self, conn=None) -> None:
+        self.last.clear()
+        self.sample(conn)
+        self.start = dict(self.last)
+
+    def end(self, conn=None) -> dict[str, float]:
+        self.sample(conn)
+        used = {"app": 0.0, "db": 0.0}
+        for pid, value in self.last.items():
+            used[self.kind[pid]] += value - self.start.get(pid, 0.0)
+        return {"app_cpu_s": used["app"], "db_cpu_s": used["db"]}

@@ -41,7 +41,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import (
     REPO,
+    CpuMeter,
     check_db_name,
+    child_pids,
     fmt_row,
     loadavg,
     machine_info,
@@ -103,7 +105,16 @@ class Client:
         raise RuntimeError("unreachable")
 
 
-def run_phase(name: str, port: int, headers: dict, make_request, total: int, concurrency: int, budget: float) -> dict:
+def run_phase(
+    name: str,
+    port: int,
+    headers: dict,
+    make_request,
+    total: int,
+    concurrency: int,
+    budget: float,
+    meter: CpuMeter | None = None,
+) -> dict:
     """``total`` requests shared by ``concurrency`` threads; ``make_request(i) -> (method, path, body, headers)``."""
     load_before = wait_quiet(QUIET["wait"], QUIET["load"], name) if name != "warm-up" else loadavg()
     lock = threading.Lock()
@@ -139,12 +150,26 @@ def run_phase(name: str, port: int, headers: dict, make_request, total: int, con
             reconnects[0] += client.reconnects
 
     threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    sampling = threading.Event()
+
+    def sampler():
+        while not sampling.wait(1.0):
+            meter.sample()
+
+    if meter:
+        meter.begin()
+        sampler_thread = threading.Thread(target=sampler)
+        sampler_thread.start()
     started = time.perf_counter()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     wall = time.perf_counter() - started
+    if meter:
+        sampling.set()
+        sampler_thread.join()
+    cpu = meter.end() if meter else {}
     ok = sum(n for s, n in statuses.items() if s < 400)
     result = {
         "name": name,
@@ -161,6 +186,13 @@ def run_phase(name: str, port: int, headers: dict, make_request, total: int, con
         "load_before": load_before,
         "load_after": loadavg(),
     }
+    if cpu and latencies:
+        n = len(latencies)
+        result["app_cpu_ms_per_req"] = cpu["app_cpu_s"] * 1000 / n
+        result["db_cpu_ms_per_req"] = cpu["db_cpu_s"] * 1000 / n
+        per_req = (cpu["app_cpu_s"] + cpu["db_cpu_s"]) / n
+        # What the two cores could serve if the server had them to itself (CPU-bound estimate).
+        result["cpu_bound_rps_2_cores"] = 2 / per_req if per_req else None
     print(
         f"{name:<34} c={concurrency} n={result['requests']} ok={ok} err={result['errors']} "
         f"{result['rps']:7.1f} req/s  p50 {result.get('p50', 0):7.1f}  p95 {result.get('p95', 0):7.1f}  "
@@ -168,6 +200,13 @@ def run_phase(name: str, port: int, headers: dict, make_request, total: int, con
         f"load {load_before:.2f} → {result['load_after']:.2f})",
         flush=True,
     )
+    if "app_cpu_ms_per_req" in result:
+        print(
+            f"{'':<34} server CPU per request: app {result['app_cpu_ms_per_req']:.1f} ms + "
+            f"PostgreSQL {result['db_cpu_ms_per_req']:.1f} ms → CPU-bound capacity on 2 cores ≈ "
+            f"{result['cpu_bound_rps_2_cores'] or 0:.0f} req/s",
+            flush=True,
+        )
     for e in result["sample_errors"]:
         print("   ", e)
     return result
@@ -218,7 +257,7 @@ def explain(sql: str) -> str:
         return "\n".join(row[0] for row in cursor.fetchall())
 
 
-def in_process_measurements(secret: str, session_cookie: str, phone: str) -> dict:
+def in_process_measurements(secret: str, session_cookie: str, phone: str, household_id: int) -> dict:
     """Query counts (and EXPLAIN ANALYZE of the list queries) from one request each, in this process."""
     from django.db import connection
     from django.test import Client as DjangoClient
@@ -242,6 +281,23 @@ def in_process_measurements(secret: str, session_cookie: str, phone: str) -> dic
     assert response.status_code == 200, response.content[:300]
     out["queries"]["GET /api/v1/lookup?q=<phone>"] = (len(ctx.captured_queries), len(response.json()["households"]))
     out["lookup_sql"] = [q["sql"] for q in ctx.captured_queries]
+    for kind in ("complaint", "repair"):
+        body = json.dumps({"kind": kind, "channel": "phone", "household_id": household_id, "content": CONTENTS[kind]})
+        with CaptureQueriesContext(connection) as ctx:
+            try:
+                response = client.post(
+                    "/api/v1/tickets",
+                    body,
+                    content_type="application/json",
+                    HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()),
+                    **auth,
+                )
+                outcome = response.status_code
+            except Exception as exc:  # a server error: record it, the HTTP runs will show the 500s
+                outcome = f"{type(exc).__name__}: {str(exc).splitlines()[0][:120]}"
+        sql_ms = sum(float(q["time"]) for q in ctx.captured_queries) * 1000
+        out["queries"][f"POST /api/v1/tickets ({kind})"] = (len(ctx.captured_queries), outcome)
+        out.setdefault("create_sql_ms", {})[kind] = sql_ms
     client.cookies["sessionid"] = session_cookie
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(f"/desk/lookup/?q={phone}")
@@ -273,6 +329,7 @@ def main() -> None:
         default=",".join(CONTENTS),
         help="ticket kinds the creates cycle through (default: %(default)s)",
     )
+    parser.add_argument("--phases", default="creates,reads", help="which HTTP phases to run (default creates,reads)")
     parser.add_argument("--quiet-load", type=float, default=1.0, help="wait for a 1-min load average ≤ this")
     parser.add_argument("--quiet-wait", type=float, default=600, help="… but at most this many seconds per phase")
     parser.add_argument("--seed", type=int, default=7)
@@ -330,10 +387,12 @@ def main() -> None:
         f"{len(households):,} households in scope, {running_targets:,} running deadline rows"
     )
 
-    measured = in_process_measurements(secret, session_cookie, phones[0])
+    measured = in_process_measurements(secret, session_cookie, phones[0], households[0])
     print("\nqueries per request (in process, CaptureQueriesContext):")
     for name, (n, items) in measured["queries"].items():
-        print(f"  {name:<36} {n:>3} queries  ({items} items)")
+        print(f"  {name:<36} {n:>3} queries  ({items})")
+    for kind, ms in measured.get("create_sql_ms", {}).items():
+        print(f"  time inside SQL for one create ({kind}): {ms:.1f} ms")
     for key, (sql, plan) in measured["explain"].items():
         print(f"\nEXPLAIN ANALYZE — {key}:\n{sql}\n{plan}")
     connection.close()
@@ -342,6 +401,7 @@ def main() -> None:
     log_path = Path(os.environ.get("TMPDIR", "/tmp")) / f"propdesk-bench-gunicorn-{port}.log"
     print(f"\nstarting gunicorn on 127.0.0.1:{port} with {args.workers} workers (log: {log_path})")
     proc = start_gunicorn(db, port, args.workers, log_path)
+    meter = CpuMeter(db, lambda: [proc.pid, *child_pids(proc.pid)])
     results = []
     try:
         api_headers = {"Authorization": f"Bearer {secret}", "Accept": "application/json"}
@@ -363,9 +423,10 @@ def main() -> None:
 
         # Warm-up: every worker process imports, connects and fills its caches before anything is timed.
         run_phase("warm-up", port, api_headers, create, 20, 4, args.phase_seconds)
-        for c in [int(x) for x in args.concurrency.split(",")]:
+        phases = set(args.phases.split(","))
+        for c in [int(x) for x in args.concurrency.split(",")] if "creates" in phases else []:
             results.append(
-                run_phase("POST /api/v1/tickets", port, api_headers, create, args.creates, c, args.phase_seconds)
+                run_phase("POST /api/v1/tickets", port, api_headers, create, args.creates, c, args.phase_seconds, meter)
             )
         reads = [
             ("GET /api/v1/tickets?limit=20", lambda i: ("GET", "/api/v1/tickets?limit=20", None, None), api_headers),
@@ -381,17 +442,17 @@ def main() -> None:
                 {"Cookie": f"sessionid={session_cookie}", "HX-Request": "true"},
             ),
         ]
-        for c in [int(x) for x in args.read_concurrency.split(",")]:
+        for c in [int(x) for x in args.read_concurrency.split(",")] if "reads" in phases else []:
             for name, make, headers in reads:
-                results.append(run_phase(name, port, headers, make, args.reads, c, args.phase_seconds))
+                results.append(run_phase(name, port, headers, make, args.reads, c, args.phase_seconds, meter))
     finally:
         stop_gunicorn(proc)
         api_token_revoke(actor=user, token=token)
 
-    print(
-        "\n" + fmt_row(["endpoint", "clients", "requests", "errors", "req/s", "p50 ms", "p95 ms", "p99 ms", "max ms"])
-    )
-    print(fmt_row(["---"] * 9))
+    header = ["endpoint", "clients", "requests", "errors", "req/s", "p50 ms", "p95 ms", "p99 ms", "max ms"]
+    header += ["app CPU ms/req", "PG CPU ms/req", "CPU-bound req/s (2 cores)", "load avg"]
+    print("\n" + fmt_row(header))
+    print(fmt_row(["---"] * len(header)))
     for r in results:
         print(
             fmt_row(
@@ -405,6 +466,10 @@ def main() -> None:
                     f"{r.get('p95', 0):.1f}",
                     f"{r.get('p99', 0):.1f}",
                     f"{r.get('max', 0):.1f}",
+                    f"{r.get('app_cpu_ms_per_req', 0):.1f}",
+                    f"{r.get('db_cpu_ms_per_req', 0):.1f}",
+                    f"{r.get('cpu_bound_rps_2_cores') or 0:.0f}",
+                    f"{r['load_before']:.1f}–{r['load_after']:.1f}",
                 ]
             )
         )

@@ -393,8 +393,13 @@ def main() -> None:
         )
         conn.execute("""
             CREATE TEMP TABLE tk AS
-            SELECT row_number() OVER (ORDER BY received_at, g) AS id,
-                   row_number() OVER (PARTITION BY service_center_id, prefix, local_day ORDER BY received_at, g) AS seq,
+            SELECT (SELECT coalesce(max(id), 0) FROM tickets_ticket)
+                     + row_number() OVER (ORDER BY received_at, g) AS id,
+                   -- Continue after numbers already issued (load_demo records a few tickets of today).
+                   coalesce((SELECT c.last FROM tickets_ticketcounter c WHERE c.service_center_id = st.service_center_id
+                             AND c.prefix = st.prefix AND c.day = st.local_day), 0)
+                     + row_number() OVER (PARTITION BY service_center_id, prefix, local_day ORDER BY received_at, g)
+                     AS seq,
                    st.*,
                    CASE WHEN handed_off_at IS NOT NULL AND assignee_id IS NULL THEN control_dept END AS hand_team,
                    CASE WHEN status = 'closed' THEN resolved_at + close_delay
@@ -449,7 +454,8 @@ def main() -> None:
         )
         conn.execute("""
             INSERT INTO tickets_ticketcounter (service_center_id, prefix, day, last)
-            SELECT service_center_id, prefix, local_day, max(seq) FROM t GROUP BY 1, 2, 3""")
+            SELECT service_center_id, prefix, local_day, max(seq) FROM t GROUP BY 1, 2, 3
+            ON CONFLICT (service_center_id, prefix, day) DO UPDATE SET last = EXCLUDED.last""")
 
     iso = "to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US') || '+00:00'"
     with timer.step("insert ticket events"):

@@ -44,6 +44,7 @@ from _common import (
     MANAGE,
     PYTHON,
     REPO,
+    CpuMeter,
     check_db_name,
     fmt_row,
     loadavg,
@@ -59,23 +60,64 @@ TARGET_TOTAL_S = 60.0
 TARGET_P99_LAG_S = 15.0
 
 
-def sweeper_queryset(moment, batch: int):
-    """The claim query of ``sla.services.sweep`` (kept in step with it; printed so it can be compared)."""
+class QueryTally:
+    """A database execute wrapper: how many statements of which kind, and the time spent in them."""
+
+    def __init__(self):
+        self.count = 0
+        self.seconds = 0.0
+        self.kinds: dict[str, list] = {}
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            elapsed = time.perf_counter() - started
+            self.count += 1
+            self.seconds += elapsed
+            text = sql.lstrip()
+            word = text.split(None, 1)[0].upper() if text else "?"
+            table = ""
+            for marker in (" FROM ", "INSERT INTO ", "UPDATE "):
+                if marker in text:
+                    table = text.split(marker, 1)[1].split(None, 1)[0].strip('"')
+                    break
+            entry = self.kinds.setdefault(f"{word} {table}".strip(), [0, 0.0])
+            entry[0] += 1
+            entry[1] += elapsed
+
+
+def capture_claim_query(batch: int) -> tuple[str, list]:
+    """The sweeper's claim query exactly as ``sla.services.sweep`` sends it (SQL and parameters), taken from
+    an idle sweep with a database execute wrapper, so the EXPLAIN below always shows the current code's query."""
     from django.db import connection
 
-    from propdesk.sla.models import SlaTarget
+    from propdesk.sla import services as sla
 
-    qs = SlaTarget.objects.filter(next_check_at__lte=moment).order_by("next_check_at")
-    if connection.features.has_select_for_update_skip_locked:
-        qs = qs.select_for_update(skip_locked=True, of=("self",))
-    return qs.select_related("policy__calendar", "ticket")[:batch]
+    seen: list[tuple[str, list]] = []
+
+    def wrapper(execute, sql, params, many, context):
+        if "sla_slatarget" in sql and "next_check_at" in sql and sql.lstrip().upper().startswith("SELECT"):
+            seen.append((sql, list(params or [])))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(wrapper):
+        sla.sweep(batch=batch)
+    if not seen:
+        raise SystemExit("could not capture the sweeper's claim query")
+    return seen[0]
 
 
-def explain_sweeper(moment, batch: int) -> str:
+def explain_sweeper(claim: tuple[str, list], moment) -> str:
+    """EXPLAIN (ANALYZE, BUFFERS) of the claim query with its moment parameter set to ``moment``."""
+    import datetime as _dt
+
     from django.db import connection, transaction
 
+    sql, params = claim
+    params = [moment if isinstance(p, _dt.datetime) else p for p in params]
     with transaction.atomic():
-        sql, params = sweeper_queryset(moment, batch).query.sql_with_params()
         with connection.cursor() as cursor:
             cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
             plan = "\n".join(r[0] for r in cursor.fetchall())
@@ -116,15 +158,20 @@ def make_due(conn, ids: list[int], at: dt.datetime) -> None:
     )
 
 
-def start_workers(db: str, n: int, log_dir: Path) -> list[subprocess.Popen]:
+def start_workers(
+    db: str, n: int, log_dir: Path, variant: str = "", extra_env: dict | None = None
+) -> list[subprocess.Popen]:
+    command = [str(PYTHON), str(MANAGE), "run_worker"]
+    if variant:
+        command = [str(PYTHON), str(Path(__file__).resolve().parent / "patched_worker.py"), "--sweep", variant]
     procs = []
     for i in range(n):
         log = open(log_dir / f"propdesk-bench-worker-{os.getpid()}-{i}.log", "w")  # noqa: SIM115
         procs.append(
             subprocess.Popen(
-                [str(PYTHON), str(MANAGE), "run_worker"],
+                command,
                 cwd=REPO,
-                env=prod_env(db, LOG_LEVEL="INFO"),
+                env=prod_env(db, LOG_LEVEL="INFO", **(extra_env or {})),
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
@@ -145,7 +192,17 @@ def stop_workers(procs: list[subprocess.Popen]) -> None:
             p.wait(timeout=10)
 
 
-def burst(db: str, n_due: int, n_workers: int, lead: float, poll: float, timeout: float, log_dir: Path) -> dict:
+def burst(
+    db: str,
+    n_due: int,
+    n_workers: int,
+    lead: float,
+    poll: float,
+    timeout: float,
+    log_dir: Path,
+    variant: str = "",
+    extra_env: dict | None = None,
+) -> dict:
     load_before = loadavg()
     conn = pg_connect(db)
     ids = pick_targets(conn, n_due)
@@ -154,9 +211,14 @@ def burst(db: str, n_due: int, n_workers: int, lead: float, poll: float, timeout
     now = conn.execute("SELECT now()").fetchone()[0]
     at = now + dt.timedelta(seconds=lead)
     make_due(conn, ids, at)
-    procs = start_workers(db, n_workers, log_dir)
-    first_seen: dict[int, float] = {}
+    procs = start_workers(db, n_workers, log_dir, variant, extra_env)
     started_wall = time.time()
+    meter = CpuMeter(db, lambda: [p.pid for p in procs])
+    # Let the workers start (imports, first idle sweep) before T; their CPU is counted from T on.
+    time.sleep(max(0.0, at.timestamp() - time.time() - 0.5))
+    meter.begin(conn)
+    last_sample = time.time()
+    first_seen: dict[int, float] = {}
     t_at = at.timestamp()
     try:
         deadline = time.monotonic() + lead + timeout
@@ -171,11 +233,15 @@ def burst(db: str, n_due: int, n_workers: int, lead: float, poll: float, timeout
                 first_seen.setdefault(pk, seen_at)
             if len(first_seen) >= len(ids):
                 break
+            if time.time() - last_sample >= 1.0:
+                meter.sample(conn)
+                last_sample = time.time()
             if any(p.poll() is not None for p in procs):
                 raise SystemExit("a worker exited early; see its log in " + str(log_dir))
             time.sleep(poll)
     finally:
         load_after = loadavg()
+        cpu = meter.end(conn)
         stop_workers(procs)
     worker_errors = []
     for i in range(n_workers):
@@ -209,6 +275,8 @@ def burst(db: str, n_due: int, n_workers: int, lead: float, poll: float, timeout
     last_visible = max(visible_lags) if visible_lags else float("nan")
     result = {
         "workers": n_workers,
+        "sweep": variant or "application",
+        "worker_env": extra_env or {},
         "due": len(ids),
         "breached": len(lags),
         "complete": done,
@@ -226,6 +294,9 @@ def burst(db: str, n_due: int, n_workers: int, lead: float, poll: float, timeout
         "throughput_rows_per_s": len(first_seen) / last_visible if visible_lags and last_visible > 0 else None,
         "load_before": load_before,
         "load_after": load_after,
+        # Worker processes + their PostgreSQL backends, from the start of the workers to the last row.
+        "worker_cpu_ms_per_row": cpu["app_cpu_s"] * 1000 / max(1, len(first_seen)),
+        "db_cpu_ms_per_row": cpu["db_cpu_s"] * 1000 / max(1, len(first_seen)),
         "worker_error_lines": len(worker_errors),
         "worker_errors_sample": sorted(set(worker_errors))[:3],
     }
@@ -236,6 +307,10 @@ def burst(db: str, n_due: int, n_workers: int, lead: float, poll: float, timeout
         f"max {result['lag_breach_recorded'].get('max', 0):.1f} s; steps {steps[0]}, in-app {notes[0]}"
         f"/{steps[2]}, escalated events {events}",
         flush=True,
+    )
+    print(
+        f"     CPU per row: worker {result['worker_cpu_ms_per_row']:.1f} ms + PostgreSQL "
+        f"{result['db_cpu_ms_per_row']:.1f} ms"
     )
     print(
         f"     load average before {load_before:.2f}, at the end {load_after:.2f}; "
@@ -255,7 +330,20 @@ def main() -> None:
     parser.add_argument("--workers", default="1,2", help="worker counts to run the burst with (default 1,2)")
     parser.add_argument("--lead", type=float, default=8.0, help="seconds from the UPDATE to T")
     parser.add_argument("--poll", type=float, default=0.25, help="polling interval while waiting (s)")
-    parser.add_argument("--burst-timeout", type=float, default=600, help="give up a burst after this many s")
+    parser.add_argument("--burst-timeout", type=float, default=900, help="give up a burst after this many s")
+    parser.add_argument(
+        "--sweep-variant",
+        default="",
+        choices=["", "B", "C"],
+        help="run the bursts with a prototype sweep from sla_sweep_experiment.py (bench/patched_worker.py)",
+    )
+    parser.add_argument(
+        "--worker-env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="extra environment for the workers, e.g. PROPDESK_SLA_SWEEP_SECONDS=1 (default: none, the defaults)",
+    )
     parser.add_argument("--quiet-load", type=float, default=1.0, help="wait for a 1-min load average ≤ this")
     parser.add_argument("--quiet-wait", type=float, default=600, help="… but at most this many seconds per phase")
     parser.add_argument("--json", type=Path, default=None, help="also write the results as JSON here")
@@ -265,7 +353,7 @@ def main() -> None:
 
     setup_django(db)
     from django.conf import settings
-    from django.db import connection, reset_queries
+    from django.db import connection
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
@@ -289,26 +377,28 @@ def main() -> None:
     )
 
     # (a) idle sweep
-    out["load_idle"] = wait_quiet(args.quiet_wait, args.quiet_load, "the idle sweep")
-    sla.sweep(batch=settings.PROPDESK_SLA_BATCH)  # connect, warm caches
-    durations = []
-    checked = 0
-    for _ in range(args.idle_calls):
-        started = time.perf_counter()
-        result = sla.sweep(batch=settings.PROPDESK_SLA_BATCH)
-        durations.append(time.perf_counter() - started)
-        checked += result.checked
-    out["idle"] = {**summary_ms(durations), "checked": checked}
-    with CaptureQueriesContext(connection) as ctx:
-        sla.sweep(batch=settings.PROPDESK_SLA_BATCH)
-    out["idle"]["queries_per_call"] = len(ctx.captured_queries)
-    idle = out["idle"]
-    print(
-        f"(a) idle sweep × {args.idle_calls}: p50 {idle['p50']:.2f} ms, p95 {idle['p95']:.2f} ms, "
-        f"max {idle['max']:.2f} ms; rows checked {checked}; {idle['queries_per_call']} queries per call "
-        f"(load {out['load_idle']:.2f} → {loadavg():.2f})"
-    )
-    out["explain_idle"] = explain_sweeper(timezone.now(), settings.PROPDESK_SLA_BATCH)
+    if args.idle_calls:
+        out["load_idle"] = wait_quiet(args.quiet_wait, args.quiet_load, "the idle sweep")
+        sla.sweep(batch=settings.PROPDESK_SLA_BATCH)  # connect, warm caches
+        durations = []
+        checked = 0
+        for _ in range(args.idle_calls):
+            started = time.perf_counter()
+            result = sla.sweep(batch=settings.PROPDESK_SLA_BATCH)
+            durations.append(time.perf_counter() - started)
+            checked += result.checked
+        out["idle"] = {**summary_ms(durations), "checked": checked}
+        with CaptureQueriesContext(connection) as ctx:
+            sla.sweep(batch=settings.PROPDESK_SLA_BATCH)
+        out["idle"]["queries_per_call"] = len(ctx.captured_queries)
+        idle = out["idle"]
+        print(
+            f"(a) idle sweep × {args.idle_calls}: p50 {idle['p50']:.2f} ms, p95 {idle['p95']:.2f} ms, "
+            f"max {idle['max']:.2f} ms; rows checked {checked}; {idle['queries_per_call']} queries per call "
+            f"(load {out['load_idle']:.2f} → {loadavg():.2f})"
+        )
+    claim = capture_claim_query(settings.PROPDESK_SLA_BATCH)
+    out["explain_idle"] = explain_sweeper(claim, timezone.now())
     print("EXPLAIN ANALYZE of the claim query, nothing due:\n" + out["explain_idle"])
 
     # (p) profile one sweep of N due rows in process; also the plan with rows due.
@@ -318,37 +408,35 @@ def main() -> None:
             ids = pick_targets(conn, args.profile_rows)
             moment = conn.execute("SELECT now() - interval '1 second'").fetchone()[0]
             make_due(conn, ids, moment)
-        out["explain_due"] = explain_sweeper(timezone.now(), settings.PROPDESK_SLA_BATCH)
+        out["explain_due"] = explain_sweeper(claim, timezone.now())
         print(f"EXPLAIN ANALYZE of the claim query, {len(ids)} rows due:\n" + out["explain_due"])
-        profiler = cProfile.Profile()
-        reset_queries()
-        with CaptureQueriesContext(connection) as ctx:
+        # Timed without the profiler (the query tally is a cheap execute wrapper), then profiled on fresh rows.
+        tally = QueryTally()
+        with connection.execute_wrapper(tally):
             started = time.perf_counter()
-            profiler.enable()
             result = sla.sweep(batch=settings.PROPDESK_SLA_BATCH)
-            profiler.disable()
             elapsed = time.perf_counter() - started
-        kinds: dict[str, int] = {}
-        for q in ctx.captured_queries:
-            sql = q["sql"].lstrip()
-            word = sql.split(None, 1)[0].upper()
-            table = ""
-            for marker in (" FROM ", "INSERT INTO ", "UPDATE "):
-                if marker in sql:
-                    table = sql.split(marker, 1)[1].split(None, 1)[0].strip('"')
-                    break
-            key = f"{word} {table}".strip()
-            kinds[key] = kinds.get(key, 0) + 1
+        with pg_connect(db) as conn:
+            ids = pick_targets(conn, args.profile_rows)
+            moment = conn.execute("SELECT now() - interval '1 second'").fetchone()[0]
+            make_due(conn, ids, moment)
+        profiler = cProfile.Profile()
+        profiler.enable()
+        profiled = sla.sweep(batch=settings.PROPDESK_SLA_BATCH)
+        profiler.disable()
         buf = io.StringIO()
-        pstats.Stats(profiler, stream=buf).sort_stats("cumulative").print_stats(25)
+        pstats.Stats(profiler, stream=buf).sort_stats("cumulative").print_stats(30)
+        buf.write("\n")
+        pstats.Stats(profiler, stream=buf).sort_stats("tottime").print_stats(15)
         out["profile"] = {
             "rows": result.checked,
+            "profiled_rows": profiled.checked,
             "seconds": elapsed,
             "rows_per_s": result.checked / elapsed if elapsed else None,
-            "queries": len(ctx.captured_queries),
-            "queries_per_row": len(ctx.captured_queries) / max(1, result.checked),
-            "query_kinds": dict(sorted(kinds.items(), key=lambda kv: -kv[1])),
-            "sql_time_s": sum(float(q["time"]) for q in ctx.captured_queries),
+            "queries": tally.count,
+            "queries_per_row": tally.count / max(1, result.checked),
+            "query_kinds": dict(sorted(tally.kinds.items(), key=lambda kv: -kv[1][0])),
+            "sql_time_s": tally.seconds,
             "cprofile": buf.getvalue(),
         }
         p = out["profile"]
@@ -357,17 +445,33 @@ def main() -> None:
             f"{p['queries']} queries ({p['queries_per_row']:.1f} per row), {p['sql_time_s']:.2f} s inside SQL "
             f"(load {out['load_profile']:.2f} → {loadavg():.2f})"
         )
-        for key, n in list(p["query_kinds"].items())[:20]:
-            print(f"     {n:>6}  {key}")
-        print("\n".join(p["cprofile"].splitlines()[:45]))
+        for key, (n, secs) in list(p["query_kinds"].items())[:20]:
+            print(f"     {n:>6}  {key:<40} {secs * 1000:8.0f} ms")
+        print("\n".join(p["cprofile"].splitlines()[:90]))
     connection.close()
 
     # (b) bursts
     out["bursts"] = []
     for n_workers in [int(x) for x in args.workers.split(",") if x]:
         wait_quiet(args.quiet_wait, args.quiet_load, f"the burst with {n_workers} worker(s)")
-        print(f"(b) {args.due:,} rows due at T = now + {args.lead:.0f} s, {n_workers} worker(s) …", flush=True)
-        out["bursts"].append(burst(db, args.due, n_workers, args.lead, args.poll, args.burst_timeout, log_dir))
+        print(
+            f"(b) {args.due:,} rows due at T = now + {args.lead:.0f} s, {n_workers} worker(s), "
+            f"sweep: {args.sweep_variant or 'application'} …",
+            flush=True,
+        )
+        out["bursts"].append(
+            burst(
+                db,
+                args.due,
+                n_workers,
+                args.lead,
+                args.poll,
+                args.burst_timeout,
+                log_dir,
+                args.sweep_variant,
+                dict(item.split("=", 1) for item in args.worker_env),
+            )
+        )
 
     print(
         "\n"
@@ -382,10 +486,13 @@ def main() -> None:
                 "lag p99 s",
                 "lag max s",
                 "rows/s",
+                "worker CPU ms/row",
+                "PG CPU ms/row",
+                "load avg",
             ]
         )
     )
-    print(fmt_row(["---"] * 9))
+    print(fmt_row(["---"] * 12))
     for b in out["bursts"]:
         lag = b["lag_breach_recorded"]
         print(
@@ -400,6 +507,9 @@ def main() -> None:
                     f"{lag.get('p99', float('nan')):.1f}",
                     f"{lag.get('max', float('nan')):.1f}",
                     f"{b['throughput_rows_per_s'] or 0:.0f}",
+                    f"{b['worker_cpu_ms_per_row']:.1f}",
+                    f"{b['db_cpu_ms_per_row']:.1f}",
+                    f"{b['load_before']:.1f}–{b['load_after']:.1f}",
                 ]
             )
         )
@@ -408,7 +518,7 @@ def main() -> None:
         total_ok = b["complete"] and b["total_s_T_to_last_visible"] <= TARGET_TOTAL_S
         lag_ok = b["complete"] and b["lag_breach_recorded"].get("p99", 1e9) <= TARGET_P99_LAG_S
         print(
-            f"  {b['workers']} worker(s): all {b['due']:,} recorded within 60 s: {'MET' if total_ok else 'MISSED'} "
+            f"  {b['workers']} worker(s), sweep {b['sweep']}: all {b['due']:,} recorded within 60 s: {'MET' if total_ok else 'MISSED'} "
             f"({b['total_s_T_to_last_visible']:.1f} s); lag p99 ≤ 15 s: {'MET' if lag_ok else 'MISSED'} "
             f"({b['lag_breach_recorded'].get('p99', float('nan')):.1f} s)"
         )
