@@ -258,7 +258,14 @@ def sweep(*, now: dt.datetime | None = None, batch: int = 500, max_batches: int 
             qs = SlaTarget.objects.filter(next_check_at__lte=moment).order_by("next_check_at")
             if skip_locked:
                 qs = qs.select_for_update(skip_locked=True, of=("self",))
-            rows = list(qs.select_related(*SWEEP_RELATED)[:batch])
+            # Claim by id on the bare index first (an idle sweep stops here, cheaply), then load the rows
+            # with everything the ladder reads.
+            ids = list(qs.values_list("pk", flat=True)[:batch])
+            rows = (
+                list(SlaTarget.objects.filter(pk__in=ids).select_related(*SWEEP_RELATED).order_by("next_check_at"))
+                if ids
+                else []
+            )
             for target in rows:
                 _advance(target, moment, result, people)
             result.checked += len(rows)
@@ -282,22 +289,29 @@ def mark_breaches(*, now: dt.datetime) -> int:
     """Record every breach that has happened, in one statement, before the (slower) escalation steps.
 
     A breach is therefore on record within one sweep interval however many clocks fall due together;
-    the ladder's notifications follow batch by batch. Rows another worker holds are skipped (PostgreSQL
-    SKIP LOCKED), so this never waits on, or deadlocks with, a sweep in progress."""
-    due = SlaTarget.objects.filter(
-        next_check_at__lte=now,
-        state=TargetState.RUNNING,
-        stopped_at__isnull=True,
-        breached_at__isnull=True,
-        due_at__lte=now,
-    )
+    the ladder's notifications follow batch by batch. It reads the pending rows exactly as the sweeper's
+    claim does (the partial index on next_check_at, in order, with a limit) and picks the due ones in
+    Python, so the planner is never tempted by the large due_at index. Rows another worker holds are
+    skipped (PostgreSQL SKIP LOCKED): this never waits on, or deadlocks with, a sweep in progress; more
+    than MARK_CHUNK at once are left to the batches and the next sweep."""
+    pending = SlaTarget.objects.filter(next_check_at__lte=now).order_by("next_check_at")
     if connection.features.has_select_for_update_skip_locked:
-        with transaction.atomic():
-            ids = list(due.select_for_update(skip_locked=True, of=("self",)).values_list("pk", flat=True))
-            return SlaTarget.objects.filter(pk__in=ids).update(
-                state=TargetState.BREACHED, breached_at=F("due_at"), breach_recorded_at=timezone.now()
-            )
-    return due.update(state=TargetState.BREACHED, breached_at=F("due_at"), breach_recorded_at=timezone.now())
+        pending = pending.select_for_update(skip_locked=True, of=("self",))
+    with transaction.atomic():
+        rows = pending.values_list("pk", "due_at", "state", "breached_at", "stopped_at")[:MARK_CHUNK]
+        ids = [
+            pk
+            for pk, due_at, state, breached_at, stopped_at in rows
+            if state == TargetState.RUNNING and breached_at is None and stopped_at is None and due_at and due_at <= now
+        ]
+        if not ids:
+            return 0
+        return SlaTarget.objects.filter(pk__in=ids).update(
+            state=TargetState.BREACHED, breached_at=F("due_at"), breach_recorded_at=timezone.now()
+        )
+
+
+MARK_CHUNK = 20000
 
 
 class _RecipientCache:
