@@ -3,7 +3,8 @@
 import datetime as dt
 import hashlib
 
-from django.db.models import Max, Prefetch, Q
+from django.db.models import Case, CharField, Count, F, Max, Prefetch, Q, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from propdesk.core.scoping import get_scope
@@ -59,19 +60,44 @@ def board_orders(*, user, center_id: int):
     )
 
 
+# A column shows its most urgent cards (oldest first); the header says how many there are in all. A board
+# of thousands of cards helps nobody and costs a megabyte per refresh.
+CARDS_PER_COLUMN = 30
+
+
 def board_columns(*, user, center_id: int, now: dt.datetime | None = None) -> list[dict]:
     now = now or timezone.now()
-    orders = list(board_orders(user=user, center_id=center_id))
+    base = board_orders(user=user, center_id=center_id)
+    totals = dict(
+        WorkOrder.objects.visible_to(user)
+        .filter(service_center_id=center_id, status__in=OPEN_STATUSES)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    # The first cards of every column in one query (a window function partitioned by column).
+    column_of = Case(
+        *[When(status__in=statuses, then=Value(key)) for key, _title, statuses in BOARD_COLUMNS],
+        output_field=CharField(),
+    )
+    ranked = base.annotate(
+        column=column_of,
+        rank=Window(RowNumber(), partition_by=[column_of], order_by=[F("created_at").asc(), F("pk").asc()]),
+    ).filter(rank__lte=CARDS_PER_COLUMN)
+    by_column: dict[str, list] = {}
+    for card in ranked:
+        by_column.setdefault(card.column, []).append(card)
     columns = []
     for key, title, statuses in BOARD_COLUMNS:
-        cards = [o for o in orders if o.status in statuses]
+        cards = by_column.get(key, [])
         for card in cards:
             targets = getattr(card.ticket, "dispatch_targets", [])
             card.dispatch_due = targets[0].due_at if targets and card.status == Status.PENDING else None
             card.overdue = bool(card.dispatch_due and card.dispatch_due <= now) or bool(
                 card.vendor_due_at and card.vendor_due_at <= now and not card.finished_at
             )
-        columns.append({"key": key, "title": title, "cards": cards})
+        total = sum(totals.get(status, 0) for status in statuses)
+        columns.append({"key": key, "title": title, "cards": cards, "total": total, "hidden": total - len(cards)})
     return columns
 
 

@@ -75,7 +75,7 @@ def _board_context(request: HttpRequest, center: ServiceCenter) -> dict:
     columns = selectors.board_columns(user=request.user, center_id=center.pk)
     return {
         "columns": columns,
-        "pending": len(columns[0]["cards"]),
+        "pending": columns[0]["total"],
         "staff": selectors.staff_status(center_id=center.pk),
         "version": selectors.board_version(user=request.user, center_id=center.pk),
         "now": timezone.now(),
