@@ -205,7 +205,7 @@ def build_board_data(args, rng: random.Random, timings: dict) -> dict:
     from django.db import transaction
     from django.utils import timezone
 
-    from propdesk.communities.demo import GIVEN, SURNAMES
+    from propdesk.demo.loader import GIVEN, SURNAMES
     from propdesk.communities.models import Resident, Vendor
     from propdesk.dispatch import services as dsvc
     from propdesk.dispatch.choices import DutyEventKind, EventKind, Routing, Status

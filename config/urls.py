@@ -4,16 +4,20 @@ from django.urls import include, path
 
 from propdesk.api import views as api_views
 
+from .api import api
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("propdesk.core.urls")),
+    path("", include("propdesk.home.urls")),
     path("communities/", include("propdesk.communities.urls")),
     path("tickets/", include("propdesk.tickets.urls")),
     path("desk/", include("propdesk.intake.urls")),
     path("inbox/", include("propdesk.notify.urls")),
     path("sla/", include("propdesk.sla.urls")),
     path("dispatch/", include("propdesk.dispatch.urls")),
+    path("api/v1/", api.urls),
     path("api/", include("propdesk.api.urls")),
     path("account/tokens/", api_views.token_list, name="account_tokens"),
 ]

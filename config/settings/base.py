@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "propdesk.notify",
     "propdesk.dispatch",
     "propdesk.api",
+    "propdesk.demo",
+    "propdesk.home",
 ]
 
 MIDDLEWARE = [

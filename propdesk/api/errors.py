@@ -16,7 +16,7 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 
-from propdesk.tickets.services import StaleVersion
+from propdesk.core.errors import StaleVersion
 
 from .idempotency import HEADER as IDEMPOTENCY_HEADER
 from .idempotency import KeyReused

@@ -1,4 +1,8 @@
-"""The NinjaAPI instance of ``/api/v1/``: authentication, error handlers, the domain routers, offline docs."""
+"""Builds the NinjaAPI of ``/api/v1/``: authentication, error handlers, offline docs.
+
+The domain routers are assembled in ``config/api.py``: this app sits below every domain app and
+imports none of them.
+"""
 
 import json
 
@@ -6,10 +10,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from ninja import NinjaAPI
 from ninja.openapi.docs import DocsBase
-
-from propdesk.intake.api import router as intake_router
-from propdesk.sla.api import router as sla_router
-from propdesk.tickets.api import router as tickets_router
 
 from . import errors
 from .auth import SessionAuth, TokenAuth
@@ -47,17 +47,19 @@ class OfflineSwagger(DocsBase):
         return render(request, "api/docs.html", context)
 
 
-api = NinjaAPI(
-    title="PropDesk API",
-    version="1",
-    description=DESCRIPTION,
-    urls_namespace="api-v1",
-    auth=[TokenAuth(), SessionAuth()],
-    docs=OfflineSwagger(),
-    docs_url="/docs",
-    openapi_url="/openapi.json",
-)
-errors.install(api)
-api.add_router("", tickets_router)
-api.add_router("", sla_router)
-api.add_router("", intake_router)
+def build_api(routers) -> NinjaAPI:
+    """The ``/api/v1/`` instance with every router in ``routers`` mounted at its root."""
+    api = NinjaAPI(
+        title="PropDesk API",
+        version="1",
+        description=DESCRIPTION,
+        urls_namespace="api-v1",
+        auth=[TokenAuth(), SessionAuth()],
+        docs=OfflineSwagger(),
+        docs_url="/docs",
+        openapi_url="/openapi.json",
+    )
+    errors.install(api)
+    for router in routers:
+        api.add_router("", router)
+    return api

@@ -6,3 +6,10 @@ class CommunitiesConfig(AppConfig):
     name = "propdesk.communities"
     label = "communities"
     verbose_name = _("小区档案")
+
+    def ready(self) -> None:
+        from propdesk.core.scoping import register_scope_provider
+
+        from .scoping import compute_scope
+
+        register_scope_provider(compute_scope)

@@ -1,23 +1,8 @@
-"""Home page, health check."""
+"""Health check."""
 
-from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
-
-from propdesk.org.selectors import memberships_of
-
-from .navigation import entries_for
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "core/home.html",
-        {"entries": entries_for(request.user), "memberships": memberships_of(user=request.user)},
-    )
 
 
 @require_GET

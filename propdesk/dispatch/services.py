@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from propdesk.communities.models import Household, Vendor
+from propdesk.core.errors import field_error
+from propdesk.core.files import sniff_type
 from propdesk.core.scoping import get_scope
 from propdesk.notify.services import Message, notify
 from propdesk.org.choices import Role
@@ -28,7 +30,6 @@ from propdesk.tickets import services as ticket_services
 from propdesk.tickets.choices import Kind
 from propdesk.tickets.choices import Status as TicketStatus
 from propdesk.tickets.models import Ticket
-from propdesk.tickets.services import field_error, sniff_type
 
 from .choices import (
     ACTIVE_WORK,

@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 
 from propdesk.communities.models import Community, Household, Resident, Unit
 from propdesk.communities.validators import normalize_phone, validate_phone
+from propdesk.core.errors import StaleVersion, field_error
+from propdesk.core.files import sniff_type
 from propdesk.core.scoping import get_scope
 from propdesk.org.choices import DepartmentKind
 from propdesk.org.models import Department
@@ -43,15 +45,6 @@ from .models import FIELD_ROLES, Attachment, Reply, Ticket, TicketCounter, Ticke
 CONTENT_MAX = 5000
 # Received-at may run slightly ahead of the server clock (a phone's clock); more is refused.
 FUTURE_TOLERANCE = dt.timedelta(minutes=2)
-
-
-def field_error(field: str, message: str, code: str) -> ValidationError:
-    """A field-level error that keeps its code (``ValidationError({f: msg}, code=…)`` would drop it)."""
-    return ValidationError({field: ValidationError(message, code=code)})
-
-
-class StaleVersion(ValidationError):
-    """The ticket changed since the caller read it."""
 
 
 # --------------------------------------------------------------------------- helpers
@@ -515,28 +508,6 @@ def ticket_link(*, actor, from_ticket: Ticket, to_ticket: Ticket, kind: str, rea
             to_ticket=to_ticket.number,
         )
     return link
-
-
-# Allowed attachment types, recognised by their first bytes (not by the name the browser sent).
-_SIGNATURES = (
-    (b"\xff\xd8\xff", "image/jpeg", (".jpg", ".jpeg")),
-    (b"\x89PNG\r\n\x1a\n", "image/png", (".png",)),
-    (b"GIF87a", "image/gif", (".gif",)),
-    (b"GIF89a", "image/gif", (".gif",)),
-    (b"%PDF-", "application/pdf", (".pdf",)),
-)
-
-
-def sniff_type(head: bytes, name: str) -> str | None:
-    lower = name.lower()
-    for magic, content_type, extensions in _SIGNATURES:
-        if head.startswith(magic) and lower.endswith(extensions):
-            return content_type
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP" and lower.endswith(".webp"):
-        return "image/webp"
-    if head[4:12] in (b"ftypheic", b"ftypheix", b"ftypmif1") and lower.endswith((".heic", ".heif")):
-        return "image/heic"
-    return None
 
 
 @transaction.atomic

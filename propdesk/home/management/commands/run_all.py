@@ -9,7 +9,7 @@ import urllib.request
 
 from django.core.management.base import BaseCommand
 
-from propdesk.communities.demo import demo_logins
+from propdesk.demo.loader import demo_logins
 
 
 class Command(BaseCommand):

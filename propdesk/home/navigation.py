@@ -6,9 +6,8 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from propdesk.core.scoping import get_scope
 from propdesk.org.choices import MASTER_DATA_ROLES, Role
-
-from .scoping import get_scope
 
 STAFF_ROLES = frozenset(set(Role) - {Role.RESIDENT})
 

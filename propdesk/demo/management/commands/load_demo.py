@@ -3,7 +3,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from propdesk.communities.demo import demo_exists, demo_set_password, load_demo
+from propdesk.demo.loader import demo_exists, demo_set_password, load_demo
 
 
 class Command(BaseCommand):

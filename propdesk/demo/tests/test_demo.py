@@ -1,4 +1,4 @@
-"""The demo company (communities.demo) and ``manage.py load_demo``."""
+"""The demo company (demo.loader) and ``manage.py load_demo``."""
 
 from collections import Counter
 
@@ -8,10 +8,10 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db.models import Max, Min
 
-from propdesk.communities.demo import demo_logins, load_demo
 from propdesk.communities.models import Building, Community, Household, Resident, Unit
 from propdesk.communities.validators import validate_id_number, validate_phone
 from propdesk.core.models import Event
+from propdesk.demo.loader import demo_logins, load_demo
 from propdesk.org.choices import MEMBERSHIP_ROLES, Role
 from propdesk.org.models import RoleMembership, ServiceCenter
 

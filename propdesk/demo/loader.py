@@ -14,12 +14,21 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import Q
 
+from propdesk.communities.choices import Relation, SpecialCustomerKind, VendorCategory
+from propdesk.communities.models import (
+    Building,
+    Community,
+    Developer,
+    Household,
+    Resident,
+    SpecialCustomer,
+    Unit,
+    Vendor,
+    unit_code,
+)
 from propdesk.core.events import record_event
 from propdesk.org.choices import DepartmentKind, Role
 from propdesk.org.models import Branch, Company, Department, RoleMembership, ServiceCenter, StaffProfile
-
-from .choices import Relation, SpecialCustomerKind, VendorCategory
-from .models import Building, Community, Developer, Household, Resident, SpecialCustomer, Unit, Vendor, unit_code
 
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡"

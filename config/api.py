@@ -1,0 +1,8 @@
+"""``/api/v1/``: every app's ninja router, assembled here at the top so that no app imports another's API."""
+
+from propdesk.api.router import build_api
+from propdesk.intake.api import router as intake_router
+from propdesk.sla.api import router as sla_router
+from propdesk.tickets.api import router as tickets_router
+
+api = build_api([tickets_router, sla_router, intake_router])
