@@ -23,6 +23,7 @@ run: $(VENV)/.installed
 	$(PY) manage.py run_all
 
 test: $(VENV)/.installed
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m pytest
 
 lint: $(VENV)/.installed

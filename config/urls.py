@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from propdesk.api import views as api_views
 
@@ -12,6 +13,16 @@ urlpatterns = [
     path("", include("propdesk.core.urls")),
     path("", include("propdesk.home.urls")),
     path("communities/", include("propdesk.communities.urls")),
+    # The registers moved from /tickets/registers/ to the front desk; old bookmarks keep working.
+    path("tickets/registers/", RedirectView.as_view(pattern_name="intake:registers", permanent=True)),
+    path(
+        "tickets/registers/<slug:register>/",
+        RedirectView.as_view(pattern_name="intake:register", query_string=True, permanent=True),
+    ),
+    path(
+        "tickets/registers/<slug:register>/export.xlsx",
+        RedirectView.as_view(pattern_name="intake:register_export", query_string=True, permanent=True),
+    ),
     path("tickets/", include("propdesk.tickets.urls")),
     path("desk/", include("propdesk.intake.urls")),
     path("inbox/", include("propdesk.notify.urls")),

@@ -178,6 +178,13 @@ def _next_number(ticket: Ticket) -> str:
 # ----------------------------------------------------------------------------- creation
 
 
+def open_work_for_new_ticket(*, ticket: Ticket) -> WorkOrder | None:
+    """A new repair or special-service ticket goes straight onto the control center's board (R-WO-1)."""
+    if ticket.kind not in (Kind.REPAIR, Kind.SPECIAL_SERVICE):
+        return None
+    return work_order_create(actor=None, ticket=ticket)
+
+
 @transaction.atomic
 def work_order_create(
     *,

@@ -67,7 +67,7 @@ ENTRIES = (
     Entry(
         _("登记簿"),
         _("报修、投诉建议、反馈、来电来访等登记簿，可打印、导出"),
-        "tickets:registers",
+        "intake:registers",
         DESK_ROLES,
     ),
     Entry(_("报事处理及时率"), _("按服务中心、部门、人员、类别统计及时率"), "sla:timeliness", DESK_ROLES),

@@ -1,10 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import registers, views
 
 app_name = "intake"
 urlpatterns = [
     path("", views.desk, name="desk"),
     path("lookup/", views.lookup, name="lookup"),
     path("record/", views.record, name="record"),
+    path("registers/", registers.register_index, name="registers"),
+    path("registers/<slug:register>/", registers.register_view, name="register"),
+    path("registers/<slug:register>/export.xlsx", registers.register_export, name="register_export"),
 ]

@@ -90,9 +90,8 @@ def timeliness(
         if group_by == "month" and key is not None:
             label = timezone.localtime(key).strftime("%Y-%m") if isinstance(key, dt.datetime) else str(key)[:7]
         elif group_by == "kind" and key:
-            from propdesk.tickets.choices import Kind
-
-            label = str(Kind(key).label)
+            kinds = dict(SlaTarget.ticket.field.related_model._meta.get_field("kind").flatchoices)
+            label = str(kinds.get(key, key))
         else:
             label = key or str(_("（未指定）"))
         result.append(RateRow(label=label, met=row["met"], breached=row["breached"]))

@@ -20,8 +20,6 @@ from django.utils.translation import gettext as _
 from propdesk.notify.services import Message, notify
 from propdesk.org.choices import DepartmentKind, Role
 from propdesk.org.models import RoleMembership
-from propdesk.tickets.choices import EventKind
-from propdesk.tickets.models import Ticket, TicketEvent
 
 from .calendar import compute_deadline
 from .choices import LadderRole, TargetState, Trigger
@@ -36,7 +34,24 @@ OPEN_TARGET_STATES = (TargetState.RUNNING, TargetState.PAUSED, TargetState.BREAC
 # ----------------------------------------------------------------------------- policies
 
 
-def policies_for(ticket: Ticket, trigger: str) -> list[SlaPolicy]:
+# The ticket timeline records escalations in its own event log: the ticket app registers a listener
+# ``listener(ticket=…, actor=…, reason=…, data=…)`` at start-up; sla imports nothing of tickets.
+_escalation_listeners: list = []
+
+
+def on_escalation(listener):
+    """Register a listener called, in the same transaction, when a ladder step is taken or acknowledged."""
+    if listener not in _escalation_listeners:
+        _escalation_listeners.append(listener)
+    return listener
+
+
+def _announce(*, ticket, actor, reason: str, data: dict) -> None:
+    for listener in _escalation_listeners:
+        listener(ticket=ticket, actor=actor, reason=reason, data=data)
+
+
+def policies_for(ticket, trigger: str) -> list[SlaPolicy]:
     """Active policies started by ``trigger`` that apply to the ticket; a center's own policy replaces
     the company default of the same code."""
     rows = list(
@@ -49,7 +64,7 @@ def policies_for(ticket: Ticket, trigger: str) -> list[SlaPolicy]:
     return [p for p in chosen if _applies(p, ticket)]
 
 
-def _applies(policy: SlaPolicy, ticket: Ticket) -> bool:
+def _applies(policy: SlaPolicy, ticket) -> bool:
     return (
         (not policy.kinds or ticket.kind in policy.kinds)
         and (not policy.sources or ticket.source in policy.sources)
@@ -123,7 +138,7 @@ def next_check(target: SlaTarget) -> dt.datetime | None:
 
 def on_ticket_event(
     *,
-    ticket: Ticket,
+    ticket,
     trigger: str,
     at: dt.datetime | None = None,
     work_order=None,
@@ -184,7 +199,7 @@ def on_ticket_event(
             _stop(target, at, ticket)
 
 
-def _stop(target: SlaTarget, at: dt.datetime, ticket: Ticket) -> None:
+def _stop(target: SlaTarget, at: dt.datetime, ticket) -> None:
     if target.state == TargetState.PAUSED:
         # Stopped while paused: the pause ends now and the deadline moves out by it before judging.
         target.pauses = [[a, b or at.isoformat()] for a, b in target.pauses]
@@ -199,7 +214,7 @@ def _stop(target: SlaTarget, at: dt.datetime, ticket: Ticket) -> None:
         _finish(target, TargetState.MET, at, ticket)
 
 
-def _finish(target: SlaTarget, state: str, at: dt.datetime, ticket: Ticket) -> None:
+def _finish(target: SlaTarget, state: str, at: dt.datetime, ticket) -> None:
     if target.state == TargetState.PAUSED:
         target.pauses = [[a, b or at.isoformat()] for a, b in target.pauses]
     target.state = state
@@ -209,7 +224,7 @@ def _finish(target: SlaTarget, state: str, at: dt.datetime, ticket: Ticket) -> N
     target.save()
 
 
-def on_ticket_status(*, ticket: Ticket, from_status: str, to_status: str, at: dt.datetime | None = None) -> None:
+def on_ticket_status(*, ticket, from_status: str, to_status: str, at: dt.datetime | None = None) -> None:
     """Pause clocks whose policy pauses in the new state; resume those paused by the old one."""
     at = at or timezone.now()
     for target in (
@@ -321,7 +336,7 @@ class _RecipientCache:
     def __init__(self):
         self.by_key: dict[tuple, list] = {}
 
-    def get(self, ticket: Ticket, roles, owner=None) -> list:
+    def get(self, ticket, roles, owner=None) -> list:
         others = tuple(sorted(r for r in roles if r != LadderRole.OWNER))
         key = (ticket.community_id, others)
         if key not in self.by_key:
@@ -369,7 +384,7 @@ def _advance(target: SlaTarget, now: dt.datetime, result: SweepResult, people: "
     )
 
 
-def _responsible(target: SlaTarget, ticket: Ticket) -> tuple[int | None, int | None]:
+def _responsible(target: SlaTarget, ticket) -> tuple[int | None, int | None]:
     """Who answers for this clock: a work order's clock belongs to its worker, a ticket's to its owner."""
     if target.work_order_id:
         worker = target.work_order.assignee_id
@@ -377,7 +392,7 @@ def _responsible(target: SlaTarget, ticket: Ticket) -> tuple[int | None, int | N
     return ticket.assignee_id or target.owner_id, ticket.team_id or target.department_id
 
 
-def _breach(target: SlaTarget, now: dt.datetime, ticket: Ticket) -> None:
+def _breach(target: SlaTarget, now: dt.datetime, ticket) -> None:
     target.state = TargetState.BREACHED
     target.breached_at = target.due_at
     target.breach_recorded_at = now
@@ -389,7 +404,7 @@ def _due_step_taken(target: SlaTarget) -> bool:
     return first_due is not None and target.escalation_level >= first_due
 
 
-def _take_step(target: SlaTarget, step: LadderStep, ticket: Ticket, people: "_RecipientCache | None" = None) -> bool:
+def _take_step(target: SlaTarget, step: LadderStep, ticket, people: "_RecipientCache | None" = None) -> bool:
     """Take one ladder step; False when it had been taken already."""
     worker = target.work_order.assignee if target.work_order_id and target.work_order.assignee_id else None
     if people is not None:
@@ -426,9 +441,9 @@ def _take_step(target: SlaTarget, step: LadderStep, ticket: Ticket, people: "_Re
             "policy": policy.name,
             "due": local_due,
         }
-    TicketEvent.objects.create(
+    _announce(
         ticket=ticket,
-        kind=EventKind.ESCALATED,
+        actor=None,
         reason=subject,
         data={"policy": policy.code, "level": step.level, "when": step.when, "recipients": [u.pk for u in recipients]},
     )
@@ -455,7 +470,7 @@ _ROLE_FOR = {
 }
 
 
-def recipients_for(ticket: Ticket, roles, *, owner=None, role_cache: "_RecipientCache | None" = None) -> list:
+def recipients_for(ticket, roles, *, owner=None, role_cache: "_RecipientCache | None" = None) -> list:
     """People behind ladder roles for one ticket: its owner (``owner`` when the clock is someone's own,
     e.g. a worker's report), or holders of a role over its community."""
     User = get_user_model()
@@ -493,7 +508,7 @@ def escalation_acknowledge(*, actor, step: EscalationStep, note: str = "") -> Es
     """A notified person (or a supervisor of the ticket) confirms they have taken the escalation in hand."""
     step = EscalationStep.objects.select_for_update().select_related("target__ticket").get(pk=step.pk)
     ticket = step.target.ticket
-    if actor.pk not in step.recipients and not Ticket.objects.visible_to(actor).filter(pk=ticket.pk).exists():
+    if actor.pk not in step.recipients and not type(ticket).objects.visible_to(actor).filter(pk=ticket.pk).exists():
         raise PermissionDenied(_("您无权确认该升级"))
     if step.acknowledged_at is not None:
         raise ValidationError(_("该升级已由 %(who)s 确认") % {"who": step.acknowledged_by})
@@ -501,9 +516,8 @@ def escalation_acknowledge(*, actor, step: EscalationStep, note: str = "") -> Es
     step.acknowledged_at = timezone.now()
     step.acknowledgement = (note or "").strip()[:200]
     step.save(update_fields=["acknowledged_by", "acknowledged_at", "acknowledgement"])
-    TicketEvent.objects.create(
+    _announce(
         ticket=ticket,
-        kind=EventKind.ESCALATED,
         actor=actor,
         reason=_("已确认升级（第 %(level)s 级）%(note)s") % {"level": step.level, "note": step.acknowledgement},
         data={"acknowledged_step": step.pk},

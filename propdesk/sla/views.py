@@ -13,9 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from propdesk.core.scoping import get_scope
-from propdesk.tickets.models import Ticket
 
-from .models import EscalationStep
+from .models import EscalationStep, SlaTarget
 from .selectors import GROUPS, TARGET_RATE, timeliness
 from .services import escalation_acknowledge
 
@@ -74,7 +73,7 @@ def timeliness_view(request: HttpRequest) -> HttpResponse:
 def acknowledge_view(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         step = EscalationStep.objects.select_related("target").get(
-            pk=pk, target__ticket__in=Ticket.objects.visible_to(request.user)
+            pk=pk, target__ticket__in=SlaTarget.ticket.field.related_model.objects.visible_to(request.user)
         )
     except EscalationStep.DoesNotExist as exc:
         raise Http404(_("升级记录不存在或您无权查看")) from exc

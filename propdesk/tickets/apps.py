@@ -6,3 +6,10 @@ class TicketsConfig(AppConfig):
     name = "propdesk.tickets"
     label = "tickets"
     verbose_name = _("工单")
+
+    def ready(self) -> None:
+        from propdesk.sla.services import on_escalation
+
+        from .services import record_escalation
+
+        on_escalation(record_escalation)

@@ -47,6 +47,18 @@ CONTENT_MAX = 5000
 FUTURE_TOLERANCE = dt.timedelta(minutes=2)
 
 
+# Called with ``ticket=`` inside ticket_create's transaction. The ticket core knows nothing of the apps
+# above it; they register here at start-up (AppConfig.ready) instead of being imported.
+_created_listeners: list = []
+
+
+def on_ticket_created(listener):
+    """Register ``listener(ticket=…)`` to run when a ticket is created (with ``create_work_order``)."""
+    if listener not in _created_listeners:
+        _created_listeners.append(listener)
+    return listener
+
+
 # --------------------------------------------------------------------------- helpers
 
 
@@ -286,11 +298,11 @@ def ticket_create(
     )
     # Clocks run from the real receipt time, so a back-filled ticket may already be late (R-IN-6).
     sla.on_ticket_event(ticket=ticket, trigger=Trigger.TICKET_CREATED, at=received_at)
-    if create_work_order and kind in (Kind.REPAIR, Kind.SPECIAL_SERVICE):
-        # Repairs and special services go straight onto the control center's board (R-WO-1).
-        from propdesk.dispatch.services import work_order_create
-
-        work_order_create(actor=None, ticket=ticket)
+    if create_work_order:
+        # Apps above the ticket core open work for it in this transaction: dispatch puts repairs and
+        # special services straight onto the control center's board (R-WO-1).
+        for listener in _created_listeners:
+            listener(ticket=ticket)
     if hand_off:
         ticket_hand_off(actor=actor, ticket=ticket)
         ticket.refresh_from_db()
@@ -541,6 +553,11 @@ def ticket_attach(*, actor, ticket: Ticket, upload, note: str = "") -> Attachmen
     _save(ticket, [])
     _event(ticket, EventKind.ATTACHMENT, actor, attachment=attachment.pk, name=name, size=upload.size)
     return attachment
+
+
+def record_escalation(*, ticket: Ticket, actor, reason: str, data: dict) -> TicketEvent:
+    """The ticket's own record of an escalation step the SLA engine took or someone acknowledged."""
+    return TicketEvent.objects.create(ticket=ticket, kind=EventKind.ESCALATED, actor=actor, reason=reason, data=data)
 
 
 @transaction.atomic

@@ -1,13 +1,12 @@
 from django.urls import path
 
-from . import registers, views
+from . import views
 
 app_name = "tickets"
 urlpatterns = [
     path("", views.ticket_list_view, name="list"),
     path("mine/", views.my_tickets, name="mine"),
     path("hand-off/", views.quick_hand_off, name="quick_hand_off"),
-    path("registers/", views.register_index, name="registers"),
     path("<int:pk>/", views.ticket_detail, name="detail"),
     path("<int:pk>/transition/", views.ticket_transition_view, name="transition"),
     path("<int:pk>/hand-off/", views.ticket_hand_off_view, name="hand_off"),
@@ -18,6 +17,4 @@ urlpatterns = [
     path("<int:pk>/link/", views.ticket_link_view, name="link"),
     path("<int:pk>/attach/", views.ticket_attach_view, name="attach"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
-    path("registers/<slug:register>/", registers.register_view, name="register"),
-    path("registers/<slug:register>/export.xlsx", registers.register_export, name="register_export"),
 ]

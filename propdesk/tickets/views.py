@@ -10,7 +10,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from propdesk.communities.models import Community
@@ -144,22 +143,6 @@ def quick_hand_off(request: HttpRequest) -> HttpResponse:
         {"communities": communities, "kinds": Kind.choices, "errors": errors, "created": created, "post": request.POST},
         status=400 if errors else 200,
     )
-
-
-REGISTERS = (
-    ("repair", _lazy("业主报修记录表")),
-    ("complaints", _lazy("业主投诉及建议记录表")),
-    ("feedback", _lazy("信息反馈记录表")),
-    ("special", _lazy("特约服务记录表")),
-    ("calls", _lazy("来电来访记录")),
-)
-
-
-@login_required
-def register_index(request: HttpRequest) -> HttpResponse:
-    if not get_scope(request.user).is_staff_member:
-        raise PermissionDenied(_("该页面仅限物业员工使用"))
-    return render(request, "tickets/register_index.html", {"registers": REGISTERS})
 
 
 def _without_page(params) -> str:

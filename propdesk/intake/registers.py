@@ -38,12 +38,12 @@ from propdesk.communities.models import Community
 from propdesk.communities.validators import parse_room
 from propdesk.core.masking import mask_phone
 from propdesk.core.scoping import get_scope
-from propdesk.intake.selectors import interaction_list
 from propdesk.org.choices import Role
+from propdesk.tickets.choices import Kind, Status
+from propdesk.tickets.models import FIELD_ROLES
+from propdesk.tickets.selectors import ticket_list
 
-from .choices import Kind, Status
-from .models import FIELD_ROLES
-from .selectors import ticket_list
+from .selectors import interaction_list
 
 PAGE_SIZE = 50
 EXPORT_ROW_CAP = 100_000
@@ -358,7 +358,7 @@ def _context(register: Register, form: RegisterFilterForm, data: QueryDict) -> d
 
 def _invalid(request: HttpRequest, register: Register, form: RegisterFilterForm, data: QueryDict) -> HttpResponse:
     context = _context(register, form, data) | {"errors": form.error_list()}
-    return render(request, "tickets/register.html", context, status=400)
+    return render(request, "intake/register.html", context, status=400)
 
 
 @login_required
@@ -379,7 +379,7 @@ def register_view(request: HttpRequest, register: str) -> HttpResponse:
             record.register_staff = staff_name(record.first_responder)
             record.register_assignee = _assignee(record)
     context = _context(reg, form, data) | {"page": page, "summary": form.summary()}
-    template = "tickets/partials/_register_table.html" if request.htmx else "tickets/register.html"
+    template = "intake/partials/_register_table.html" if request.htmx else "intake/register.html"
     return render(request, template, context)
 
 
@@ -480,3 +480,19 @@ def register_export(request: HttpRequest, register: str) -> HttpResponse:
     response = FileResponse(output, content_type=XLSX)
     response["Content-Disposition"] = content_disposition(*export_filenames(reg, form.cleaned_data))
     return response
+
+
+REGISTER_INDEX = (
+    ("repair", gettext_lazy("业主报修记录表")),
+    ("complaints", gettext_lazy("业主投诉及建议记录表")),
+    ("feedback", gettext_lazy("信息反馈记录表")),
+    ("special", gettext_lazy("特约服务记录表")),
+    ("calls", gettext_lazy("来电来访记录")),
+)
+
+
+@login_required
+def register_index(request: HttpRequest) -> HttpResponse:
+    if not get_scope(request.user).is_staff_member:
+        raise PermissionDenied(_("该页面仅限物业员工使用"))
+    return render(request, "intake/register_index.html", {"registers": REGISTER_INDEX})

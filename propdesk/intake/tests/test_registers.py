@@ -13,12 +13,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from propdesk.intake import registers
 from propdesk.intake.choices import Outcome
 from propdesk.intake.selectors import interaction_list
 from propdesk.intake.services import interaction_record
 from propdesk.org.choices import Role
 from propdesk.testing.factories import CommunityFactory, UserFactory, staff_user
-from propdesk.tickets import registers
 from propdesk.tickets.choices import Channel, Kind, Source, Status
 from propdesk.tickets.selectors import ticket_list
 from propdesk.tickets.services import ticket_assign, ticket_create, ticket_transition
@@ -93,11 +93,11 @@ def new_ticket(clock, now):
 
 
 def get_page(client, slug: str, **params):
-    return client.get(reverse("tickets:register", args=[slug]), params)
+    return client.get(reverse("intake:register", args=[slug]), params)
 
 
 def get_export(client, slug: str, **params):
-    return client.get(reverse("tickets:register_export", args=[slug]), params)
+    return client.get(reverse("intake:register_export", args=[slug]), params)
 
 
 def sheet_rows(response) -> list[tuple]:
@@ -495,7 +495,7 @@ def test_htmx_request_gets_only_the_table(client, world, reception_a, new_ticket
     client.force_login(reception_a)
 
     # when
-    response = client.get(reverse("tickets:register", args=["repair"]), HTTP_HX_REQUEST="true")
+    response = client.get(reverse("intake:register", args=["repair"]), HTTP_HX_REQUEST="true")
 
     # then
     content = response.content.decode()
