@@ -2,18 +2,16 @@
 customer's drawn signature and reports on a phone; the board follows without a reload. The technician's
 pages fit a phone screen."""
 
-import importlib
 import re
 
 import pytest
-from django.apps import apps
 
 from propdesk.dispatch import services as dispatch_services
 from propdesk.dispatch.choices import EventKind, Status
 from propdesk.dispatch.models import WorkOrder
 from propdesk.org.choices import DepartmentKind, Role
 from propdesk.org.models import Department
-from propdesk.sla.models import SlaPolicy
+from propdesk.testing.concurrency import seed_default_policies
 from propdesk.testing.factories import build_world, staff_user
 from propdesk.tickets.choices import Channel, Kind
 from propdesk.tickets.services import ticket_create
@@ -23,18 +21,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
-def _ensure_default_sla_policies():
-    """Transactional tests flush the database afterwards, which also removes the rows seeded by data
-    migrations (the default SLA policies); the 5-minute dispatch clock behind the countdown needs them."""
-    if SlaPolicy.objects.filter(code="dispatch").exists():
-        return
-    seed = importlib.import_module("propdesk.sla.migrations.0002_default_policies").seed
-    seed(apps, None)
-
-
 @pytest.fixture
 def dispatch_world(transactional_db):
-    _ensure_default_sla_policies()
+    # a transactional test's flush removes the seeded SLA policies; the countdown needs the 5-minute dispatch one
+    seed_default_policies()
     world = build_world()
     center = world.center_a
     control = Department.objects.create(

@@ -7,7 +7,8 @@ from django.test import Client
 
 from propdesk.api.services import api_token_create
 from propdesk.org.choices import DepartmentKind, Role
-from propdesk.testing.factories import DepartmentFactory, UserFactory, staff_user
+from propdesk.testing.factories import DepartmentFactory
+from propdesk.testing.roles import role_user
 
 
 class ApiClient:
@@ -40,27 +41,27 @@ def control_center_a(world):
 
 
 @pytest.fixture
-def receptionist_a(world):
-    return staff_user("reception-a", Role.RECEPTIONIST, center=world.center_a)
+def receptionist_a(reception_a):
+    """A receptionist of center A (the root conftest's ``reception_a``)."""
+    return reception_a
 
 
 @pytest.fixture
-def receptionist_b(world):
-    return staff_user("reception-b", Role.RECEPTIONIST, center=world.center_b)
+def receptionist_b(reception_b):
+    """A receptionist of center B (the root conftest's ``reception_b``)."""
+    return reception_b
 
 
 @pytest.fixture
 def technician_a(world):
-    return staff_user("tech-a", Role.TECHNICIAN, center=world.center_a)
+    """A technician of center A, in the center's customer-service department (unlike the root conftest's)."""
+    return role_user(Role.TECHNICIAN, world.center_a, username="tech-a")
 
 
 @pytest.fixture
-def resident_user(world):
+def resident_user(resident_user_a):
     """Resident A's portal login (household 3栋2单元1202 in community A)."""
-    user = UserFactory(username="zhangwei")
-    world.resident_a.user = user
-    world.resident_a.save(update_fields=["user"])
-    return user
+    return resident_user_a
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ also when the retries arrive at the same time (SQLite and PostgreSQL)."""
 
 import json
 import sqlite3
-import threading
 import time
 
 import pytest
@@ -15,6 +14,7 @@ from propdesk.api.models import ApiToken, IdempotencyKey
 from propdesk.api.services import api_token_create
 from propdesk.intake.models import Interaction
 from propdesk.org.choices import Role
+from propdesk.testing.concurrency import errors, run_together
 from propdesk.testing.factories import build_world, staff_user
 from propdesk.tickets import services as ticket_services
 from propdesk.tickets.models import Ticket
@@ -234,30 +234,17 @@ def test_concurrent_retries_with_the_same_key_create_exactly_one_ticket(shared_d
     # Just used: authenticating the retries writes nothing (a write would queue them behind the first on SQLite).
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
     body = {"kind": "repair", "content": "电梯异响", "channel": "phone", "household_id": world.household_a.pk}
-    barrier = threading.Barrier(5)
-    results: list[tuple[int, dict, str | None]] = []
-    failures: list[BaseException] = []
+    apis = [ApiClient(secret) for _ in range(5)]
 
-    def retry():
-        try:
-            api = ApiClient(secret)
-            barrier.wait(timeout=10)
-            response = api.post(TICKETS, body, headers={"Idempotency-Key": "same-key"})
-            results.append((response.status_code, response.json(), response.get("Idempotent-Replayed")))
-        except BaseException as exc:  # reported below: a thread must not die silently
-            failures.append(exc)
-        finally:
-            connections.close_all()
+    def retry(i: int) -> tuple[int, dict, str | None]:
+        response = apis[i].post(TICKETS, body, headers={"Idempotency-Key": "same-key"})
+        return response.status_code, response.json(), response.get("Idempotent-Replayed")
 
     # when: five retries race
-    threads = [threading.Thread(target=retry) for _ in range(5)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    results = run_together(5, retry)
 
     # then
-    assert failures == []
+    assert errors(results) == []
     assert Ticket.objects.count() == 1
     ticket = Ticket.objects.get()
     assert [status for status, _body, _replayed in results] == [201] * 5

@@ -8,12 +8,9 @@ ordinary workday), from 10:00. The technicians' and the housekeeper's day shift 
 
 import base64
 import datetime as dt
-import importlib
 import io
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
-from django.apps import apps
 from django.core.exceptions import ValidationError
 from PIL import Image
 
@@ -35,18 +32,12 @@ from propdesk.notify.models import Channel as NotifyChannel
 from propdesk.notify.models import Notification
 from propdesk.org.choices import DepartmentKind, Role
 from propdesk.org.models import Department
-from propdesk.sla.models import BusinessCalendar, EscalationStep, SlaTarget
+from propdesk.sla.models import EscalationStep, SlaTarget
+from propdesk.testing.clock import shanghai_time as t
 from propdesk.testing.factories import DepartmentFactory, staff_user
 from propdesk.tickets.choices import Channel, Kind
 from propdesk.tickets.models import Ticket, TicketEvent
 from propdesk.tickets.services import ticket_create
-
-TZ = ZoneInfo("Asia/Shanghai")
-
-
-def t(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0) -> dt.datetime:
-    """An aware datetime on the service centers' wall clock (Asia/Shanghai)."""
-    return dt.datetime(year, month, day, hour, minute, second, tzinfo=TZ)
 
 
 def on18(hour: int, minute: int = 0, second: int = 0) -> dt.datetime:
@@ -212,14 +203,6 @@ def inbox(user, kind: str | None = None) -> list[str]:
 
 def target(ticket: Ticket, code: str) -> SlaTarget:
     return SlaTarget.objects.get(ticket=ticket, policy__code=code)
-
-
-def seed_default_policies() -> None:
-    """Seed calendars and policies with the migration's own function when a transactional test's flush
-    removed them."""
-    if BusinessCalendar.objects.exists():
-        return
-    importlib.import_module("propdesk.sla.migrations.0002_default_policies").seed(apps, None)
 
 
 def advance(wo: WorkOrder, crew: Crew, to: str, *, worker=None, rating: int | None = None) -> WorkOrder:

@@ -10,13 +10,9 @@ and the order, waits at a barrier, then calls the service; connections are close
 - five workers grab the same offered order: exactly one gets it.
 """
 
-import threading
-
 import pytest
-import time_machine
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 
 from propdesk.dispatch import services
 from propdesk.dispatch.choices import EventKind, Status
@@ -24,39 +20,29 @@ from propdesk.dispatch.models import WorkOrder, WorkOrderEvent
 from propdesk.notify.models import Notification
 from propdesk.org.choices import Role
 from propdesk.sla.models import SlaTarget
+from propdesk.testing.concurrency import outcome, postgresql_only, run_together, seed_default_policies
 from propdesk.testing.factories import staff_user
 from propdesk.tickets.choices import Status as TicketStatus
 
 from .helpers import (
-    BUILT_AT,
     NOW,
     advance,
     build_crew,
     error_codes,
     fresh,
     new_ticket,
-    seed_default_policies,
     set_trades,
     signature_data_url,
     work_order_of,
 )
 
 pytestmark = [
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="SQLite serialises every writer on one database lock, so there is no row-level race to test; "
-        "run with DATABASE_URL=postgres://…",
-    ),
+    postgresql_only(),
     pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("clock"),
 ]
 
 User = get_user_model()
-
-
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(BUILT_AT, tick=False) as traveller:
-        yield traveller
 
 
 @pytest.fixture
@@ -66,33 +52,6 @@ def crew(world, clock):
     crew = build_crew(world)
     clock.move_to(NOW)
     return crew
-
-
-def run_together(count: int, work) -> list:
-    """Run ``work(i)`` in ``count`` threads released at the same moment; return each result or exception."""
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def runner(i: int) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[i] = work(i)
-        except Exception as exc:  # collected and asserted by the test
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=runner, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
-
-
-def outcome(result) -> str:
-    return type(result).__name__ if isinstance(result, Exception) else result
 
 
 def test_two_dispatchers_with_the_same_version_one_wins(world, crew):

@@ -15,7 +15,6 @@ The front desk hands every call to the control center (R-IN-2), so the ticket's 
 import datetime as dt
 
 import pytest
-import time_machine
 
 from propdesk.dispatch import services
 from propdesk.dispatch.choices import Status
@@ -26,13 +25,13 @@ from propdesk.sla.choices import TargetState
 from propdesk.sla.models import EscalationStep, SlaTarget
 from propdesk.sla.selectors import timeliness
 from propdesk.sla.services import sweep
+from propdesk.testing.concurrency import seed_default_policies
 from propdesk.tickets.choices import Channel, Kind, ReplyMethod
 from propdesk.tickets.choices import Status as TicketStatus
 from propdesk.tickets.models import Ticket
 from propdesk.tickets.services import ticket_reply
 
 from .helpers import (
-    BUILT_AT,
     DAY,
     NOW,
     SHIFT_END,
@@ -40,7 +39,6 @@ from .helpers import (
     fresh,
     inbox,
     on18,
-    seed_default_policies,
     signature_data_url,
     t,
     target,
@@ -54,10 +52,7 @@ VISIT = "家政完工后即时回访"
 FIRST_RESPONSE = "首问责任：2 小时内答复客户"
 
 
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(BUILT_AT, tick=False) as traveller:
-        yield traveller
+pytestmark = pytest.mark.usefixtures("clock")
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ import datetime as dt
 import re
 
 import pytest
-import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from propdesk.communities.models import Household
@@ -55,7 +54,6 @@ from propdesk.tickets.models import Reply, Ticket
 from propdesk.tickets.services import ticket_create
 
 from .helpers import (
-    BUILT_AT,
     DAY,
     NOW,
     SHIFT_END,
@@ -78,11 +76,7 @@ from .helpers import (
 NUMBER = "BX-20261118-0001-1"  # the first repair of the day in center A, its first work order
 
 
-@pytest.fixture(autouse=True)
-def clock():
-    """The world and the crew are set up on 2 November; each test then acts from 18 November 10:00."""
-    with time_machine.travel(BUILT_AT, tick=False) as traveller:
-        yield traveller
+pytestmark = pytest.mark.usefixtures("clock")
 
 
 @pytest.fixture

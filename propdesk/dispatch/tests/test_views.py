@@ -3,7 +3,6 @@
 approval page and the registers."""
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -16,7 +15,6 @@ from propdesk.testing.factories import BuildingFactory, DeveloperFactory, Househ
 from propdesk.tickets.choices import Kind
 
 from .helpers import (
-    BUILT_AT,
     NOW,
     advance,
     build_crew,
@@ -32,10 +30,7 @@ from .helpers import (
 COLUMN_TITLES = ["待派单", "已派未接", "处理中", "待报完工", "待签认", "待回访"]
 
 
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(BUILT_AT, tick=False) as traveller:
-        yield traveller
+pytestmark = pytest.mark.usefixtures("clock")
 
 
 @pytest.fixture

@@ -4,11 +4,9 @@ community, status and text, printable, and exported to .xlsx with phones masked.
 import datetime as dt
 import io
 from urllib.parse import quote
-from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -18,13 +16,12 @@ from propdesk.intake.choices import Outcome
 from propdesk.intake.selectors import interaction_list
 from propdesk.intake.services import interaction_record
 from propdesk.org.choices import Role
+from propdesk.testing.clock import SHANGHAI
 from propdesk.testing.factories import CommunityFactory, UserFactory, staff_user
 from propdesk.tickets.choices import Channel, Kind, Source, Status
 from propdesk.tickets.selectors import ticket_list
 from propdesk.tickets.services import ticket_assign, ticket_create, ticket_transition
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-BUILT_AT = dt.datetime(2026, 10, 1, 9, 0, tzinfo=SHANGHAI)
 NOW = dt.datetime(2026, 11, 20, 10, 0, tzinfo=SHANGHAI)
 
 TICKET_HEADERS = [
@@ -64,11 +61,7 @@ REGISTER_KINDS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def clock():
-    """The world is built on 1 October 2026; the tests act on 20 November 2026 (the default month)."""
-    with time_machine.travel(BUILT_AT, tick=False) as traveller:
-        yield traveller
+pytestmark = pytest.mark.usefixtures("clock")
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ scoped to the user, in a constant number of queries (R-IN-4, R-CV-1)."""
 import datetime as dt
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -14,15 +13,12 @@ from propdesk.intake.selectors import desk_lookup
 from propdesk.intake.services import interaction_record
 from propdesk.testing.factories import BuildingFactory, HouseholdFactory, ResidentFactory, UnitFactory
 from propdesk.tickets.choices import Channel, Kind, Status
-from propdesk.tickets.tests.helpers import BUILT_AT, local, new_ticket, walk_to
+from propdesk.tickets.tests.helpers import local, new_ticket, walk_to
 
 NOW = local(2026, 11, 22, 10, 0)
 
 
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(BUILT_AT, tick=False) as traveller:
-        yield traveller
+pytestmark = pytest.mark.usefixtures("clock")
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ join a ticket (R-IN-1 … R-IN-6, R-CV-1)."""
 import datetime as dt
 
 import pytest
-import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from propdesk.intake.choices import Outcome
@@ -20,7 +19,6 @@ from propdesk.testing.factories import (
 from propdesk.tickets.choices import Channel, EventKind, Kind, Source, Status
 from propdesk.tickets.models import Ticket
 from propdesk.tickets.tests.helpers import (
-    BUILT_AT,
     control_center,
     error_codes,
     local,
@@ -33,10 +31,7 @@ NOW = local(2026, 11, 22, 10, 0)
 TICKET_KINDS = [Kind.REPAIR, Kind.COMPLAINT, Kind.SPECIAL_SERVICE, Kind.FEEDBACK]
 
 
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(BUILT_AT, tick=False) as traveller:
-        yield traveller
+pytestmark = pytest.mark.usefixtures("clock")
 
 
 @pytest.fixture

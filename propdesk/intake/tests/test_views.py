@@ -3,22 +3,18 @@
 import datetime as dt
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from propdesk.intake.choices import Outcome
 from propdesk.intake.models import Interaction
 from propdesk.tickets.choices import Channel, EventKind, Kind, Source
 from propdesk.tickets.models import Ticket
-from propdesk.tickets.tests.helpers import BUILT_AT, control_center, local, new_ticket, row_counts
+from propdesk.tickets.tests.helpers import control_center, local, new_ticket, row_counts
 
 NOW = local(2026, 11, 22, 10, 0)
 
 
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(BUILT_AT, tick=False) as traveller:
-        yield traveller
+pytestmark = pytest.mark.usefixtures("clock")
 
 
 @pytest.fixture

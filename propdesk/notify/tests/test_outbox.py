@@ -12,7 +12,6 @@ import os
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
@@ -44,10 +43,13 @@ ROUTINE = Message(kind="sla.warn", subject="即将超时：BX-20261122-0001 5 �
 REFUSED = f"[Errno {errno.ECONNREFUSED}] {os.strerror(errno.ECONNREFUSED)}"
 
 
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
+pytestmark = pytest.mark.usefixtures("clock")
+
+
+@pytest.fixture
+def clock_start():
+    """Every test runs on the clock pinned at Sunday 22 November 2026, 10:00 in Shanghai."""
+    return NOW
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,6 @@ Email and webhooks go to a real SMTP server (aiosmtpd) and a real HTTP receiver 
 
 import collections
 import datetime as dt
-import importlib
 import os
 import signal
 import subprocess
@@ -21,7 +20,6 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-import time_machine
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
@@ -29,7 +27,9 @@ from django.utils import timezone
 from propdesk.notify.models import Channel, DeliveryState, Notification
 from propdesk.org.choices import Role
 from propdesk.sla.choices import TargetState
-from propdesk.sla.models import BusinessCalendar, EscalationStep, SlaTarget
+from propdesk.sla.models import EscalationStep, SlaTarget
+from propdesk.testing.clock import pinned
+from propdesk.testing.concurrency import postgresql_only, seed_default_policies
 from propdesk.testing.factories import build_world, staff_user
 from propdesk.testing.servers import HttpReceiver, SmtpServer
 from propdesk.tickets.choices import Channel as TicketChannel
@@ -38,9 +38,8 @@ from propdesk.tickets.models import TicketEvent
 from propdesk.tickets.services import ticket_create
 
 pytestmark = [
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="crash tests need PostgreSQL: a database shared with worker subprocesses and FOR UPDATE SKIP LOCKED",
+    postgresql_only(
+        "crash tests need PostgreSQL: a database shared with worker subprocesses and FOR UPDATE SKIP LOCKED"
     ),
     pytest.mark.django_db(transaction=True),
 ]
@@ -60,16 +59,6 @@ class WorkerJobFailed(AssertionError):
 # ----------------------------------------------------------------------------- the committed world
 
 
-def ensure_default_policies() -> None:
-    """The seeded calendars and policies (migration sla.0002); an earlier transactional test's flush
-    may have removed them, so seed them again with the migration's own function when missing."""
-    if BusinessCalendar.objects.exists():
-        return
-    from django.apps import apps
-
-    importlib.import_module("propdesk.sla.migrations.0002_default_policies").seed(apps, None)
-
-
 class DueWorld:
     """``tickets`` repair tickets received three days ago (without work orders). Each has two SLA targets
     (5-minute dispatch, 2-hour first response) whose whole ladder is past: warn (owner), due (owner + CS
@@ -77,8 +66,9 @@ class DueWorld:
 
     def __init__(self, tickets: int):
         started = timezone.now() - dt.timedelta(days=3)
-        with time_machine.travel(started, tick=False):
-            ensure_default_policies()
+        with pinned(started):
+            # the seeded calendars and policies: an earlier transactional test's flush may have removed them
+            seed_default_policies()
             world = build_world()
             self.reception = self._person("reception-a", Role.RECEPTIONIST, "13800000001", center=world.center_a)
             self.supervisor = self._person("supervisor-a", Role.CS_SUPERVISOR, "13800000002", center=world.center_a)

@@ -18,14 +18,13 @@ All moments are on the Shanghai wall clock; 2026-11-18 is a Wednesday.
 
 import datetime as dt
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 
 from propdesk.org.choices import DepartmentKind, Role
 from propdesk.sla.choices import TargetState
 from propdesk.sla.models import SlaPolicy, SlaTarget
+from propdesk.testing.clock import shanghai_time as t
 from propdesk.testing.factories import DepartmentFactory, staff_user
 from propdesk.tickets.choices import Channel, Kind, Priority, ReplyMethod, Source, Status
 from propdesk.tickets.models import Ticket
@@ -37,12 +36,6 @@ from propdesk.tickets.services import (
     ticket_transition,
 )
 
-TZ = ZoneInfo("Asia/Shanghai")
-
-
-def t(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0) -> dt.datetime:
-    return dt.datetime(year, month, day, hour, minute, second, tzinfo=TZ)
-
 
 def on18(hour: int, minute: int = 0) -> dt.datetime:
     return t(2026, 11, 18, hour, minute)
@@ -52,7 +45,6 @@ def on19(hour: int, minute: int = 0) -> dt.datetime:
     return t(2026, 11, 19, hour, minute)
 
 
-BUILT_AT = t(2026, 11, 1, 9)
 RUNNING, PAUSED, MET, BREACHED, CANCELLED = (
     TargetState.RUNNING,
     TargetState.PAUSED,
@@ -111,11 +103,7 @@ class Desk:
         return ticket_request_decision(actor=self.cast.reception, ticket=ticket, reason="需经理决定是否免费更换")
 
 
-@pytest.fixture(autouse=True)
-def clock():
-    """The world is built on 1 November 2026; each test then moves the pinned clock."""
-    with time_machine.travel(BUILT_AT, tick=False) as traveller:
-        yield traveller
+pytestmark = pytest.mark.usefixtures("clock")
 
 
 @pytest.fixture

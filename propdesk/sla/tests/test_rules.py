@@ -2,24 +2,19 @@
 overrides (master data), the fixed-date fallback for years the package does not cover, and spec_for."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import chinese_calendar
 import pytest
-import time_machine
 
 from propdesk.sla import rules
 from propdesk.sla.calendar import CalendarSpec, DayRules, point_after
 from propdesk.sla.choices import CalendarKind
 from propdesk.sla.models import BusinessCalendar, CalendarDay
 from propdesk.sla.rules import day_rules, spec_for
+from propdesk.testing.clock import pinned
+from propdesk.testing.clock import shanghai_time as t
 
-TZ = ZoneInfo("Asia/Shanghai")
-NOW = dt.datetime(2026, 11, 20, 10, 0, tzinfo=TZ)
-
-
-def t(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
-    return dt.datetime(year, month, day, hour, minute, tzinfo=TZ)
+NOW = t(2026, 11, 20, 10, 0)
 
 
 def covered(year: int) -> bool:
@@ -52,9 +47,9 @@ def fresh_cache(monkeypatch):
 
 
 @pytest.fixture
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
+def clock_start():
+    """``clock`` starts on Friday 20 November 2026, 10:00 in Shanghai."""
+    return NOW
 
 
 # --- statutory days ----------------------------------------------------------------------------------------------
@@ -121,7 +116,7 @@ def test_year_the_package_does_not_cover_still_has_fixed_holidays():
 
 def test_day_rules_for_an_uncovered_year(db):
     # given the clock in the year before the first uncovered one
-    with time_machine.travel(t(UNCOVERED - 1, 11, 20, 10), tick=False):
+    with pinned(t(UNCOVERED - 1, 11, 20, 10)):
         result = day_rules(now=1000.0)
     # then 01-01 and 10-01 of the uncovered year are holidays and closed on a workdays calendar
     assert result.is_holiday(dt.date(UNCOVERED, 1, 1))
@@ -173,7 +168,7 @@ def test_overrides_fill_an_uncovered_year(db):
     # given the arrangement of the uncovered year entered by hand
     CalendarDay.objects.create(date=dt.date(UNCOVERED, 10, 4), is_workday=False, name="国庆")
     CalendarDay.objects.create(date=dt.date(UNCOVERED, 10, 9), is_workday=True, name="国庆调休")
-    with time_machine.travel(t(UNCOVERED, 3, 1, 10), tick=False):
+    with pinned(t(UNCOVERED, 3, 1, 10)):
         result = day_rules(now=1000.0)
     assert result.is_holiday(dt.date(UNCOVERED, 10, 4))
     assert result.is_holiday(dt.date(UNCOVERED, 10, 1))

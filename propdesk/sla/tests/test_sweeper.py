@@ -13,16 +13,10 @@ warning 11:36, due 12:00, L3 12:30, L4 14:00.
 
 import collections
 import datetime as dt
-import importlib
-import threading
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
-from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 from django.urls import reverse
 
 from propdesk.notify.models import Channel as NotifyChannel
@@ -30,25 +24,20 @@ from propdesk.notify.models import DeliveryState, Notification
 from propdesk.notify.services import Message, notify
 from propdesk.org.choices import DepartmentKind, Role
 from propdesk.sla.choices import TargetState
-from propdesk.sla.models import BusinessCalendar, EscalationStep, SlaTarget
+from propdesk.sla.models import EscalationStep, SlaTarget
 from propdesk.sla.services import SweepResult, escalation_acknowledge, sweep
+from propdesk.testing.clock import shanghai_time as t
+from propdesk.testing.concurrency import errors, postgresql_only, run_together, seed_default_policies
 from propdesk.testing.factories import DepartmentFactory, staff_user
 from propdesk.tickets.choices import Channel, EventKind, Kind, ReplyMethod, Status
 from propdesk.tickets.models import Ticket, TicketEvent
 from propdesk.tickets.services import ticket_assign, ticket_create, ticket_reply, ticket_transition
-
-TZ = ZoneInfo("Asia/Shanghai")
-
-
-def t(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0) -> dt.datetime:
-    return dt.datetime(year, month, day, hour, minute, second, tzinfo=TZ)
 
 
 def on18(hour: int, minute: int = 0, second: int = 0) -> dt.datetime:
     return t(2026, 11, 18, hour, minute, second)
 
 
-BUILT_AT = t(2026, 11, 1, 9)
 RECEIVED, WARN, DUE, L3_AT, L4_AT = on18(10), on18(11, 36), on18(12), on18(12, 30), on18(14)
 
 
@@ -64,11 +53,7 @@ class Cast:
     supervisor_b: object
 
 
-@pytest.fixture(autouse=True)
-def clock():
-    """The world is built on 1 November 2026; each test then moves the pinned clock."""
-    with time_machine.travel(BUILT_AT, tick=False) as traveller:
-        yield traveller
+pytestmark = pytest.mark.usefixtures("clock")
 
 
 def make_cast(world) -> Cast:
@@ -503,17 +488,7 @@ def test_acknowledge_by_an_outsider_is_refused(clock, world, cast):
 # --- two sweepers at once (PostgreSQL) --------------------------------------------------------------------------------
 
 
-def seed_default_policies() -> None:
-    """Seed calendars and policies with the migration's own function when they are missing."""
-    if BusinessCalendar.objects.exists():
-        return
-    importlib.import_module("propdesk.sla.migrations.0002_default_policies").seed(apps, None)
-
-
-@pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="concurrent sweepers claim rows with SELECT … FOR UPDATE SKIP LOCKED, which needs PostgreSQL",
-)
+@postgresql_only("concurrent sweepers claim rows with SELECT … FOR UPDATE SKIP LOCKED, which needs PostgreSQL")
 @pytest.mark.django_db(transaction=True)
 def test_two_sweepers_at_the_same_moment_take_each_step_exactly_once(clock, world):
     # given the seeded policies (an earlier transactional test's flush may have removed them)
@@ -524,27 +499,10 @@ def test_two_sweepers_at_the_same_moment_take_each_step_exactly_once(clock, worl
     target_ids = set(SlaTarget.objects.filter(ticket__in=tickets).values_list("pk", flat=True))
     assert len(target_ids) == 200
     clock.move_to(on18(16))
-    barrier = threading.Barrier(2)
-    results: list[SweepResult] = []
-    errors: list[BaseException] = []
-
-    def worker():
-        try:
-            barrier.wait(timeout=30)
-            results.append(sweep(now=on18(16), batch=25))
-        except BaseException as exc:  # reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
     # when two sweepers run at the same moment
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    results = run_together(2, lambda _i: sweep(now=on18(16), batch=25), barrier_timeout=30, join_timeout=120)
     # then every target was taken once, with each of its steps exactly once
-    assert errors == []
+    assert errors(results) == []
     assert len(results) == 2
     assert sum(r.checked for r in results) == 200
     assert sum(r.warnings for r in results) == 200

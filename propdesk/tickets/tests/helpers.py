@@ -1,27 +1,18 @@
 """Small shared helpers for the ticket and intake tests: local times, paths through the state machine,
 row-count snapshots, images, and reading error codes out of a ValidationError."""
 
-import datetime as dt
 import io
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from propdesk.org.choices import DepartmentKind
+from propdesk.testing.clock import shanghai_time as local
 from propdesk.testing.factories import DepartmentFactory
 from propdesk.tickets.choices import Channel, Kind, Status
 from propdesk.tickets.models import Attachment, Reply, Ticket, TicketEvent, TicketLink
 from propdesk.tickets.services import ticket_create, ticket_transition
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def local(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
-    """An aware datetime on the wall clock of the service centers (Asia/Shanghai)."""
-    return dt.datetime(year, month, day, hour, minute, tzinfo=SHANGHAI)
-
 
 # The world (households, residents) is built on 1 October 2026; the tests then act later.
 BUILT_AT = local(2026, 10, 1, 9, 0)

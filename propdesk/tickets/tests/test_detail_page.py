@@ -2,16 +2,15 @@
 
 import datetime as dt
 
-import time_machine
-
 from propdesk.sla.services import sweep
+from propdesk.testing.clock import pinned
 from propdesk.tickets.services import ticket_create
 
 RECEIVED = dt.datetime(2026, 11, 18, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
 
 def test_escalations_by_the_system_are_shown_on_the_ticket(client, world, reception_a):
-    with time_machine.travel(dt.datetime(2026, 10, 1, tzinfo=dt.UTC), tick=False) as clock:
+    with pinned(dt.datetime(2026, 10, 1, tzinfo=dt.UTC)) as clock:
         world.household_a.refresh_from_db()
         clock.move_to(RECEIVED)
         # given a repair nobody dispatched: its 5-minute dispatch clock breaches

@@ -3,7 +3,6 @@
 import datetime as dt
 
 import pytest
-import time_machine
 
 from propdesk.core.scoping import invalidate_scope
 from propdesk.testing.factories import (
@@ -18,15 +17,12 @@ from propdesk.tickets.choices import Kind, Status
 from propdesk.tickets.selectors import ticket_list
 from propdesk.tickets.services import ticket_assign, ticket_transition
 
-from .helpers import BUILT_AT, local, new_ticket
+from .helpers import local, new_ticket
 
 NOW = local(2026, 11, 23, 12, 0)
 
 
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(BUILT_AT, tick=False) as traveller:
-        yield traveller
+pytestmark = pytest.mark.usefixtures("clock")
 
 
 @pytest.fixture

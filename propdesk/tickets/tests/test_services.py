@@ -2,17 +2,15 @@
 reply, link, attach, and concurrency on PostgreSQL (R-IN-2 … R-IN-6, R-CP-6)."""
 
 import datetime as dt
-import threading
 
 import pytest
-import time_machine
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 from django.test import override_settings
 
 from propdesk.communities.models import Household
 from propdesk.org.choices import DepartmentKind, Role
+from propdesk.testing.concurrency import errors, outcome, postgresql_only, run_together
 from propdesk.testing.factories import (
     BuildingFactory,
     HouseholdFactory,
@@ -44,7 +42,6 @@ from propdesk.tickets.services import (
 )
 
 from .helpers import (
-    BUILT_AT,
     control_center,
     error_codes,
     error_fields,
@@ -74,15 +71,12 @@ ALLOWED_PAIRS = sorted((str(src), str(dst)) for src, targets in ALLOWED_TRANSITI
 ILLEGAL_PAIRS = [(src, dst) for src in ALL_STATUSES for dst in ALL_STATUSES if (src, dst) not in set(ALLOWED_PAIRS)]
 
 
+# Every test runs on the pinned clock (tickets/tests/conftest.py: the world is built on 1 October 2026).
+pytestmark = pytest.mark.usefixtures("clock")
+
+
 def pair_id(pair: tuple[str, str]) -> str:
     return f"{pair[0]}->{pair[1]}"
-
-
-@pytest.fixture(autouse=True)
-def clock():
-    """The world is built on 1 October 2026 (so households exist before any receipt time used here)."""
-    with time_machine.travel(BUILT_AT, tick=False) as traveller:
-        yield traveller
 
 
 @pytest.fixture
@@ -1026,39 +1020,10 @@ def test_staff_of_another_center_cannot_attach(world, now, reception_a, receptio
 
 # --- concurrency (PostgreSQL) ----------------------------------------------------------------------------
 
-NEEDS_ROW_LOCKS = (
-    "SQLite serialises every writer on one database lock, so there is no row-level race to test; "
-    "the concurrency tests run on PostgreSQL (DATABASE_URL=postgres://…)"
-)
 
-
-def run_together(count: int, work) -> list:
-    """Run ``work(i)`` in ``count`` threads released at the same moment; return results or exceptions."""
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def runner(i: int) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[i] = work(i)
-        except Exception as exc:  # collected and asserted by the test
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=runner, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
-
-
+@postgresql_only()
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_creates_get_distinct_consecutive_numbers(world, now):
-    if connection.vendor != "postgresql":
-        pytest.skip(NEEDS_ROW_LOCKS)
     reception = staff_user("reception-a", Role.RECEPTIONIST, center=world.center_a)
     user_model = get_user_model()
 
@@ -1071,16 +1036,15 @@ def test_concurrent_creates_get_distinct_consecutive_numbers(world, now):
 
     results = run_together(10, create)
 
-    assert [r for r in results if isinstance(r, Exception)] == []
+    assert errors(results) == []
     assert sorted(results) == [f"BX-20261122-{n:04d}" for n in range(1, 11)]
     assert Ticket.objects.count() == 10
     assert TicketEvent.objects.count() == 10
 
 
+@postgresql_only()
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_transitions_with_the_same_version_one_wins(world, now):
-    if connection.vendor != "postgresql":
-        pytest.skip(NEEDS_ROW_LOCKS)
     reception = staff_user("reception-a", Role.RECEPTIONIST, center=world.center_a)
     ticket = new_ticket(reception, household=world.household_a)
     user_model = get_user_model()
@@ -1095,7 +1059,7 @@ def test_concurrent_transitions_with_the_same_version_one_wins(world, now):
 
     results = run_together(2, transition)
 
-    assert sorted(type(r).__name__ if isinstance(r, Exception) else r for r in results) == ["StaleVersion", "ok"]
+    assert sorted(map(outcome, results)) == ["StaleVersion", "ok"]
     ticket.refresh_from_db()
     assert (ticket.status, ticket.version) == (Status.IN_PROGRESS, 2)
     assert list(ticket.events.values_list("kind", flat=True)) == [EventKind.CREATED, EventKind.STATUS_CHANGED]

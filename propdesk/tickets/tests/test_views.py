@@ -2,7 +2,6 @@
 actions posted from it (transition with version check, hand-off, attachments and their download)."""
 
 import pytest
-import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -12,15 +11,12 @@ from propdesk.tickets.choices import EventKind, Status
 from propdesk.tickets.models import Attachment
 from propdesk.tickets.services import ticket_assign, ticket_transition
 
-from .helpers import BUILT_AT, control_center, local, new_ticket, png_bytes, row_counts, snapshot
+from .helpers import control_center, local, new_ticket, png_bytes, row_counts, snapshot
 
 NOW = local(2026, 11, 22, 10, 0)
 
 
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(BUILT_AT, tick=False) as traveller:
-        yield traveller
+pytestmark = pytest.mark.usefixtures("clock")
 
 
 @pytest.fixture
