@@ -56,8 +56,26 @@ def compute_scope(user) -> Scope:
 
     if company:
         branch |= set(Branch.objects.filter(company__in=company).values_list("pk", flat=True))
+    # Where each center sits (for roles held at its branch or company), without another query.
+    center_parents: dict[int, tuple[int, int]] = {
+        m.service_center_id: (m.service_center.branch_id, m.service_center.branch.company_id)
+        for m in memberships
+        if m.service_center_id
+    }
     if branch:
-        center |= set(ServiceCenter.objects.filter(branch__in=branch).values_list("pk", flat=True))
+        for pk, branch_id, company_id in ServiceCenter.objects.filter(branch__in=branch).values_list(
+            "pk", "branch_id", "branch__company_id"
+        ):
+            center.add(pk)
+            center_parents[pk] = (branch_id, company_id)
+    roles_by_center = {
+        pk: frozenset(
+            role_at_center.get(pk, set())
+            | role_at_branch.get(branch_id, set())
+            | role_at_company.get(company_id, set())
+        )
+        for pk, (branch_id, company_id) in center_parents.items()
+    }
     roles_by_community: dict[int, set[str]] = {}
     if center or community:
         rows = Community.objects.filter(Q(service_center__in=center) | Q(pk__in=community)).values_list(
@@ -98,4 +116,5 @@ def compute_scope(user) -> Scope:
         resident_unit=frozenset(units),
         resident_community=frozenset(resident_communities),
         _roles_by_community=roles_by_community,
+        _roles_by_center=roles_by_center,
     )

@@ -50,7 +50,12 @@ class Scope:
         """Roles that apply to one community (used by permission checks on a specific object)."""
         return self._roles_by_community.get(community_id, frozenset())
 
+    def roles_in_center(self, center_id: int) -> frozenset[str]:
+        """Roles held over a whole service center (at the center, its branch or its company)."""
+        return self._roles_by_center.get(center_id, frozenset())
+
     _roles_by_community: dict = field(default_factory=dict, compare=False, repr=False)
+    _roles_by_center: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 EMPTY_SCOPE = Scope()
@@ -108,3 +113,11 @@ class ScopedQuerySet(models.QuerySet):
             if ids:
                 condition |= Q(**{f"{path}__in": sorted(ids)})
         return self.filter(condition)
+
+    def restrict(self, user, action: str = "view") -> "ScopedQuerySet":
+        """The rows ``user`` may take ``action`` on ("view", or an action of the app's rule set)."""
+        if action == "view":
+            return self.visible_to(user)
+        from .permissions import restrict
+
+        return restrict(self, user, action)

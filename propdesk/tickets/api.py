@@ -22,10 +22,9 @@ from propdesk.api.errors import COMMON_ERRORS, ErrorOut
 from propdesk.api.idempotency import idempotent, key_header
 from propdesk.communities.models import Community, Household, Resident, Unit
 from propdesk.core.masking import mask_phone
-from propdesk.core.scoping import get_scope
 
 from . import selectors, services
-from .choices import Channel, EventKind, Kind, Priority, ReplyMethod, Source
+from .choices import Channel, Kind, Priority, ReplyMethod, Source
 from .choices import Status as TicketStatus
 from .models import Ticket
 
@@ -352,13 +351,9 @@ def get_ticket(request: HttpRequest, ticket_id: int):
 
 @router.get("/tickets/{ticket_id}/events", response={200: list[EventOut], **COMMON_ERRORS})
 def list_ticket_events(request: HttpRequest, ticket_id: int):
-    """工单的处理记录（只增不改），按时间顺序。内部备注只有本小区员工可见。"""
+    """工单的处理记录（只增不改），按时间顺序。内部备注和升级记录只有员工可见。"""
     ticket = selectors.ticket_get(user=request.auth, pk=ticket_id)
-    events = list(ticket.events.all())
-    scope = get_scope(request.auth)
-    if not (scope.unrestricted or scope.roles_in_community(ticket.community_id)):
-        events = [e for e in events if e.kind != EventKind.NOTE]
-    return events
+    return selectors.ticket_timeline(user=request.auth, ticket=ticket)
 
 
 @router.post("/tickets/{ticket_id}/transitions", response={200: TicketOut, 409: ErrorOut, **COMMON_ERRORS})

@@ -10,6 +10,7 @@ class TicketsConfig(AppConfig):
     def ready(self) -> None:
         from propdesk.sla.services import on_escalation
 
+        from . import permissions  # noqa: F401  (declares the ticket rules)
         from .services import record_escalation
 
         on_escalation(record_escalation)

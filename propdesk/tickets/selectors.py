@@ -7,7 +7,9 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from propdesk.communities.validators import MOBILE_RE, normalize_phone, parse_room
+from propdesk.core.permissions import can
 
+from .choices import EventKind
 from .models import Reply, Ticket, TicketEvent
 
 NUMBER_RE = re.compile(r"^[A-Za-z]{2}-\d{0,8}(-\d{0,4})?$")
@@ -128,3 +130,16 @@ def assignable_staff(*, community):
         .select_related("staff_profile__department")
         .order_by("staff_profile__department__kind", "staff_profile__name")
     )
+
+
+# Kinds of history only staff see: internal notes and escalations (with their internal reasons).
+INTERNAL_EVENT_KINDS = frozenset({EventKind.NOTE, EventKind.ESCALATED})
+
+
+def ticket_timeline(*, user, ticket: Ticket) -> list:
+    """A ticket's history as ``user`` may read it: residents see what happened to their matter, not
+    internal notes or escalations."""
+    events = list(ticket.events.select_related("actor", "on_behalf_of"))
+    if can(user, "ticket.view_internal", ticket):
+        return events
+    return [e for e in events if e.kind not in INTERNAL_EVENT_KINDS]

@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -19,12 +19,13 @@ from propdesk.communities.models import Community, Household, Resident, Unit
 from propdesk.communities.validators import normalize_phone, validate_phone
 from propdesk.core.errors import StaleVersion, field_error
 from propdesk.core.files import sniff_type
-from propdesk.core.scoping import get_scope
+from propdesk.core.permissions import can, require
 from propdesk.org.choices import DepartmentKind
 from propdesk.org.models import Department
 from propdesk.sla import services as sla
 from propdesk.sla.choices import Trigger
 
+from . import permissions  # noqa: F401  (declares the ticket rules)
 from .choices import (
     ALLOWED_TRANSITIONS,
     NUMBER_PREFIX,
@@ -40,7 +41,7 @@ from .choices import (
     Status,
     is_reopen,
 )
-from .models import FIELD_ROLES, Attachment, Reply, Ticket, TicketCounter, TicketEvent, TicketLink
+from .models import Attachment, Reply, Ticket, TicketCounter, TicketEvent, TicketLink
 
 CONTENT_MAX = 5000
 # Received-at may run slightly ahead of the server clock (a phone's clock); more is refused.
@@ -60,22 +61,6 @@ def on_ticket_created(listener):
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _is_desk_staff(user, community_id: int) -> bool:
-    scope = get_scope(user)
-    return scope.unrestricted or bool(scope.roles_in_community(community_id) - FIELD_ROLES)
-
-
-def _is_staff_in(user, community_id: int) -> bool:
-    scope = get_scope(user)
-    return scope.unrestricted or bool(scope.roles_in_community(community_id))
-
-
-def _can_work_on(user, ticket: Ticket) -> bool:
-    return _is_desk_staff(user, ticket.community_id) or (
-        ticket.assignee_id == user.pk and _is_staff_in(user, ticket.community_id)
-    )
 
 
 def _lock(ticket: Ticket, expected_version: int | None) -> Ticket:
@@ -238,13 +223,12 @@ def ticket_create(
             raise ValidationError({"contact_phone": exc.messages[0]}) from exc
         contact_phone = normalize_phone(contact_phone)
     party = resolve_party(community=community, unit=unit, household=household, resident=resident)
-    scope = get_scope(actor)
-    is_own_household = party.household is not None and party.household.pk in scope.household
-    if not (_is_staff_in(actor, party.community.pk) or is_own_household):
-        raise PermissionDenied(_("您不能为该小区登记工单"))
+    # Permissions are asked of the ticket as it would be (its community and household).
+    where = Ticket(community=party.community, household=party.household)
+    require(actor, "ticket.create", where, _("您不能为该小区登记工单"))
     received_at = validate_received_at(received_at, party.household)
     receiver = received_by or actor
-    if received_by is not None and not (received_by.is_active and _is_staff_in(received_by, party.community.pk)):
+    if received_by is not None and not (received_by.is_active and can(received_by, "ticket.receive", where)):
         raise field_error("received_by", _("接报人须为本小区员工"), "invalid")
     if party.resident is not None:
         contact_name = contact_name or party.resident.name
@@ -270,7 +254,7 @@ def ticket_create(
         entered_at=timezone.now(),
         received_by=receiver,
         first_responder=receiver,
-        assignee=receiver if _is_staff_in(receiver, party.community.pk) else None,
+        assignee=receiver if can(receiver, "ticket.receive", where) else None,
     )
     # The related rows were resolved and checked above; re-reading each of them would double the queries.
     ticket.full_clean(
@@ -325,8 +309,9 @@ def ticket_transition(
     ``check_permission=False`` is for other services that move the ticket as a consequence of a step the
     actor was allowed to take (a worker's sign-off resolves the ticket); the actor is still recorded."""
     ticket = _lock(ticket, expected_version)
-    if check_permission and not _can_work_on(actor, ticket):
-        raise PermissionDenied(_("您无权处理该工单"))
+    if check_permission:
+        action = "ticket.cancel" if to_status == Status.CANCELLED else "ticket.work"
+        require(actor, action, ticket, _("您无权处理该工单"))
     if to_status not in Status.values:
         raise field_error("status", _("未知的状态：%(v)s") % {"v": to_status}, "invalid")
     from_status = ticket.status
@@ -383,8 +368,7 @@ def ticket_hand_off(*, actor, ticket: Ticket, reason: str = "", expected_version
     """Pass a ticket to the control center of its service center (R-IN-2): one action from any staff page.
     The first responder stays recorded; the ticket leaves the actor's hands."""
     ticket = _lock(ticket, expected_version)
-    if not _can_work_on(actor, ticket) and ticket.received_by_id != actor.pk:
-        raise PermissionDenied(_("您无权转交该工单"))
+    require(actor, "ticket.hand_off", ticket, _("您无权转交该工单"))
     if ticket.status not in OPEN_STATUSES:
         raise field_error("status", _("已办结或已关闭的工单不能转交"), "closed")
     control = control_center_of(ticket.service_center_id)
@@ -413,11 +397,10 @@ def ticket_assign(
 ) -> Ticket:
     """Make ``assignee`` (staff of the ticket's community) responsible for the ticket."""
     ticket = _lock(ticket, expected_version)
-    if not _is_desk_staff(actor, ticket.community_id):
-        raise PermissionDenied(_("您无权指派该工单"))
+    require(actor, "ticket.assign", ticket, _("您无权指派该工单"))
     if ticket.status not in OPEN_STATUSES:
         raise field_error("status", _("已办结或已关闭的工单不能指派"), "closed")
-    if not assignee.is_active or not _is_staff_in(assignee, ticket.community_id):
+    if not assignee.is_active or not can(assignee, "ticket.be_assigned", ticket):
         raise field_error("assignee", _("该员工不在本小区任职，不能指派"), "invalid_assignee")
     previous = ticket.assignee_id
     if previous == assignee.pk:
@@ -452,8 +435,7 @@ def ticket_reply(
 ) -> Reply:
     """Record a reply given to the customer. An unsatisfied customer reopens a resolved or closed ticket (R-CP-6)."""
     ticket = _lock(ticket, None)
-    if not _can_work_on(actor, ticket):
-        raise PermissionDenied(_("您无权答复该工单"))
+    require(actor, "ticket.work", ticket, _("您无权答复该工单"))
     if method not in ReplyMethod.values:
         raise ValidationError({"method": _("未知的答复方式：%(v)s") % {"v": method}})
     content = _clean_text(content, "content")
@@ -478,8 +460,7 @@ def ticket_reply(
 def ticket_add_note(*, actor, ticket: Ticket, text: str) -> TicketEvent:
     """An internal note on the ticket's timeline (not shown to the customer)."""
     ticket = _lock(ticket, None)
-    if not _can_work_on(actor, ticket):
-        raise PermissionDenied(_("您无权处理该工单"))
+    require(actor, "ticket.work", ticket, _("您无权处理该工单"))
     text = _clean_text(text, "text")
     _save(ticket, [])
     return _event(ticket, EventKind.NOTE, actor, reason=text)
@@ -495,8 +476,7 @@ def ticket_link(*, actor, from_ticket: Ticket, to_ticket: Ticket, kind: str, rea
     if from_ticket.service_center_id != to_ticket.service_center_id:
         raise ValidationError({"to_ticket": _("只能关联同一服务中心的工单")})
     for ticket in (from_ticket, to_ticket):
-        if not _can_work_on(actor, ticket):
-            raise PermissionDenied(_("您无权处理该工单"))
+        require(actor, "ticket.work", ticket, _("您无权处理该工单"))
     first, second = sorted([from_ticket.pk, to_ticket.pk])
     locked = {t.pk: t for t in Ticket.objects.select_for_update().filter(pk__in=[first, second]).order_by("pk")}
     if TicketLink.objects.filter(from_ticket=from_ticket, to_ticket=to_ticket, kind=kind).exists():
@@ -526,8 +506,7 @@ def ticket_link(*, actor, from_ticket: Ticket, to_ticket: Ticket, kind: str, rea
 def ticket_attach(*, actor, ticket: Ticket, upload, note: str = "") -> Attachment:
     """Attach a photo (JPEG/PNG/GIF/WebP/HEIC) or a scan (PDF) of at most PROPDESK_ATTACHMENT_MAX_BYTES."""
     ticket = _lock(ticket, None)
-    if not _can_work_on(actor, ticket):
-        raise PermissionDenied(_("您无权处理该工单"))
+    require(actor, "ticket.work", ticket, _("您无权处理该工单"))
     limit = settings.PROPDESK_ATTACHMENT_MAX_BYTES
     if upload.size == 0:
         raise field_error("file", _("文件是空的"), "empty")
@@ -565,8 +544,7 @@ def ticket_request_decision(*, actor, ticket: Ticket, reason: str) -> Ticket:
     """Record that the matter needs a superior's decision (R-FB-2): measured against "within 2 h of
     receipt", and the superior's answer is due within 24 h."""
     ticket = _lock(ticket, None)
-    if not _can_work_on(actor, ticket):
-        raise PermissionDenied(_("您无权处理该工单"))
+    require(actor, "ticket.work", ticket, _("您无权处理该工单"))
     if ticket.status not in OPEN_STATUSES:
         raise field_error("status", _("已办结或已关闭的工单不能上报"), "closed")
     reason = _clean_text(reason, "reason", limit=500)

@@ -14,11 +14,11 @@ from django.views.decorators.http import require_POST
 
 from propdesk.communities.models import Community
 from propdesk.core.http import safe_next
-from propdesk.core.scoping import get_scope
+from propdesk.core.permissions import can, require
 from propdesk.sla import selectors as sla_selectors
 
 from . import selectors, services
-from .choices import ALLOWED_TRANSITIONS, OPEN_STATUSES, EventKind, Kind, Status
+from .choices import ALLOWED_TRANSITIONS, OPEN_STATUSES, Kind, Status
 from .forms import AssignForm, AttachForm, LinkForm, NoteForm, ReplyForm, TransitionForm
 from .models import Attachment, Ticket
 
@@ -103,9 +103,7 @@ def quick_hand_off(request: HttpRequest) -> HttpResponse:
     from propdesk.communities.models import Unit
     from propdesk.communities.validators import parse_room
 
-    scope = get_scope(request.user)
-    if not scope.is_staff_member:
-        raise PermissionDenied(_("该页面仅限物业员工使用"))
+    require(request.user, "ticket.receive", message=_("该页面仅限物业员工使用"))
     communities = Community.objects.visible_to(request.user).order_by("code")
     errors: list[str] = []
     created = None
@@ -161,12 +159,8 @@ def _get(request: HttpRequest, pk: int) -> Ticket:
 @login_required
 def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = _get(request, pk)
-    scope = get_scope(request.user)
-    is_staff = scope.unrestricted or bool(scope.roles_in_community(ticket.community_id))
-    timeline = list(ticket.events.all())
-    if not is_staff:
-        # Residents see what happened to their matter, not internal notes or escalations.
-        timeline = [e for e in timeline if e.kind not in (EventKind.NOTE, EventKind.ESCALATED)]
+    is_staff = can(request.user, "ticket.view_internal", ticket)
+    timeline = selectors.ticket_timeline(user=request.user, ticket=ticket)
     context = {
         "ticket": ticket,
         "timeline": timeline,
