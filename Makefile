@@ -1,4 +1,4 @@
-# PropDesk — the two commands: `make run` and `make test`. See README.md.
+# PropDesk — the two commands: `make run` and `make test` (and `make dev` for developers). See README.md.
 PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: run test lint fmt messages install
+.PHONY: run dev test lint fmt messages install
 
 $(VENV)/.installed: requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] >= (3, 11) else "Python 3.11 is required")'
@@ -16,11 +16,23 @@ $(VENV)/.installed: requirements.lock
 
 install: $(VENV)/.installed
 
+# Production mode on this machine: debug off, gunicorn + the worker, static files collected and served
+# by WhiteNoise, a secret key generated once into var/secret_key (config/settings/local.py).
+run: export DJANGO_SETTINGS_MODULE = config.settings.local
 run: $(VENV)/.installed
 	@mkdir -p var
 	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py load_demo --if-empty
 	$(PY) manage.py run_all
+
+# For developers: Django's development server (debug on, reloads on change) + the worker.
+dev: export DJANGO_SETTINGS_MODULE = config.settings.dev
+dev: $(VENV)/.installed
+	@mkdir -p var
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py load_demo --if-empty
+	$(PY) manage.py run_all --dev
 
 test: $(VENV)/.installed
 	$(VENV)/bin/lint-imports --no-cache

@@ -48,7 +48,10 @@ def test_receptionist_records_a_repair_call_with_the_keyboard(world, login, live
     assert page.input_value("#desk-q") == ""
 
 
-def test_a_validation_error_is_shown_in_place_and_nothing_is_saved(world, login, live_server):
+@pytest.mark.parametrize("debug", [False, True], ids=["production", "debug"])
+def test_a_validation_error_is_shown_in_place_and_nothing_is_saved(world, login, live_server, settings, debug):
+    # In debug mode too (`make dev`): a 400 answer with the form is swapped in, not shown as a whole page.
+    settings.DEBUG = debug
     page = login("desk1")
     page.goto(f"{live_server.url}/desk/")
     page.fill("#desk-q", "3-2-1202")
