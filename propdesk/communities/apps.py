@@ -10,6 +10,7 @@ class CommunitiesConfig(AppConfig):
     def ready(self) -> None:
         from propdesk.core.scoping import register_scope_provider
 
+        from . import permissions  # noqa: F401  (declares the community rules)
         from .scoping import compute_scope
 
         register_scope_provider(compute_scope)

@@ -21,8 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from propdesk.core.events import record_event
-from propdesk.core.services import require_roles
-from propdesk.org.choices import MASTER_DATA_ROLES
+from propdesk.core.permissions import require
 
 from .choices import Relation
 from .models import Building, Community, Household, Resident, Unit, unit_code
@@ -222,7 +221,7 @@ def parse_sheet(data: bytes) -> list[_Row]:
 
 def households_import_xlsx(*, actor, community: Community, data: bytes, filename: str = "") -> ImportResult:
     """Import a sheet into ``community``: everything or, on any bad row, nothing."""
-    require_roles(actor, MASTER_DATA_ROLES, community_id=community.pk, message=_("您没有导入该小区住户资料的权限"))
+    require(actor, "community.import", community, _("您没有导入该小区住户资料的权限"))
     rows = parse_sheet(data)
     return _write(actor=actor, community=community, rows=rows, filename=filename)
 

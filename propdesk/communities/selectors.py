@@ -3,7 +3,6 @@
 from django.db.models import Count, Prefetch, Q
 
 from propdesk.core.scoping import get_scope
-from propdesk.org.choices import MASTER_DATA_ROLES
 
 from .models import Community, Household, Resident
 
@@ -69,12 +68,7 @@ def resident_get(*, user, pk: int) -> Resident:
 
 def importable_communities(*, user):
     """Communities into which the user may import households."""
-    scope = get_scope(user)
-    qs = Community.objects.visible_to(user).order_by("code")
-    if scope.unrestricted:
-        return qs
-    allowed = [cid for cid in scope.community if MASTER_DATA_ROLES & scope.roles_in_community(cid)]
-    return qs.filter(pk__in=allowed)
+    return Community.objects.visible_to(user).restrict(user, "community.import").order_by("code")
 
 
 def resident_households(*, user):

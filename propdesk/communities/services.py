@@ -7,21 +7,17 @@ from django.utils.translation import gettext as _
 
 from propdesk.core.events import record_event
 from propdesk.core.models import PersonalDataAccess
-from propdesk.core.scoping import get_scope
-from propdesk.org.choices import UNMASK_ROLES
+from propdesk.core.permissions import can
 
+from . import permissions  # noqa: F401  (declares the community rules)
 from .models import Resident
 
 REVEALABLE_FIELDS = {PersonalDataAccess.Field.PHONE: "phone", PersonalDataAccess.Field.ID_NUMBER: "id_number"}
 
 
 def can_reveal(user, resident: Resident) -> bool:
-    """Whether ``user`` may reveal personal data of ``resident`` (role in the resident's community)."""
-    scope = get_scope(user)
-    if scope.unrestricted:
-        return True
-    community_id = resident.household.unit.building.community_id
-    return bool(UNMASK_ROLES & scope.roles_in_community(community_id))
+    """Whether ``user`` may reveal personal data of ``resident`` (asked of the community rules)."""
+    return can(user, "resident.reveal", resident)
 
 
 @transaction.atomic

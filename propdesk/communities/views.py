@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from propdesk.core.scoping import get_scope
+from propdesk.core.permissions import require
 
 from . import selectors
 from .forms import ImportForm, RevealForm
@@ -19,8 +19,7 @@ from .services import can_reveal, resident_reveal
 
 
 def _staff_only(request: HttpRequest) -> None:
-    if not get_scope(request.user).is_staff_member:
-        raise PermissionDenied(_("该页面仅限物业员工使用"))
+    require(request.user, "community.browse", message=_("该页面仅限物业员工使用"))
 
 
 @login_required

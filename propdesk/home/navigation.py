@@ -6,8 +6,9 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from propdesk.core.permissions import can
 from propdesk.core.scoping import get_scope
-from propdesk.org.choices import MASTER_DATA_ROLES, Role
+from propdesk.org.choices import Role
 
 STAFF_ROLES = frozenset(set(Role) - {Role.RESIDENT})
 
@@ -17,8 +18,10 @@ class Entry:
     title: Promise
     description: Promise
     url_name: str
-    roles: frozenset[str]
+    roles: frozenset[str] = frozenset()
     needs_admin: bool = False
+    # The rule-set action that decides the entry (preferred to ``roles`` where the app has one).
+    action: str | None = None
 
 
 # Roles that work at the front desk / control center / customer service (not field staff).
@@ -54,7 +57,7 @@ DISPATCH_ROLES = frozenset(
 FIELD_STAFF = frozenset({Role.TECHNICIAN, Role.HOUSEKEEPER, Role.SECURITY_GUARD})
 
 ENTRIES = (
-    Entry(_("接待台"), _("来电来访登记：查找住户、分类、生成工单"), "intake:desk", DESK_ROLES),
+    Entry(_("接待台"), _("来电来访登记：查找住户、分类、生成工单"), "intake:desk", action="desk.use"),
     Entry(_("派单台"), _("控制中心：5 分钟内派单、人员状态、回访销单"), "dispatch:board", DISPATCH_ROLES),
     Entry(
         _("我的工作单"),
@@ -68,12 +71,14 @@ ENTRIES = (
         _("登记簿"),
         _("报修、投诉建议、反馈、来电来访等登记簿，可打印、导出"),
         "intake:registers",
-        DESK_ROLES,
+        action="register.view",
     ),
     Entry(_("报事处理及时率"), _("按服务中心、部门、人员、类别统计及时率"), "sla:timeliness", DESK_ROLES),
     Entry(_("消息"), _("超时预警、升级通知"), "notify:inbox", STAFF_ROLES),
-    Entry(_("小区档案"), _("小区、楼栋、房号、住户与住户成员"), "communities:list", STAFF_ROLES),
-    Entry(_("住户资料导入"), _("从 Excel 表格批量导入楼栋、房号、住户"), "communities:import", MASTER_DATA_ROLES),
+    Entry(_("小区档案"), _("小区、楼栋、房号、住户与住户成员"), "communities:list", action="community.browse"),
+    Entry(
+        _("住户资料导入"), _("从 Excel 表格批量导入楼栋、房号、住户"), "communities:import", action="community.import"
+    ),
     Entry(_("我的房屋"), _("我的住户信息与家庭成员"), "communities:mine", frozenset({Role.RESIDENT})),
     Entry(_("接口令牌"), _("为对接系统创建、吊销 API 令牌；接口文档"), "account_tokens", DESK_ROLES),
     Entry(_("后台管理"), _("组织、人员、岗位授权与主数据维护"), "admin:index", frozenset(), needs_admin=True),
@@ -84,7 +89,12 @@ def entries_for(user) -> list[dict]:
     scope = get_scope(user)
     items = []
     for entry in ENTRIES:
-        allowed = user.is_staff if entry.needs_admin else scope.unrestricted or bool(entry.roles & scope.roles)
+        if entry.needs_admin:
+            allowed = user.is_staff
+        elif entry.action is not None:
+            allowed = can(user, entry.action)
+        else:
+            allowed = scope.unrestricted or bool(entry.roles & scope.roles)
         if allowed:
             items.append({"title": entry.title, "description": entry.description, "url": reverse(entry.url_name)})
     return items

@@ -7,7 +7,6 @@ and id numbers are never returned.
 import datetime as dt
 from typing import Literal
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
@@ -16,8 +15,7 @@ from pydantic import Field
 from propdesk.api.errors import COMMON_ERRORS
 from propdesk.api.idempotency import idempotent, key_header
 from propdesk.core.masking import mask_phone
-from propdesk.core.scoping import get_scope
-from propdesk.org.choices import Role
+from propdesk.core.permissions import require
 from propdesk.org.models import ServiceCenter
 from propdesk.tickets.api import (
     ChannelValue,
@@ -36,7 +34,7 @@ from propdesk.tickets.api import (
     visible,
 )
 from propdesk.tickets.choices import Priority, Source
-from propdesk.tickets.models import FIELD_ROLES, Ticket
+from propdesk.tickets.models import Ticket
 
 from . import selectors, services
 from .choices import Outcome
@@ -237,10 +235,7 @@ def list_interactions(request: HttpRequest, filters: Query[InteractionFilters]):
 @router.get("/lookup", response={200: LookupOut, **COMMON_ERRORS}, url_name="desk_lookup")
 def lookup(request: HttpRequest, q: str = Query(..., min_length=1, max_length=50)):
     """前台查询：电话（完整或前 7 位以上）、房号（3-2-1202、3栋2单元1202、1202）或住户姓名。电话已脱敏。"""
-    scope = get_scope(request.auth)
-    # The same people as the desk page: not field staff, not residents.
-    if not (scope.unrestricted or scope.roles - FIELD_ROLES - {Role.RESIDENT}):
-        raise PermissionDenied(_("前台查询仅限前台、控制中心和客服人员使用"))
+    require(request.auth, "desk.use", message=_("前台查询仅限前台、控制中心和客服人员使用"))
     result = selectors.desk_lookup(user=request.auth, query=q)
     return {
         # A full phone number typed at the desk is not echoed back in clear either.

@@ -18,7 +18,6 @@ from urllib.parse import quote
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
@@ -37,10 +36,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from propdesk.communities.models import Community
 from propdesk.communities.validators import parse_room
 from propdesk.core.masking import mask_phone
-from propdesk.core.scoping import get_scope
-from propdesk.org.choices import Role
+from propdesk.core.permissions import can, require
 from propdesk.tickets.choices import Kind, Status
-from propdesk.tickets.models import FIELD_ROLES
 from propdesk.tickets.selectors import ticket_list
 
 from .selectors import interaction_list
@@ -335,16 +332,12 @@ def _register_or_404(slug: str) -> Register:
 
 
 def can_use_registers(user) -> bool:
-    """Desk staff: any staff role other than the field roles (technicians, housekeepers, guards)."""
-    scope = get_scope(user)
-    if scope.unrestricted:
-        return True
-    return scope.is_staff_member and bool(scope.roles - FIELD_ROLES - {Role.RESIDENT})
+    """Whether ``user`` may read, print and export the registers (asked of the intake rules)."""
+    return can(user, "register.view")
 
 
 def _check_access(user) -> None:
-    if not can_use_registers(user):
-        raise PermissionDenied(_("登记表仅限物业服务中心的客服、前台和管理人员查看"))
+    require(user, "register.view", message=_("登记表仅限物业服务中心的客服、前台和管理人员查看"))
 
 
 def _context(register: Register, form: RegisterFilterForm, data: QueryDict) -> dict:
@@ -493,6 +486,5 @@ REGISTER_INDEX = (
 
 @login_required
 def register_index(request: HttpRequest) -> HttpResponse:
-    if not get_scope(request.user).is_staff_member:
-        raise PermissionDenied(_("该页面仅限物业员工使用"))
+    _check_access(request.user)
     return render(request, "intake/register_index.html", {"registers": REGISTER_INDEX})

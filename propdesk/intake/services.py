@@ -2,16 +2,16 @@
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from propdesk.communities.models import Community, Household, Resident, Unit
 from propdesk.communities.validators import normalize_phone, validate_phone
-from propdesk.core.scoping import get_scope
+from propdesk.core.permissions import require
 from propdesk.org.models import ServiceCenter
 from propdesk.tickets.choices import Channel, EventKind, Kind, Priority, Source
-from propdesk.tickets.models import FIELD_ROLES, Ticket
+from propdesk.tickets.models import Ticket
 from propdesk.tickets.services import (
     _clean_text,
     _event,
@@ -79,15 +79,12 @@ def interaction_record(
             raise field_error("community", _("请选择小区或房号"), "required")
         center_id = service_center.pk
         party = None
-        scope = get_scope(actor)
-        allowed = scope.unrestricted or (service_center.pk in scope.service_center and bool(scope.roles - FIELD_ROLES))
+        where = Interaction(service_center_id=center_id)
     else:
         party = resolve_party(community=community, unit=unit, household=household, resident=resident)
         center_id = party.community.service_center_id
-        scope = get_scope(actor)
-        allowed = scope.unrestricted or bool(scope.roles_in_community(party.community.pk) - FIELD_ROLES)
-    if not allowed:
-        raise PermissionDenied(_("您不能为该小区登记来电来访"))
+        where = Interaction(service_center_id=center_id, community_id=party.community.pk)
+    require(actor, "desk.record", where, _("您不能为该小区登记来电来访"))
     received_at = validate_received_at(received_at, party.household if party else None)
 
     if create_ticket is None:

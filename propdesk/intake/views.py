@@ -6,9 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from propdesk.core.scoping import get_scope
+from propdesk.core.permissions import require
 from propdesk.tickets.choices import Kind, Priority
-from propdesk.tickets.models import FIELD_ROLES
 
 from .forms import RecordForm
 from .selectors import desk_lookup
@@ -18,9 +17,7 @@ KIND_KEYS = {kind: str(i) for i, kind in enumerate(Kind.values, start=1)}
 
 
 def _desk_user(request: HttpRequest) -> None:
-    scope = get_scope(request.user)
-    if not (scope.unrestricted or scope.roles - FIELD_ROLES - {"resident"}):
-        raise PermissionDenied(_("接待台仅限前台、控制中心和客服人员使用"))
+    require(request.user, "desk.use", message=_("接待台仅限前台、控制中心和客服人员使用"))
 
 
 def _form_context(form: RecordForm) -> dict:
