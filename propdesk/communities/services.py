@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from propdesk.core.events import record_event
 from propdesk.core.models import PersonalDataAccess
 from propdesk.core.permissions import can
+from propdesk.core.scoping import center_id_of
 
 from . import permissions  # noqa: F401  (declares the community rules)
 from .models import Resident
@@ -43,6 +44,7 @@ def resident_reveal(*, actor, resident: Resident, field: str, reason: str, ip_ad
         field=field,
         reason=reason,
         ip_address=ip_address,
+        service_center_id=center_id_of(resident),
     )
     record_event(actor=actor, verb="resident.revealed", target=resident, data={"field": field}, reason=reason)
     return getattr(resident, REVEALABLE_FIELDS[field])

@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from .models import Event, PersonalDataAccess
+from .people import person_name
+from .permissions import can, restrict
 from .services import master_data_save
 
 admin.site.site_header = _("物业服务中心信息沟通平台 · 后台管理")
@@ -57,6 +59,21 @@ def _is_relation_path(model, path: str) -> bool:
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
+    """Audit trails: nobody adds, changes or deletes rows; each user lists the rows the rules allow."""
+
+    view_action = "audit.view"
+
+    def get_queryset(self, request):
+        return restrict(super().get_queryset(request), request.user, self.view_action)
+
+    def has_view_permission(self, request, obj=None):
+        allowed = super().has_view_permission(request, obj)
+        return allowed and (obj is None or can(request.user, self.view_action, obj))
+
+    @admin.display(description=_("操作人"))
+    def actor_name(self, row) -> str:
+        return person_name(row.actor, "—")
+
     def has_add_permission(self, request):
         return False
 
@@ -69,7 +86,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Event)
 class EventAdmin(ReadOnlyAdmin):
-    list_display = ("at", "actor", "verb", "target_type", "target_repr", "reason")
+    list_display = ("at", "actor_name", "verb", "target_type", "target_repr", "reason")
     list_filter = ("verb", "target_type")
     search_fields = ("target_repr", "verb", "reason")
     date_hierarchy = "at"
@@ -77,7 +94,7 @@ class EventAdmin(ReadOnlyAdmin):
 
 @admin.register(PersonalDataAccess)
 class PersonalDataAccessAdmin(ReadOnlyAdmin):
-    list_display = ("at", "actor", "subject_repr", "field", "reason", "ip_address")
+    list_display = ("at", "actor_name", "subject_repr", "field", "reason", "ip_address")
     list_filter = ("field",)
     search_fields = ("subject_repr", "reason", "actor__username")
     date_hierarchy = "at"

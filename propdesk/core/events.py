@@ -6,6 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from .models import Event
+from .scoping import center_id_of
 
 
 def record_event(
@@ -20,6 +21,7 @@ def record_event(
         target_repr=str(target)[:200],
         data=data or {},
         reason=reason,
+        service_center_id=center_id_of(target),
     )
 
 

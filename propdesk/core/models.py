@@ -1,10 +1,70 @@
-"""Cross-cutting records: the append-only event log and the personal-data access audit."""
+"""Cross-cutting records: the event base of every timeline, the generic event log and the personal-data access audit."""
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+class DomainEvent(models.Model):
+    """The abstract base of every aggregate's history (a ticket's, a work order's…): append-only rows of
+    who did what, when, from which state to which, why, with the details as data.
+
+    A concrete event model adds the foreign key to its aggregate, names it in ``subject_field``, and
+    narrows ``kind``/``from_status``/``to_status`` to its own vocabulary (its app's ``events.py``).
+    Only the aggregate's own app writes its events (``record``); nothing is updated or deleted.
+    """
+
+    subject_field = ""
+
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    kind = models.CharField(_("动作"), max_length=20)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # When a dispatcher acts for someone without a phone, both are recorded.
+    on_behalf_of = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("代为操作"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    from_status = models.CharField(_("原状态"), max_length=20, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=20, blank=True)
+    reason = models.TextField(_("说明"), blank=True)
+    data = models.JSONField(_("数据"), default=dict, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]
+
+    @classmethod
+    def record(cls, subject, kind: str, actor=None, *, reason: str = "", on_behalf_of=None, **data):
+        """Append one event to ``subject``'s history (``from_status``/``to_status`` may be in ``data``)."""
+        return cls.objects.create(
+            **{cls.subject_field: subject},
+            kind=kind,
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            on_behalf_of=on_behalf_of,
+            from_status=data.pop("from_status", ""),
+            to_status=data.pop("to_status", ""),
+            reason=reason,
+            data=data,
+        )
+
+    @property
+    def actor_name(self) -> str:
+        from .people import person_name
+
+        return person_name(self.actor)
 
 
 class Event(models.Model):
@@ -29,6 +89,8 @@ class Event(models.Model):
     target_repr = models.CharField(_("对象"), max_length=200, blank=True)
     data = models.JSONField(_("内容"), default=dict, blank=True)
     reason = models.TextField(_("原因"), blank=True)
+    # The service center the target belongs to (None for company-wide objects): who may read the row.
+    service_center_id = models.PositiveIntegerField(_("服务中心"), null=True, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("变更记录")
@@ -57,6 +119,8 @@ class PersonalDataAccess(models.Model):
     field = models.CharField(_("字段"), max_length=16, choices=Field.choices)
     reason = models.CharField(_("查看原因"), max_length=200)
     ip_address = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+    # The service center of the person whose data was revealed: who may read the audit row.
+    service_center_id = models.PositiveIntegerField(_("服务中心"), null=True, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("个人信息查看记录")

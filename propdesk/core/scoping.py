@@ -99,6 +99,25 @@ def _compute_scope(user) -> Scope:
     return _provider(user)
 
 
+def center_id_of(obj) -> int | None:
+    """The id of the service center an object belongs to, found through its ``scope_paths``."""
+    paths: dict[str, str] = getattr(type(obj), "scope_paths", {})
+    path = paths.get("service_center")
+    if path is None and "community" in paths:
+        path = "service_center" if paths["community"] == "pk" else f"{paths['community']}__service_center"
+    if path is None:
+        return None
+    if path == "pk":
+        return obj.pk
+    *parents, last = path.split("__")
+    value = obj
+    for part in parents:
+        value = getattr(value, part, None)
+        if value is None:
+            return None
+    return getattr(value, f"{last}_id", None)
+
+
 class ScopedQuerySet(models.QuerySet):
     """A queryset that can restrict itself to what a user may see."""
 

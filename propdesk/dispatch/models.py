@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from propdesk.core.models import DomainEvent
 from propdesk.core.scoping import ScopedQuerySet, get_scope
 
 from .choices import (
@@ -296,22 +297,15 @@ class WorkOrder(models.Model):
         return self.number
 
 
-class WorkOrderEvent(models.Model):
+class WorkOrderEvent(DomainEvent):
     """Append-only history of a work order: who, when, what, and for whom when acting on someone's behalf."""
 
-    work_order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="events")
-    at = models.DateTimeField(default=timezone.now)
-    kind = models.CharField(max_length=20, choices=EventKind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    on_behalf_of = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
-    to_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
-    reason = models.TextField(blank=True)
-    data = models.JSONField(default=dict, blank=True)
+    subject_field = "work_order"
+
+    work_order = models.ForeignKey(WorkOrder, verbose_name=_("工作单"), on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(_("动作"), max_length=20, choices=EventKind.choices)
+    from_status = models.CharField(_("原状态"), max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=20, choices=Status.choices, blank=True)
 
     class Meta:
         verbose_name = _("工作单记录")

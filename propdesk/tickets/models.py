@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from propdesk.core.models import DomainEvent
 from propdesk.core.scoping import ScopedQuerySet, get_scope
 from propdesk.org.choices import Role
 
@@ -159,33 +160,15 @@ class TicketCounter(models.Model):
         return f"{self.prefix}-{self.day:%Y%m%d} {self.last}"
 
 
-class TicketEvent(models.Model):
+class TicketEvent(DomainEvent):
     """One append-only row of a ticket's history: who, when, what, from which state to which, why."""
 
+    subject_field = "ticket"
+
     ticket = models.ForeignKey(Ticket, verbose_name=_("工单"), on_delete=models.PROTECT, related_name="events")
-    at = models.DateTimeField(_("时间"), default=timezone.now)
     kind = models.CharField(_("动作"), max_length=20, choices=EventKind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    # When a dispatcher acts for someone without a phone, both are recorded.
-    on_behalf_of = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("代为操作"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
     from_status = models.CharField(_("原状态"), max_length=20, choices=Status.choices, blank=True)
     to_status = models.CharField(_("新状态"), max_length=20, choices=Status.choices, blank=True)
-    reason = models.TextField(_("说明"), blank=True)
-    data = models.JSONField(_("数据"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("工单记录")

@@ -9,7 +9,7 @@ from django.utils import timezone
 from propdesk.communities.validators import MOBILE_RE, normalize_phone, parse_room
 from propdesk.core.permissions import can
 
-from .choices import EventKind
+from .events import INTERNAL_KINDS
 from .models import Reply, Ticket, TicketEvent
 
 NUMBER_RE = re.compile(r"^[A-Za-z]{2}-\d{0,8}(-\d{0,4})?$")
@@ -132,14 +132,10 @@ def assignable_staff(*, community):
     )
 
 
-# Kinds of history only staff see: internal notes and escalations (with their internal reasons).
-INTERNAL_EVENT_KINDS = frozenset({EventKind.NOTE, EventKind.ESCALATED})
-
-
 def ticket_timeline(*, user, ticket: Ticket) -> list:
     """A ticket's history as ``user`` may read it: residents see what happened to their matter, not
     internal notes or escalations."""
     events = list(ticket.events.select_related("actor", "on_behalf_of"))
     if can(user, "ticket.view_internal", ticket):
         return events
-    return [e for e in events if e.kind not in INTERNAL_EVENT_KINDS]
+    return [e for e in events if e.kind not in INTERNAL_KINDS]

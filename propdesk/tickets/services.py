@@ -25,7 +25,10 @@ from propdesk.org.models import Department
 from propdesk.sla import services as sla
 from propdesk.sla.choices import Trigger
 
-from . import permissions  # noqa: F401  (declares the ticket rules)
+from . import (
+    events,
+    permissions,  # noqa: F401  (declares the ticket rules)
+)
 from .choices import (
     ALLOWED_TRANSITIONS,
     NUMBER_PREFIX,
@@ -78,17 +81,7 @@ def _save(ticket: Ticket, fields: list[str]) -> None:
     ticket.refresh_from_db(fields=["version"])
 
 
-def _event(ticket: Ticket, kind: str, actor, *, reason: str = "", on_behalf_of=None, **data) -> TicketEvent:
-    return TicketEvent.objects.create(
-        ticket=ticket,
-        kind=kind,
-        actor=actor,
-        on_behalf_of=on_behalf_of,
-        from_status=data.pop("from_status", ""),
-        to_status=data.pop("to_status", ""),
-        reason=reason,
-        data=data,
-    )
+_event = events.record
 
 
 def _clean_text(value: str, field: str, *, required: bool = True, limit: int = CONTENT_MAX) -> str:
@@ -536,7 +529,7 @@ def ticket_attach(*, actor, ticket: Ticket, upload, note: str = "") -> Attachmen
 
 def record_escalation(*, ticket: Ticket, actor, reason: str, data: dict) -> TicketEvent:
     """The ticket's own record of an escalation step the SLA engine took or someone acknowledged."""
-    return TicketEvent.objects.create(ticket=ticket, kind=EventKind.ESCALATED, actor=actor, reason=reason, data=data)
+    return events.record(ticket, EventKind.ESCALATED, actor, reason=reason, **data)
 
 
 @transaction.atomic

@@ -1,9 +1,9 @@
 """Template helpers: masking filters and role checks."""
 
 from django import template
-from django.core.exceptions import ObjectDoesNotExist
 
 from propdesk.core import masking
+from propdesk.core.people import person_name
 
 register = template.Library()
 
@@ -28,11 +28,5 @@ def percent(value) -> str:
 
 @register.filter
 def person(user, empty: str = "—") -> str:
-    """A user's name as staff know it (profile name, else login name); ``empty`` for nobody."""
-    if user is None or user == "":
-        return empty
-    try:
-        name = user.staff_profile.name
-    except ObjectDoesNotExist:  # a login without a staff profile (a resident, the administrator)
-        name = ""
-    return name or user.get_username()
+    """A user's name as people know it (never the login name); ``empty`` for nobody."""
+    return person_name(user, empty)
