@@ -1,5 +1,6 @@
 """Settings shared by every environment. Values come from environment variables (docs/configuration.md)."""
 
+import datetime as dt
 from pathlib import Path
 
 import dj_database_url
@@ -39,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "axes",
     "propdesk.core",
     "propdesk.org",
     "propdesk.communities",
@@ -53,6 +55,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "propdesk.core.middleware.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -64,6 +67,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as axes asks: turns a login refused by the lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -129,6 +134,28 @@ STATICFILES_DIRS = [BASE_DIR / "propdesk" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
 
+AUTHENTICATION_BACKENDS = [
+    # Refuses locked-out logins before the password is checked (docs/security.md).
+    "propdesk.core.auth.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# The client's address behind a reverse proxy (docs/configuration.md): the header is believed only when
+# the request comes from one of the trusted proxies. Unset: the socket peer is the client.
+PROPDESK_TRUSTED_PROXY_HEADER = env("PROPDESK_TRUSTED_PROXY_HEADER", "") or ""
+PROPDESK_TRUSTED_PROXIES = env_list("PROPDESK_TRUSTED_PROXIES", "127.0.0.1,::1")
+
+# Login throttling (django-axes): after this many failures within the cool-off, the login name and the
+# address are each locked for the cool-off. Counted in the database, so all web processes agree.
+AXES_FAILURE_LIMIT = int(env("PROPDESK_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(env("PROPDESK_LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = "propdesk.core.auth.lockout_parameters"
+AXES_LOCKOUT_CALLABLE = "propdesk.core.auth.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "propdesk.core.http.client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_VERBOSE = False
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -148,6 +175,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    # axes logs every failed login as a warning already; its INFO lines (clean-ups) are noise.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 PROPDESK_ATTACHMENT_MAX_BYTES = int(env("PROPDESK_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 

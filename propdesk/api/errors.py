@@ -3,7 +3,7 @@
 - Django ``ValidationError`` (a service refused the input) → 400; ``StaleVersion`` → 409
 - ``PermissionDenied`` → 403; ``DoesNotExist`` / ``Http404`` → 404
 - the request did not match the schema (wrong type, missing field) → 422, with the field names
-- no or bad credentials → 401; malformed JSON → 400
+- no or bad credentials → 401; too many bad tokens from one address → 429; malformed JSON → 400
 Messages are Chinese by default and follow the request language (``LocaleMiddleware``).
 """
 
@@ -18,6 +18,7 @@ from ninja.errors import ValidationError as SchemaValidationError
 
 from propdesk.core.errors import StaleVersion
 
+from .auth import Throttled
 from .idempotency import HEADER as IDEMPOTENCY_HEADER
 from .idempotency import KeyReused
 
@@ -143,6 +144,12 @@ def install(api: NinjaAPI) -> None:
     def unauthenticated(request, exc):
         response = error_response(api, request, 401, _("未登录，或接口令牌无效、已吊销"))
         response["WWW-Authenticate"] = "Bearer"
+        return response
+
+    @api.exception_handler(Throttled)
+    def throttled(request, exc: Throttled):
+        response = error_response(api, request, 429, str(exc))
+        response["Retry-After"] = str(exc.retry_after)
         return response
 
     @api.exception_handler(HttpError)

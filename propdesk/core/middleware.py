@@ -1,6 +1,30 @@
-"""Language choice: Chinese unless the user picked English."""
+"""Request-wide concerns: the client's address behind a proxy, the language, and response caching."""
 
 from django.conf import settings
+
+from .http import PEER_ADDR_KEY, resolve_client_ip
+
+
+class ClientAddressMiddleware:
+    """Puts the client's address into ``REMOTE_ADDR`` when PropDesk runs behind a trusted reverse proxy.
+
+    Everything that records or throttles by address (the personal-data access audit, login throttling)
+    then sees the client, not the proxy. The socket peer stays in ``META["PROPDESK_PEER_ADDR"]``. Which
+    header and which proxies are trusted is configured (``PROPDESK_TRUSTED_PROXY_HEADER``,
+    ``PROPDESK_TRUSTED_PROXIES``; docs/configuration.md); by default no header is believed.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        meta = request.META
+        if PEER_ADDR_KEY not in meta:
+            meta[PEER_ADDR_KEY] = meta.get("REMOTE_ADDR")
+            client = resolve_client_ip(meta)
+            if client:
+                meta["REMOTE_ADDR"] = client
+        return self.get_response(request)
 
 
 class ChineseByDefaultMiddleware:
