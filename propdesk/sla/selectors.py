@@ -3,7 +3,9 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db import connections
+from django.db.models import BooleanField, Count, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,11 +25,37 @@ def targets_for_ticket(*, user, ticket_id: int) -> list[SlaTarget]:
         .order_by("started_at", "pk")
     )
     steps: dict[int, list[EscalationStep]] = {}
-    for step in EscalationStep.objects.filter(target__in=targets).select_related("acknowledged_by").order_by("level"):
+    for step in (
+        EscalationStep.objects.filter(target__in=targets)
+        .select_related("acknowledged_by__staff_profile")
+        .order_by("level")
+    ):
         steps.setdefault(step.target_id, []).append(step)
     for target in targets:
         target.step_list = steps.get(target.pk, [])
     return targets
+
+
+def escalations_notified(*, user, acknowledged: bool | None = None) -> QuerySet[EscalationStep]:
+    """The escalation steps ``user`` was notified of (one of their recipients), on clocks the user may still
+    see, newest first; ``acknowledged`` keeps only the confirmed (True) or the unconfirmed (False) ones."""
+    qs = EscalationStep.objects.filter(target__in=SlaTarget.objects.visible_to(user))
+    if connections[qs.db].features.supports_json_field_contains:
+        qs = qs.filter(recipients__contains=[user.pk])
+    else:
+        # SQLite has no JSON containment; its json_each looks into the list of recipient ids.
+        table = EscalationStep._meta.db_table
+        notified = RawSQL(  # noqa: S611 (no user input in the SQL; the id is a parameter)
+            f'EXISTS (SELECT 1 FROM json_each("{table}"."recipients") WHERE json_each.value = %s)',  # noqa: S608
+            [user.pk],
+            output_field=BooleanField(),
+        )
+        qs = qs.alias(notified=notified).filter(notified=True)
+    if acknowledged is not None:
+        qs = qs.filter(acknowledged_at__isnull=not acknowledged)
+    return qs.select_related("target__policy", "target__ticket", "acknowledged_by__staff_profile").order_by(
+        "-taken_at", "-pk"
+    )
 
 
 GROUPS = {
