@@ -2,7 +2,9 @@
 
 from propdesk.api.router import build_api
 from propdesk.intake.api import router as intake_router
+from propdesk.intake.api_registers import router as registers_router
+from propdesk.notify.api import router as notify_router
 from propdesk.sla.api import router as sla_router
 from propdesk.tickets.api import router as tickets_router
 
-api = build_api([tickets_router, sla_router, intake_router])
+api = build_api([tickets_router, sla_router, intake_router, registers_router, notify_router])

@@ -1,9 +1,12 @@
 from .models import Channel, Notification
 
 
-def inbox(*, user):
-    """The user's in-app messages, newest first."""
-    return Notification.objects.filter(recipient=user, channel=Channel.INAPP).order_by("-created_at", "-id")
+def inbox(*, user, unread: bool | None = None):
+    """The user's in-app messages, newest first; ``unread`` keeps only the unread (True) or the read (False)."""
+    qs = Notification.objects.filter(recipient=user, channel=Channel.INAPP)
+    if unread is not None:
+        qs = qs.filter(read_at__isnull=unread)
+    return qs.order_by("-created_at", "-id")
 
 
 def unread_count(*, user) -> int:
