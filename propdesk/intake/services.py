@@ -8,18 +8,13 @@ from django.utils.translation import gettext as _
 
 from propdesk.communities.models import Community, Household, Resident, Unit
 from propdesk.communities.validators import normalize_phone, validate_phone
+from propdesk.core.errors import field_error
+from propdesk.core.inputs import clean_text as _clean_text
 from propdesk.core.permissions import require
 from propdesk.org.models import ServiceCenter
-from propdesk.tickets.choices import Channel, EventKind, Kind, Priority, Source
+from propdesk.tickets.choices import Channel, Kind, Priority, Source
 from propdesk.tickets.models import Ticket
-from propdesk.tickets.services import (
-    _clean_text,
-    _event,
-    field_error,
-    resolve_party,
-    ticket_create,
-    validate_received_at,
-)
+from propdesk.tickets.services import resolve_party, ticket_add_note, ticket_create, validate_received_at
 
 from .choices import Outcome
 from .models import Interaction
@@ -155,11 +150,10 @@ def interaction_record(
     interaction.full_clean()
     interaction.save()
     if outcome == Outcome.FOLLOW_UP:
-        _event(
-            follow_up,
-            EventKind.NOTE,
-            actor,
-            reason=_("客户再次%(channel)s：%(content)s") % {"channel": Channel(channel).label, "content": content},
+        ticket_add_note(
+            actor=actor,
+            ticket=follow_up,
+            text=_("客户再次%(channel)s：%(content)s") % {"channel": Channel(channel).label, "content": content[:4000]},
             interaction=interaction.pk,
         )
     return interaction

@@ -1,0 +1,53 @@
+"""Every write to a ticket: create, transition, hand off, assign, reply, note, link, attach.
+
+Each service locks the ticket row, validates, writes, bumps ``version`` and appends a ticket event.
+Callers that showed the user a version pass ``expected_version``; a stale one is refused instead
+of silently overwriting someone else's change.
+"""
+
+from propdesk.core.errors import StaleVersion, field_error
+
+from .base import (
+    CONTENT_MAX,
+    FUTURE_TOLERANCE,
+    Party,
+    control_center_of,
+    next_number,
+    on_ticket_created,
+    resolve_party,
+    validate_received_at,
+)
+from .conversation import ticket_add_note, ticket_attach, ticket_link, ticket_reply
+from .create import ticket_create
+from .workflow import (
+    STATUS_TRIGGERS,
+    record_escalation,
+    ticket_assign,
+    ticket_hand_off,
+    ticket_request_decision,
+    ticket_transition,
+)
+
+__all__ = [
+    "CONTENT_MAX",
+    "FUTURE_TOLERANCE",
+    "STATUS_TRIGGERS",
+    "Party",
+    "StaleVersion",
+    "control_center_of",
+    "field_error",
+    "next_number",
+    "on_ticket_created",
+    "record_escalation",
+    "resolve_party",
+    "ticket_add_note",
+    "ticket_assign",
+    "ticket_attach",
+    "ticket_create",
+    "ticket_hand_off",
+    "ticket_link",
+    "ticket_reply",
+    "ticket_request_decision",
+    "ticket_transition",
+    "validate_received_at",
+]
