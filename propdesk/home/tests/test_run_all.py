@@ -110,7 +110,7 @@ def test_sigterm_stops_gunicorn_and_the_worker_with_nothing_left_behind(migrated
     process, port = start_run_all(migrated_database)
     tree = _wait_for_processes(process.pid)
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=5) as response:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as response:
             assert response.status == 200
             assert response.headers["Server"].startswith("gunicorn")
 
