@@ -137,7 +137,8 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
 AUTHENTICATION_BACKENDS = [
     # Refuses locked-out logins before the password is checked (docs/security.md).
     "propdesk.core.auth.LoginThrottleBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's password check; keeps API tokens valid when Django re-hashes an unchanged password.
+    "propdesk.api.backends.PasswordBackend",
 ]
 
 # The client's address behind a reverse proxy (docs/configuration.md): the header is believed only when

@@ -50,7 +50,8 @@ TOKEN_CREDENTIALS = {"username": API_TOKEN_USERNAME}
 
 
 class TokenAuth(HttpBearer):
-    """``Authorization: Bearer <secret>`` → the token's owner, unless revoked or the login is disabled."""
+    """``Authorization: Bearer <secret>`` → the token's owner, unless the token is revoked, the owner's
+    password changed since it was made, or the login is disabled."""
 
     def authenticate(self, request: HttpRequest, token: str):
         token = (token or "").strip()
@@ -61,7 +62,8 @@ class TokenAuth(HttpBearer):
                 .filter(key_hash=hash_secret(token), revoked_at__isnull=True)
                 .first()
             )
-        if row is None or not row.user.is_active:
+        # A token dies with its owner's password or login: changed password, deactivated account.
+        if row is None or not row.user.is_active or not row.made_with_current_password():
             self._failed(request)
             return None
         now = timezone.now()

@@ -1,15 +1,32 @@
 """API tokens for integrations and the idempotency keys of retried creates."""
 
+import hashlib
+import hmac
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+def password_fingerprint(password_hash: str) -> str:
+    """What a token remembers of its owner's password: the SHA-256 of the stored password hash.
+
+    The password hash changes whenever the password is set (a new salt every time), so a token whose
+    fingerprint no longer matches was made before the password changed and is no longer valid. The
+    fingerprint reveals nothing usable: it is a one-way digest of a value that is itself a salted hash.
+    """
+    return hashlib.sha256(f"propdesk.api.token:{password_hash}".encode()).hexdigest()
+
+
 class ApiTokenQuerySet(models.QuerySet):
     def of(self, user) -> "ApiTokenQuerySet":
         """The tokens a user owns, newest first (the token page lists only one's own tokens)."""
-        return self.filter(user=user).select_related("revoked_by").order_by("-created_at", "-id")
+        return self.filter(user=user).select_related("user", "revoked_by").order_by("-created_at", "-id")
+
+    def live_for(self, user) -> "ApiTokenQuerySet":
+        """The user's tokens that still authenticate: not revoked, made with the current password."""
+        return self.filter(user=user, revoked_at__isnull=True, password_fingerprint=password_fingerprint(user.password))
 
 
 class ApiToken(models.Model):
@@ -17,8 +34,15 @@ class ApiToken(models.Model):
 
     Only the SHA-256 of the secret is stored; the secret is shown once, when the token is created.
     The first 8 characters (``prefix``) are kept so that a token can be recognised in lists.
-    A revoked token stays (history) but no longer authenticates.
+    A revoked token stays (history) but no longer authenticates. A token also stops authenticating
+    when its owner's password changes (``password_fingerprint``) or the login is deactivated; the worker
+    then marks it revoked with the reason (``services.api_tokens_revoke_stale``).
     """
+
+    class RevokedReason(models.TextChoices):
+        BY_USER = "by_user", _("手动吊销")
+        PASSWORD_CHANGED = "password_changed", _("密码已修改")
+        USER_DEACTIVATED = "user_deactivated", _("账号已停用")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("所属账号"), on_delete=models.PROTECT, related_name="api_tokens"
@@ -29,6 +53,8 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+    revoked_reason = models.CharField(_("吊销原因"), max_length=20, choices=RevokedReason.choices, blank=True)
+    password_fingerprint = models.CharField(_("密码指纹"), max_length=64, blank=True, editable=False)
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("吊销人"),
@@ -52,6 +78,26 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+    def made_with_current_password(self) -> bool:
+        return hmac.compare_digest(self.password_fingerprint, password_fingerprint(self.user.password))
+
+    def stale_reason(self) -> str:
+        """Why a token that is not revoked yet no longer authenticates ("" when it does)."""
+        if not self.user.is_active:
+            return self.RevokedReason.USER_DEACTIVATED
+        if not self.made_with_current_password():
+            return self.RevokedReason.PASSWORD_CHANGED
+        return ""
+
+    @property
+    def is_usable(self) -> bool:
+        return self.is_active and not self.stale_reason()
+
+    @property
+    def stale_label(self) -> str:
+        reason = self.stale_reason()
+        return self.RevokedReason(reason).label if reason else ""
 
 
 class IdempotencyKey(models.Model):
