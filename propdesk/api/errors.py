@@ -4,6 +4,7 @@
 - ``PermissionDenied`` → 403; ``DoesNotExist`` / ``Http404`` → 404
 - the request did not match the schema (wrong type, missing field) → 422, with the field names
 - no or bad credentials → 401; too many bad tokens from one address → 429; malformed JSON → 400
+- a body that is not JSON (``Content-Type`` other than ``application/json``) where JSON is expected → 415
 Messages are Chinese by default and follow the request language (``LocaleMiddleware``).
 """
 
@@ -23,6 +24,17 @@ from .idempotency import HEADER as IDEMPOTENCY_HEADER
 from .idempotency import KeyReused
 
 NON_FIELD = "__all__"
+
+
+class UnsupportedMediaType(Exception):
+    """A JSON body was expected but the request's ``Content-Type`` is something else (answered with 415)."""
+
+
+def is_json_content_type(content_type: str | None) -> bool:
+    media = (content_type or "").split(";", 1)[0].strip().lower()
+    return media == "application/json" or (media.startswith("application/") and media.endswith("+json"))
+
+
 WRAPPER_PARAMS = frozenset({"payload", "filters"})
 
 
@@ -154,6 +166,10 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request, exc: HttpError):
+        if isinstance(exc.__cause__, UnsupportedMediaType):
+            # Ninja wraps whatever the parser raises in a 400; the cause says it was the content type.
+            message = _("请求内容须为 JSON，请设置请求头 Content-Type: application/json")
+            return error_response(api, request, 415, message, [("Content-Type", message)])
         detail = str(exc)
         if exc.status_code == 400 and detail.startswith("Cannot parse request body"):
             detail = _("请求内容不是有效的 JSON")

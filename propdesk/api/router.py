@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from ninja import NinjaAPI
 from ninja.openapi.docs import DocsBase
+from ninja.parser import Parser
 
 from . import errors
 from .auth import SessionAuth, TokenAuth
@@ -19,9 +20,12 @@ DESCRIPTION = """PropDesk 接口（第 1 版）。
 认证：集成系统在请求头带 `Authorization: Bearer <令牌>`（令牌在“接口令牌”页面创建，只显示一次）；
 浏览器使用登录会话，写操作须带 `X-CSRFToken`。
 
+请求体为 JSON 的接口须带 `Content-Type: application/json`，否则返回 415（上传附件用 multipart/form-data）。
+
 错误统一为 `{"detail": "说明", "errors": [{"field": "字段", "message": "说明"}]}`：
 400 输入有误（业务校验）、401 未认证、403 无权限、404 不存在或无权查看、409 工单已被他人修改、
-422 请求格式不正确（类型错误、缺少字段）。错误信息默认中文，`Accept-Language: en` 时为英文。
+415 请求体不是 JSON、422 请求格式不正确（类型错误、缺少字段）、429 令牌错误次数过多。
+错误信息默认中文，`Accept-Language: en` 时为英文。
 
 创建接口支持 `Idempotency-Key` 请求头：网络重试时带上同一个键，只会创建一次，并返回第一次的结果
 （响应头 `Idempotent-Replayed: true`）。
@@ -47,6 +51,20 @@ class OfflineSwagger(DocsBase):
         return render(request, "api/docs.html", context)
 
 
+class JsonBodyParser(Parser):
+    """Reads JSON bodies only when the request says it sends JSON (``application/json`` or ``…+json``).
+
+    Ninja calls ``parse_body`` for every operation whose parameters come from a JSON body, and only when the
+    request has one; form fields and file uploads (multipart) are read without it, so they stay allowed.
+    A body of another type is refused with 415 (``errors.py``) instead of being parsed as JSON anyway.
+    """
+
+    def parse_body(self, request: HttpRequest):
+        if not errors.is_json_content_type(request.content_type):
+            raise errors.UnsupportedMediaType(request.content_type)
+        return super().parse_body(request)
+
+
 def build_api(routers) -> NinjaAPI:
     """The ``/api/v1/`` instance with every router in ``routers`` mounted at its root."""
     api = NinjaAPI(
@@ -58,6 +76,7 @@ def build_api(routers) -> NinjaAPI:
         docs=OfflineSwagger(),
         docs_url="/docs",
         openapi_url="/openapi.json",
+        parser=JsonBodyParser(),
     )
     errors.install(api)
     for router in routers:
