@@ -127,15 +127,8 @@ def _open_sheet(data: bytes):
     return workbook.worksheets[0]
 
 
-def parse_sheet(data: bytes) -> list[_Row]:
-    """Read and validate every row; raise ImportRejected listing all problems."""
-    if len(data) > settings.PROPDESK_IMPORT_MAX_BYTES:
-        raise ValidationError(_("文件过大：不能超过 %(mb)s MB") % {"mb": settings.PROPDESK_IMPORT_MAX_BYTES // 2**20})
-    sheet = _open_sheet(data)
-    rows = sheet.iter_rows(values_only=True)
-    header = next(rows, None)
-    if header is None:
-        raise ImportRejected([RowError(1, _("表头"), _("表格是空的"))])
+def _positions(header) -> dict[str, int]:
+    """Column index of each known column, by any of its spellings; rejects a header missing a required one."""
     positions: dict[str, int] = {}
     for index, title in enumerate(header):
         title = _cell(title).lower()
@@ -145,7 +138,75 @@ def parse_sheet(data: bytes) -> list[_Row]:
     missing = [str(COLUMN_LABELS[key]) for key in REQUIRED if key not in positions]
     if missing:
         raise ImportRejected([RowError(1, _("表头"), _("缺少必填列：%(cols)s") % {"cols": "、".join(missing)})])
+    return positions
 
+
+def _number_fields(row: _Row, get, line: int) -> None:
+    if get("floor"):
+        try:
+            row.floor = int(get("floor"))
+            if not -10 <= row.floor <= 200:
+                raise ValueError
+        except ValueError:
+            row.errors.append(RowError(line, str(COLUMN_LABELS["floor"]), _("楼层应为 -10 到 200 之间的整数")))
+    if get("area"):
+        try:
+            row.area = Decimal(get("area")).quantize(Decimal("0.01"))
+            if row.area <= 0 or row.area >= Decimal("100000"):
+                raise InvalidOperation
+        except InvalidOperation:
+            row.errors.append(RowError(line, str(COLUMN_LABELS["area"]), _("面积应为大于 0 的数字")))
+
+
+def _person_fields(row: _Row, get, line: int) -> None:
+    if get("phone"):
+        try:
+            validate_phone(get("phone"))
+            row.phone = normalize_phone(get("phone"))
+        except ValidationError as exc:
+            row.errors.append(RowError(line, str(COLUMN_LABELS["phone"]), exc.messages[0]))
+    relation = get("relation")
+    if not relation:
+        row.relation = Relation.OWNER
+    elif relation.lower() in RELATION_WORDS:
+        row.relation = RELATION_WORDS[relation.lower()]
+    else:
+        message = _("应为 业主、租户 或 家庭成员：%(v)s") % {"v": relation}
+        row.errors.append(RowError(line, str(COLUMN_LABELS["relation"]), message))
+    if get("id_number"):
+        try:
+            validate_id_number(get("id_number"))
+            row.id_number = get("id_number").upper()
+        except ValidationError as exc:
+            row.errors.append(RowError(line, str(COLUMN_LABELS["id_number"]), exc.messages[0]))
+
+
+def _parse_row(line: int, values, positions: dict[str, int]) -> _Row:
+    def get(key: str) -> str:
+        index = positions.get(key)
+        return _cell(values[index]) if index is not None and index < len(values) else ""
+
+    row = _Row(line, get("building"), get("entrance"), get("number"), None, None, get("name"), "", "", "")
+    for key in REQUIRED:
+        if not get(key):
+            row.errors.append(RowError(line, str(COLUMN_LABELS[key]), _("不能为空")))
+    for key, limit in (("building", 20), ("entrance", 20), ("number", 20), ("name", 50)):
+        if len(get(key)) > limit:
+            row.errors.append(RowError(line, str(COLUMN_LABELS[key]), _("不能超过 %(n)s 个字") % {"n": limit}))
+    _number_fields(row, get, line)
+    _person_fields(row, get, line)
+    return row
+
+
+def parse_sheet(data: bytes) -> list[_Row]:
+    """Read and validate every row; raise ImportRejected listing all problems."""
+    if len(data) > settings.PROPDESK_IMPORT_MAX_BYTES:
+        raise ValidationError(_("文件过大：不能超过 %(mb)s MB") % {"mb": settings.PROPDESK_IMPORT_MAX_BYTES // 2**20})
+    rows = _open_sheet(data).iter_rows(values_only=True)
+    header = next(rows, None)
+    if header is None:
+        raise ImportRejected([RowError(1, _("表头"), _("表格是空的"))])
+    positions = _positions(header)
     parsed: list[_Row] = []
     errors: list[RowError] = []
     seen: dict[tuple, int] = {}
@@ -156,56 +217,7 @@ def parse_sheet(data: bytes) -> list[_Row]:
             raise ImportRejected(
                 [RowError(line, _("行数"), _("超过单次导入上限 %(n)s 行") % {"n": settings.PROPDESK_IMPORT_MAX_ROWS})]
             )
-
-        def get(key: str, values=values) -> str:
-            index = positions.get(key)
-            return _cell(values[index]) if index is not None and index < len(values) else ""
-
-        row = _Row(line, get("building"), get("entrance"), get("number"), None, None, get("name"), "", "", "")
-        for key in REQUIRED:
-            if not get(key):
-                row.errors.append(RowError(line, str(COLUMN_LABELS[key]), _("不能为空")))
-        for key, limit in (("building", 20), ("entrance", 20), ("number", 20), ("name", 50)):
-            if len(get(key)) > limit:
-                row.errors.append(RowError(line, str(COLUMN_LABELS[key]), _("不能超过 %(n)s 个字") % {"n": limit}))
-        if get("floor"):
-            try:
-                row.floor = int(get("floor"))
-                if not -10 <= row.floor <= 200:
-                    raise ValueError
-            except ValueError:
-                row.errors.append(RowError(line, str(COLUMN_LABELS["floor"]), _("楼层应为 -10 到 200 之间的整数")))
-        if get("area"):
-            try:
-                row.area = Decimal(get("area")).quantize(Decimal("0.01"))
-                if row.area <= 0 or row.area >= Decimal("100000"):
-                    raise InvalidOperation
-            except InvalidOperation:
-                row.errors.append(RowError(line, str(COLUMN_LABELS["area"]), _("面积应为大于 0 的数字")))
-        if get("phone"):
-            try:
-                validate_phone(get("phone"))
-                row.phone = normalize_phone(get("phone"))
-            except ValidationError as exc:
-                row.errors.append(RowError(line, str(COLUMN_LABELS["phone"]), exc.messages[0]))
-        relation = get("relation")
-        if relation:
-            if relation.lower() not in RELATION_WORDS:
-                row.errors.append(
-                    RowError(
-                        line, str(COLUMN_LABELS["relation"]), _("应为 业主、租户 或 家庭成员：%(v)s") % {"v": relation}
-                    )
-                )
-            else:
-                row.relation = RELATION_WORDS[relation.lower()]
-        else:
-            row.relation = Relation.OWNER
-        if get("id_number"):
-            try:
-                validate_id_number(get("id_number"))
-                row.id_number = get("id_number").upper()
-            except ValidationError as exc:
-                row.errors.append(RowError(line, str(COLUMN_LABELS["id_number"]), exc.messages[0]))
+        row = _parse_row(line, values, positions)
         key = (row.building, row.entrance, row.number, row.name, row.phone)
         if not row.errors and key in seen:
             row.errors.append(RowError(line, str(COLUMN_LABELS["name"]), _("与第 %(n)s 行重复") % {"n": seen[key]}))

@@ -72,3 +72,14 @@ def parse_room(text: str) -> str | None:
     if not match:
         return None
     return "-".join(part.upper() for part in match.groups() if part)
+
+
+def clean_phone(value: str, field: str) -> str:
+    """A phone number checked and normalised for storage, or "" when none was given; a field error otherwise."""
+    if not value:
+        return value
+    try:
+        validate_phone(value)
+    except ValidationError as exc:
+        raise ValidationError({field: exc.messages[0]}) from exc
+    return normalize_phone(value)

@@ -12,6 +12,7 @@ A rule grants an action when **one** of its grants holds:
   its service center (``center=``); a role held at a higher level (branch, company) applies below.
   Without an object the question is "may the user do this anywhere?".
 * ``residents`` — the user is a resident of the object's household (``household=``).
+* ``anyone`` — any signed-in user (with ``when``: "their own notification").
 * ``when`` — an extra condition on the object that must hold as well (``lambda user, obj: …``), for
   example "only the assigned worker" or "only while open". A rule with ``when`` describes its
   condition for ``restrict`` with ``q`` (a function of the user returning a ``Q``).
@@ -39,6 +40,7 @@ class Grant:
 
     roles: frozenset[str] = frozenset()
     residents: bool = False
+    anyone: bool = False
     when: Predicate | None = None
     q: Callable[[Any], Q] | None = None
 
@@ -65,13 +67,14 @@ class RuleSet:
         roles=(),
         *,
         residents: bool = False,
+        anyone: bool = False,
         when: Predicate | None = None,
         q: Callable[[Any], Q] | None = None,
     ) -> "RuleSet":
         """Grant ``<name>.<action>`` to ``roles`` (and/or residents of the household), optionally ``when``."""
         key = f"{self.name}.{action}"
         self.grants.setdefault(key, []).append(
-            Grant(roles=frozenset(str(r) for r in roles), residents=residents, when=when, q=q)
+            Grant(roles=frozenset(str(r) for r in roles), residents=residents, anyone=anyone, when=when, q=q)
         )
         _REGISTRY[key] = self
         return self
@@ -107,7 +110,7 @@ class RuleSet:
         if scope.unrestricted:
             return True
         grants = self.grants.get(action)
-        if not grants:
+        if not grants or not getattr(user, "is_authenticated", False):
             return False
         held = None
         for grant in grants:
@@ -116,7 +119,7 @@ class RuleSet:
                     held = self._roles_at(scope, obj)
                 ok = bool(grant.roles & held)
             else:
-                ok = False
+                ok = grant.anyone
             if not ok and grant.residents:
                 ok = self._is_household_member(scope, obj)
             if ok and grant.when is not None and obj is not None:
@@ -129,13 +132,18 @@ class RuleSet:
 
     def condition(self, user, action: str) -> Q:
         """A ``Q`` selecting the rows ``user`` may take ``action`` on (``Q(pk__in=[])`` for none)."""
-        scope = get_scope(user)
         nothing = Q(pk__in=[])
-        if scope.unrestricted:
+        grants = self.grants.get(action, [])
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return nothing
+        # The scope is computed only when a grant depends on it (it costs a few queries once per request).
+        needs_scope = any(grant.roles or grant.residents for grant in grants)
+        if user.is_superuser or (needs_scope and get_scope(user).unrestricted):
             return Q()
+        scope = get_scope(user) if needs_scope else None
         result = nothing
-        for grant in self.grants.get(action, []):
-            where = nothing
+        for grant in grants:
+            where = Q() if grant.anyone else nothing
             if grant.roles:
                 if "community" in self.paths:
                     ids = sorted(c for c in scope.community if grant.roles & scope.roles_in_community(c))

@@ -132,12 +132,8 @@ def demo_exists() -> bool:
     return Company.objects.filter(code="huayue").exists()
 
 
-@transaction.atomic
-def load_demo(*, households: int = 600, password: str = "demo1234", seed: int = 20261122) -> DemoResult:  # noqa: S107
-    """Create the demo company. Call once on an empty database (``demo_exists`` tells)."""
-    rng = random.Random(seed)
-    result = DemoResult()
-
+def _create_org():
+    """The company, its branch, two service centers and their departments."""
     company = Company.objects.create(name="华悦物业服务有限公司", code="huayue", hotline="400-820-1234")
     branch = Branch.objects.create(company=company, name="深圳分公司", code="sz")
     centers = [
@@ -159,6 +155,11 @@ def load_demo(*, households: int = 600, password: str = "demo1234", seed: int = 
                 company=company, service_center=center, kind=kind, name=str(kind.label)
             )
 
+    return company, branch, centers, departments
+
+
+def _create_partners(rng, company):
+    """Developers and external units (外联单位)."""
     developers = [
         Developer.objects.create(
             company=company,
@@ -195,6 +196,11 @@ def load_demo(*, households: int = 600, password: str = "demo1234", seed: int = 
             promised_response_hours=hours,
         )
 
+    return developers
+
+
+def _create_communities(centers, developers) -> list:
+    """Four communities with their buildings (warranty two years from hand-over)."""
     communities = []
     for center_index, code, name, n_buildings, entrances, dev_index, handover, single_owner in COMMUNITIES:
         community = Community.objects.create(
@@ -214,8 +220,10 @@ def load_demo(*, households: int = 600, password: str = "demo1234", seed: int = 
                 developer=developers[dev_index],
                 warranty_end=date(handover.year + 2, handover.month, min(handover.day, 28)),
             )
-    for vendor in Vendor.objects.filter(company=company):
-        vendor.communities.set([c for c, _, _ in communities])
+    return communities
+
+
+def _create_special_customers(rng, communities) -> None:
     for community, _, _ in communities:
         for kind, label in (
             (SpecialCustomerKind.KINDERGARTEN, "幼儿园"),
@@ -241,6 +249,18 @@ def load_demo(*, households: int = 600, password: str = "demo1234", seed: int = 
         phone="0755-86320002",
     )
 
+
+@transaction.atomic
+def load_demo(*, households: int = 600, password: str = "demo1234", seed: int = 20261122) -> DemoResult:  # noqa: S107
+    """Create the demo company. Call once on an empty database (``demo_exists`` tells)."""
+    rng = random.Random(seed)
+    result = DemoResult()
+    company, branch, centers, departments = _create_org()
+    developers = _create_partners(rng, company)
+    communities = _create_communities(centers, developers)
+    for vendor in Vendor.objects.filter(company=company):
+        vendor.communities.set([c for c, _, _ in communities])
+    _create_special_customers(rng, communities)
     _create_households(rng, communities, households, result)
     _create_staff(rng, company, branch, centers, departments, communities, password, result)
     _create_dispatch(centers)

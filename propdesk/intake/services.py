@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from propdesk.communities.models import Community, Household, Resident, Unit
-from propdesk.communities.validators import normalize_phone, validate_phone
+from propdesk.communities.validators import clean_phone
 from propdesk.core.errors import field_error
 from propdesk.core.inputs import clean_text as _clean_text
 from propdesk.core.permissions import require
@@ -21,6 +21,76 @@ from .models import Interaction
 
 # Matters that must be followed up: they always become (or join) a ticket, so nothing is lost.
 TICKET_KINDS = frozenset({Kind.REPAIR, Kind.COMPLAINT, Kind.SPECIAL_SERVICE, Kind.FEEDBACK})
+
+
+def _check_choices(*, channel: str, kind: str, source: str) -> None:
+    errors: dict[str, str] = {}
+    if channel not in Channel.values:
+        errors["channel"] = _("未知的渠道：%(v)s") % {"v": channel}
+    if kind not in Kind.values:
+        errors["kind"] = _("未知的类别：%(v)s") % {"v": kind}
+    if source not in Source.values:
+        errors["source"] = _("未知的来源：%(v)s") % {"v": source}
+    if errors:
+        raise ValidationError(errors)
+
+
+def _locate(actor, *, community, service_center, unit, household, resident):
+    """The caller's party (None for a center-level record without a room) and the center; checks that
+    ``actor`` may record at the desk there."""
+    if community is None and unit is None and household is None and resident is None:
+        if service_center is None:
+            raise field_error("community", _("请选择小区或房号"), "required")
+        require(actor, "desk.record", Interaction(service_center_id=service_center.pk), _("您不能为该小区登记来电来访"))
+        return None, service_center.pk
+    party = resolve_party(community=community, unit=unit, household=household, resident=resident)
+    center_id = party.community.service_center_id
+    where = Interaction(service_center_id=center_id, community_id=party.community.pk)
+    require(actor, "desk.record", where, _("您不能为该小区登记来电来访"))
+    return party, center_id
+
+
+def _needs_ticket(*, kind: str, create_ticket: bool | None, follow_up: Ticket | None, party) -> bool:
+    """Matters to follow up always become (or join) a ticket."""
+    if create_ticket is None:
+        create_ticket = kind in TICKET_KINDS and follow_up is None
+    if follow_up is not None and create_ticket:
+        raise ValidationError({"follow_up": _("跟进已有工单时不能再新建工单")})
+    if kind in TICKET_KINDS and not create_ticket and follow_up is None:
+        raise field_error("kind", _("报修、投诉、特约服务和信息反馈必须生成工单或跟进已有工单"), "ticket_required")
+    if follow_up is not None and (party is None or follow_up.community_id != party.community.pk):
+        raise ValidationError({"follow_up": _("所跟进的工单不属于该小区")})
+    if create_ticket and party is None:
+        raise field_error("community", _("生成工单须选择小区或房号"), "required")
+    return create_ticket
+
+
+def _answered_outcome(outcome: str | None, note: str) -> str:
+    outcome = outcome or Outcome.ANSWERED
+    if outcome not in (Outcome.ANSWERED, Outcome.TRANSFERRED, Outcome.RECORDED):
+        raise ValidationError({"outcome": _("未知的处理结果：%(v)s") % {"v": outcome}})
+    if outcome == Outcome.ANSWERED and not (note or "").strip():
+        raise field_error("outcome_note", _("当场答复的，请填写答复内容"), "required")
+    return outcome
+
+
+def _note_follow_up(actor, interaction: Interaction) -> None:
+    """The customer called again about an open matter: the ticket's history says so."""
+    text = _("客户再次%(channel)s：%(content)s") % {
+        "channel": Channel(interaction.channel).label,
+        "content": interaction.content[:4000],
+    }
+    ticket_add_note(actor=actor, ticket=interaction.ticket, text=text, interaction=interaction.pk)
+
+
+def _store(interaction: Interaction, party) -> None:
+    if party is not None:
+        interaction.community = party.community
+        interaction.unit = party.unit
+        interaction.household = party.household
+        interaction.resident = party.resident
+    interaction.full_clean()
+    interaction.save()
 
 
 @transaction.atomic
@@ -52,44 +122,14 @@ def interaction_record(
 
     ``create_ticket`` defaults to true for repairs, complaints, special services and feedback.
     """
-    errors: dict[str, str] = {}
-    if channel not in Channel.values:
-        errors["channel"] = _("未知的渠道：%(v)s") % {"v": channel}
-    if kind not in Kind.values:
-        errors["kind"] = _("未知的类别：%(v)s") % {"v": kind}
-    if source not in Source.values:
-        errors["source"] = _("未知的来源：%(v)s") % {"v": source}
-    if errors:
-        raise ValidationError(errors)
+    _check_choices(channel=channel, kind=kind, source=source)
     content = _clean_text(content, "content")
-    if caller_phone:
-        try:
-            validate_phone(caller_phone)
-        except ValidationError as exc:
-            raise ValidationError({"caller_phone": exc.messages[0]}) from exc
-        caller_phone = normalize_phone(caller_phone)
-
-    if community is None and unit is None and household is None and resident is None:
-        if service_center is None:
-            raise field_error("community", _("请选择小区或房号"), "required")
-        center_id = service_center.pk
-        party = None
-        where = Interaction(service_center_id=center_id)
-    else:
-        party = resolve_party(community=community, unit=unit, household=household, resident=resident)
-        center_id = party.community.service_center_id
-        where = Interaction(service_center_id=center_id, community_id=party.community.pk)
-    require(actor, "desk.record", where, _("您不能为该小区登记来电来访"))
+    caller_phone = clean_phone(caller_phone, "caller_phone")
+    party, center_id = _locate(
+        actor, community=community, service_center=service_center, unit=unit, household=household, resident=resident
+    )
     received_at = validate_received_at(received_at, party.household if party else None)
-
-    if create_ticket is None:
-        create_ticket = kind in TICKET_KINDS and follow_up is None
-    if follow_up is not None and create_ticket:
-        raise ValidationError({"follow_up": _("跟进已有工单时不能再新建工单")})
-    if kind in TICKET_KINDS and not create_ticket and follow_up is None:
-        raise field_error("kind", _("报修、投诉、特约服务和信息反馈必须生成工单或跟进已有工单"), "ticket_required")
-    if follow_up is not None and (party is None or follow_up.community_id != party.community.pk):
-        raise ValidationError({"follow_up": _("所跟进的工单不属于该小区")})
+    create_ticket = _needs_ticket(kind=kind, create_ticket=create_ticket, follow_up=follow_up, party=party)
 
     if party and party.resident is not None:
         caller_name = caller_name or party.resident.name
@@ -97,17 +137,12 @@ def interaction_record(
 
     ticket = None
     if create_ticket:
-        if party is None:
-            raise field_error("community", _("生成工单须选择小区或房号"), "required")
         ticket = ticket_create(
             actor=actor,
             kind=kind,
             content=content,
             channel=channel,
-            community=party.community,
-            unit=party.unit,
-            household=party.household,
-            resident=party.resident,
+            **party.where(),
             title=title,
             contact_name=caller_name,
             contact_phone=caller_phone,
@@ -122,38 +157,24 @@ def interaction_record(
         ticket = follow_up
         outcome = Outcome.FOLLOW_UP
     else:
-        outcome = outcome or Outcome.ANSWERED
-        if outcome not in (Outcome.ANSWERED, Outcome.TRANSFERRED, Outcome.RECORDED):
-            raise ValidationError({"outcome": _("未知的处理结果：%(v)s") % {"v": outcome}})
-        if outcome == Outcome.ANSWERED and not (outcome_note or "").strip():
-            raise field_error("outcome_note", _("当场答复的，请填写答复内容"), "required")
+        outcome = _answered_outcome(outcome, outcome_note)
 
     interaction = Interaction(
         service_center_id=center_id,
-        community=party.community if party else None,
-        unit=party.unit if party else None,
-        household=party.household if party else None,
-        resident=party.resident if party else None,
         caller_name=_clean_text(caller_name, "caller_name", required=False, limit=50),
         caller_phone=caller_phone,
+        source_detail=_clean_text(source_detail, "source_detail", required=False, limit=100),
+        outcome_note=_clean_text(outcome_note, "outcome_note", required=False),
         channel=channel,
         source=source,
-        source_detail=_clean_text(source_detail, "source_detail", required=False, limit=100),
         kind=kind,
         content=content,
         outcome=outcome,
-        outcome_note=_clean_text(outcome_note, "outcome_note", required=False),
         received_at=received_at,
         received_by=actor,
         ticket=ticket,
     )
-    interaction.full_clean()
-    interaction.save()
+    _store(interaction, party)
     if outcome == Outcome.FOLLOW_UP:
-        ticket_add_note(
-            actor=actor,
-            ticket=follow_up,
-            text=_("客户再次%(channel)s：%(content)s") % {"channel": Channel(channel).label, "content": content[:4000]},
-            interaction=interaction.pk,
-        )
+        _note_follow_up(actor, interaction)
     return interaction

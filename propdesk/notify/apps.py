@@ -8,4 +8,7 @@ class NotifyConfig(AppConfig):
     verbose_name = _("通知")
 
     def ready(self) -> None:
-        from . import jobs  # noqa: F401  (registers the delivery loop)
+        from . import (
+            jobs,  # noqa: F401  (registers the delivery loop)
+            permissions,  # noqa: F401  (declares the notification rules)
+        )

@@ -9,13 +9,13 @@ import urllib.request
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from propdesk.core.events import record_event
+from propdesk.core.permissions import require
 
 from .models import Channel, DeliveryState, Notification
 
@@ -191,8 +191,7 @@ def send_webhook(notification: Notification) -> None:
 @transaction.atomic
 def notification_retry(*, actor, notification: Notification) -> Notification:
     """Put a dead notification back in the queue (administrators, from the dead-letter list)."""
-    if not actor.is_superuser and not actor.has_perm("notify.change_notification"):
-        raise PermissionDenied(_("只有管理员可以重新发送通知"))
+    require(actor, "notification.retry", notification, _("只有管理员可以重新发送通知"))
     notification = Notification.objects.select_for_update().get(pk=notification.pk)
     if notification.state != DeliveryState.DEAD:
         return notification

@@ -8,7 +8,7 @@ sla sits below tickets and imports nothing of it: the ticket is reached through 
 import datetime as dt
 from typing import Literal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +17,6 @@ from ninja import Field, Query, Router, Schema
 from propdesk.api.errors import COMMON_ERRORS
 from propdesk.api.schemas import LocalDateTime, Page, UserRef, page_of, user_ref
 from propdesk.core.permissions import require
-from propdesk.core.scoping import get_scope
 
 from .models import EscalationStep, SlaTarget
 from .selectors import TARGET_RATE, escalations_notified, targets_for_ticket, timeliness
@@ -219,8 +218,7 @@ def get_timeliness(request: HttpRequest, filters: Query[TimelinessFilters]):
     Met ÷ (met + breached), grouped by service center, department, person, kind, policy or month; the current
     month by default.
     """
-    if not get_scope(request.auth).is_staff_member:
-        raise PermissionDenied(_("仅限物业员工查询"))
+    require(request.auth, "timeliness.view", message=_("仅限物业员工查询"))
     today = timezone.localdate()
     date_from = filters.date_from or today.replace(day=1)
     date_to = filters.date_to or today

@@ -8,12 +8,16 @@ deadline row exists exactly when the change that caused it is committed.
 import datetime as dt
 import logging
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from propdesk.core.people import person_name
+from propdesk.core.permissions import require
+
+from . import permissions  # noqa: F401  (declares the SLA rules)
 from .choices import TargetState, Trigger
 from .ladder import (
     OPEN_TARGET_STATES,
@@ -167,10 +171,9 @@ def escalation_acknowledge(*, actor, step: EscalationStep, note: str = "") -> Es
     """A notified person (or a supervisor of the ticket) confirms they have taken the escalation in hand."""
     step = EscalationStep.objects.select_for_update().select_related("target__ticket").get(pk=step.pk)
     ticket = step.target.ticket
-    if actor.pk not in step.recipients and not type(ticket).objects.visible_to(actor).filter(pk=ticket.pk).exists():
-        raise PermissionDenied(_("您无权确认该升级"))
+    require(actor, "escalation.acknowledge", step, _("您无权确认该升级"))
     if step.acknowledged_at is not None:
-        raise ValidationError(_("该升级已由 %(who)s 确认") % {"who": step.acknowledged_by})
+        raise ValidationError(_("该升级已由 %(who)s 确认") % {"who": person_name(step.acknowledged_by)})
     step.acknowledged_by = actor
     step.acknowledged_at = timezone.now()
     step.acknowledgement = (note or "").strip()[:200]

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from propdesk.core.scoping import get_scope
+from propdesk.core.permissions import require
 
 from .models import EscalationStep, SlaTarget
 from .selectors import GROUPS, TARGET_RATE, timeliness
@@ -41,8 +41,7 @@ def parse_period(params, errors: list[str]) -> tuple[dt.date, dt.date]:
 
 @login_required
 def timeliness_view(request: HttpRequest) -> HttpResponse:
-    if not get_scope(request.user).is_staff_member:
-        raise PermissionDenied(_("该页面仅限物业员工使用"))
+    require(request.user, "timeliness.view", message=_("该页面仅限物业员工使用"))
     errors: list[str] = []
     date_from, date_to = parse_period(request.GET, errors)
     group_by = request.GET.get("group", "center")

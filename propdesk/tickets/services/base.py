@@ -98,6 +98,10 @@ class Party:
     household: Household | None
     resident: Resident | None
 
+    def where(self) -> dict:
+        """The party as the ``community``/``unit``/``household``/``resident`` arguments of a service."""
+        return {"community": self.community, "unit": self.unit, "household": self.household, "resident": self.resident}
+
 
 def resolve_party(
     *, community: Community | None, unit: Unit | None, household: Household | None, resident: Resident | None

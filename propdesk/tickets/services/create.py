@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from propdesk.communities.models import Community, Household, Resident, Unit
-from propdesk.communities.validators import normalize_phone, validate_phone
+from propdesk.communities.validators import clean_phone
 from propdesk.core.errors import field_error
 from propdesk.core.permissions import can, require
 from propdesk.sla import services as sla
@@ -41,16 +41,6 @@ def _check_choices(*, kind: str, channel: str, source: str, priority: str) -> No
         errors["priority"] = _("未知的紧急程度：%(v)s") % {"v": priority}
     if errors:
         raise ValidationError(errors)
-
-
-def _clean_phone(phone: str) -> str:
-    if not phone:
-        return phone
-    try:
-        validate_phone(phone)
-    except ValidationError as exc:
-        raise ValidationError({"contact_phone": exc.messages[0]}) from exc
-    return normalize_phone(phone)
 
 
 def _save_new(ticket: Ticket, actor) -> None:
@@ -107,7 +97,7 @@ def ticket_create(
     _check_choices(kind=kind, channel=channel, source=source, priority=priority)
     content = _clean_text(content, "content")
     title = _clean_text(title, "title", required=False, limit=100) or content.splitlines()[0][:30]
-    contact_phone = _clean_phone(contact_phone)
+    contact_phone = clean_phone(contact_phone, "contact_phone")
     party = resolve_party(community=community, unit=unit, household=household, resident=resident)
     # Permissions are asked of the ticket as it would be (its community and household).
     where = Ticket(community=party.community, household=party.household)
