@@ -16,7 +16,7 @@ def test_every_staff_role_is_in_exactly_one_job_group():
 def test_residents_are_not_staff_and_handlers_are_the_front_line_and_managers():
     assert Role.RESIDENT not in STAFF
     assert HANDLERS == FRONT | MANAGERS
-    assert FRONT == {Role.CONTROL_OPERATOR, Role.RECEPTIONIST, Role.CS_ASSISTANT, Role.CS_SUPERVISOR}
+    assert {Role.CONTROL_OPERATOR, Role.RECEPTIONIST, Role.CS_ASSISTANT, Role.CS_SUPERVISOR} == FRONT
 
 
 @pytest.mark.parametrize(
