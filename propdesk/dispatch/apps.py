@@ -10,7 +10,8 @@ class DispatchConfig(AppConfig):
     def ready(self) -> None:
         from propdesk.tickets.services import on_ticket_created
 
-        from . import jobs  # noqa: F401  (registers the dispatch jobs)
+        # Registers the dispatch jobs; declares the dispatch rules.
+        from . import jobs, permissions  # noqa: F401
         from .services import open_work_for_new_ticket
 
         on_ticket_created(open_work_for_new_ticket)
