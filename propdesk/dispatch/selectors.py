@@ -7,43 +7,51 @@ from django.db.models import Case, CharField, Count, F, Max, Prefetch, Q, Value,
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
+from propdesk.communities.models import Community, Vendor
+from propdesk.core.permissions import can
 from propdesk.core.scoping import get_scope
 from propdesk.org.choices import Role
 from propdesk.org.models import RoleMembership, ServiceCenter
+from propdesk.org.roles import FIELD
 from propdesk.sla.choices import TargetState
 from propdesk.sla.models import SlaTarget
 
+from . import permissions  # noqa: F401  (declares the dispatch rules)
 from .choices import ACTIVE_WORK, BOARD_COLUMNS, OPEN_STATUSES, Status
 from .models import DutyStatus, RotaEntry, WorkOrder
 
-DISPATCH_VIEW_ROLES = frozenset(
-    {
-        Role.CONTROL_OPERATOR,
-        Role.RECEPTIONIST,
-        Role.CS_SUPERVISOR,
-        Role.CENTER_MANAGER,
-        Role.REPAIR_MANAGER,
-        Role.DEPARTMENT_MANAGER,
-    }
-)
-
 
 def dispatch_centers(*, user):
-    """Service centers whose board the user may run."""
+    """Service centers whose board the user may run: where they may dispatch the work orders of at least
+    one community (``work_order.dispatch``)."""
     scope = get_scope(user)
     qs = ServiceCenter.objects.order_by("code")
     if scope.unrestricted:
         return qs
-    centers = set(
-        RoleMembership.objects.filter(user=user, is_active=True, role__in=DISPATCH_VIEW_ROLES).values_list(
-            "service_center", flat=True
-        )
-    ) | set(
-        RoleMembership.objects.filter(
-            user=user, is_active=True, role__in=DISPATCH_VIEW_ROLES, community__isnull=False
-        ).values_list("community__service_center", flat=True)
+    communities = [c for c in scope.community if can(user, "work_order.dispatch", WorkOrder(community_id=c))]
+    return qs.filter(pk__in=Community.objects.filter(pk__in=communities).values("service_center"))
+
+
+def rota_staff(*, center_id: int):
+    """Who may be put on the center's shifts (``rota.be_on``): active field staff holding their role over
+    the whole center (at the center, its branch or its company)."""
+    from django.contrib.auth import get_user_model
+
+    center = ServiceCenter.objects.select_related("branch").get(pk=center_id)
+    members = RoleMembership.objects.filter(is_active=True, role__in=FIELD).filter(
+        Q(service_center=center) | Q(branch=center.branch_id) | Q(company=center.branch.company_id)
     )
-    return qs.filter(pk__in=[c for c in centers if c])
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, pk__in=members.values("user"))
+        .select_related("staff_profile__department")
+        .order_by("staff_profile__department__kind", "staff_profile__name", "pk")
+    )
+
+
+def route_vendors(*, user):
+    """External units a work order may be routed to by ``user``: the active ones they may see."""
+    return Vendor.objects.visible_to(user).filter(is_active=True).order_by("category", "name")
 
 
 def board_orders(*, user, center_id: int):
@@ -184,7 +192,12 @@ def work_order_get(*, user, pk: int) -> WorkOrder:
             "vendor",
         )
         .prefetch_related(
-            "events__actor", "events__on_behalf_of", "materials", "photos", "return_visits__by", "follow_ups"
+            "events__actor__staff_profile",
+            "events__on_behalf_of__staff_profile",
+            "materials",
+            "photos",
+            "return_visits__by__staff_profile",
+            "follow_ups",
         )
         .get(pk=pk)
     )

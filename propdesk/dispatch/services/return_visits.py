@@ -1,0 +1,156 @@
+"""Return visits (回访) and closing (销单), R-WO-3: whether a signed-off job needs a visit under the
+center's policy, what the customer said, and what follows from it."""
+
+import random
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from propdesk.core.errors import field_error
+from propdesk.core.permissions import require
+from propdesk.notify.services import Message, notify
+from propdesk.sla import services as sla
+from propdesk.sla.choices import Trigger
+from propdesk.tickets import services as ticket_services
+
+from ..choices import HOUSEKEEPING_TRADES, EventKind, ReturnVisitPolicy, Routing, Status
+from ..models import ReturnVisit, WorkOrder
+from .common import lock, move, settings_for, sync_ticket, touch
+
+
+def needs_return_visit(wo: WorkOrder) -> tuple[bool, str]:
+    """Whether the job gets a return visit, and the note saying why not when it does not."""
+    if wo.trade in HOUSEKEEPING_TRADES or wo.routing == Routing.HOUSEKEEPING:
+        return True, ""
+    config = settings_for(wo.service_center_id)
+    if config.return_visit_policy == ReturnVisitPolicy.SKIP_IF_RATED and wo.customer_rating is not None:
+        return False, _("客户已现场评价 %(r)s 分，按规则免回访") % {"r": wo.customer_rating}
+    # A sample is deterministic per work order, so the decision can be re-derived and audited.
+    sampled_out = random.Random(wo.pk).randrange(100) >= config.sample_percent  # noqa: S311 (sampling, not security)
+    if config.return_visit_policy == ReturnVisitPolicy.SAMPLE and sampled_out:
+        return False, _("按 %(p)s%% 抽样规则未抽中，免回访") % {"p": config.sample_percent}
+    return True, ""
+
+
+def _check_answers(reached: bool, quality, on_time, minutes_late) -> None:
+    if not reached:
+        return
+    if quality is None or not 1 <= quality <= 5:
+        raise field_error("quality", _("请选择服务质量评分（1–5）"), "required")
+    if on_time is None:
+        raise field_error("on_time", _("请选择是否准时"), "required")
+    if on_time is False and (minutes_late is None or minutes_late <= 0):
+        raise field_error("minutes_late", _("请填写迟到的分钟数"), "required")
+
+
+@transaction.atomic
+def return_visit_record(
+    *,
+    actor,
+    work_order: WorkOrder,
+    reached: bool,
+    quality: int | None = None,
+    on_time: bool | None = None,
+    minutes_late: int | None = None,
+    comments: str = "",
+) -> ReturnVisit:
+    """Record a return visit (R-WO-3). Satisfied → the order is closed (销单); dissatisfied → reopened for
+    dispatch and the supervisor told; unreachable → retried up to the center's limit, then closed with a note."""
+    wo = lock(work_order)
+    require(actor, "work_order.visit", wo, _("只有控制中心或客服可以回访"))
+    if wo.status != Status.SIGNED_OFF:
+        raise field_error("status", _("工作单签认后才能回访"), "illegal_transition")
+    _check_answers(reached, quality, on_time, minutes_late)
+    visit = ReturnVisit.objects.create(
+        work_order=wo,
+        by=actor,
+        reached=reached,
+        quality=quality if reached else None,
+        on_time=on_time if reached else None,
+        minutes_late=minutes_late if reached and on_time is False else None,
+        comments=(comments or "").strip()[:2000],
+    )
+    if reached:
+        _customer_reached(wo, visit, actor)
+    else:
+        _customer_not_reached(wo, visit, actor)
+    return visit
+
+
+def _customer_not_reached(wo: WorkOrder, visit: ReturnVisit, actor) -> None:
+    """Another attempt later, or — after the center's number of attempts — closed with a note."""
+    attempts = wo.return_visits.filter(reached=False).count()
+    if attempts < settings_for(wo.service_center_id).max_visit_attempts:
+        touch(wo, actor, EventKind.RETURN_VISIT, reason=_("第 %(n)s 次回访未联系上") % {"n": attempts}, visit=visit.pk)
+        return
+    now = timezone.now()
+    wo.closed_at = now
+    move(
+        wo,
+        Status.CLOSED,
+        actor,
+        kind=EventKind.RETURN_VISIT,
+        reason=_("回访 %(n)s 次均未联系上客户，销单") % {"n": attempts},
+        visit=visit.pk,
+    )
+    sla.on_ticket_event(ticket=wo.ticket, trigger=Trigger.RETURN_VISITED, at=now, work_order=wo)
+    sync_ticket(wo, actor)
+
+
+def _customer_reached(wo: WorkOrder, visit: ReturnVisit, actor) -> None:
+    """The answer goes onto the ticket as a reply; satisfied closes the job, dissatisfied reopens it."""
+    now = timezone.now()
+    sla.on_ticket_event(ticket=wo.ticket, trigger=Trigger.RETURN_VISITED, at=now, work_order=wo)
+    quality, minutes_late = visit.quality, visit.minutes_late
+    ticket_services.ticket_reply(
+        actor=actor,
+        ticket=wo.ticket,
+        method="phone",
+        content=_("回访：服务质量 %(q)s 分，%(t)s")
+        % {"q": quality, "t": _("准时") if visit.on_time else _("迟到 %(m)s 分钟") % {"m": minutes_late}},
+        customer_opinion=visit.comments,
+        satisfied=visit.satisfied,
+    )
+    if visit.satisfied:
+        wo.closed_at = now
+        move(wo, Status.CLOSED, actor, kind=EventKind.RETURN_VISIT, visit=visit.pk, quality=quality)
+        sync_ticket(wo, actor)
+        return
+    wo.assignee = None
+    move(
+        wo,
+        Status.PENDING,
+        actor,
+        kind=EventKind.RETURN_VISIT,
+        reason=_("回访不满意，重新派单"),
+        visit=visit.pk,
+        quality=quality,
+    )
+    notify(
+        recipients=sla.recipients_for(wo.ticket, ["supervisor"]),
+        message=Message(
+            kind="dispatch.dissatisfied",
+            subject=_("回访不满意：%(n)s（%(q)s 分）") % {"n": wo.number, "q": quality},
+            body=visit.comments,
+            url=reverse("tickets:detail", args=[wo.ticket_id]),
+            urgent=True,
+        ),
+        dedupe=f"wo-unhappy:{visit.pk}",
+    )
+
+
+@transaction.atomic
+def work_order_close(*, actor, work_order: WorkOrder, reason: str = "") -> WorkOrder:
+    """Close (销单) a signed-off order: only when its return visit is done or the policy exempts it."""
+    wo = lock(work_order)
+    require(actor, "work_order.close", wo, _("只有控制中心可以销单"))
+    if wo.status != Status.SIGNED_OFF:
+        raise field_error("status", _("签认后才能销单"), "illegal_transition")
+    if wo.return_visit_required and not wo.return_visits.filter(reached=True).exists():
+        raise field_error("status", _("该工作单须先回访才能销单"), "visit_required")
+    wo.closed_at = timezone.now()
+    move(wo, Status.CLOSED, actor, reason=reason)
+    sync_ticket(wo, actor)
+    return wo
