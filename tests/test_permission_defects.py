@@ -186,3 +186,21 @@ def test_a_center_manager_cannot_open_another_centers_audit_row(world):
 
 def test_tickets_are_unchanged_by_the_refusals(world, ticket_a):
     assert Ticket.objects.get(pk=ticket_a.pk).status == Status.NEW
+
+
+def test_the_ticket_admin_is_read_only_and_scoped(world, ticket_a, reception_b):
+    """A center-B receptionist with admin access sees no ticket of center A and can change none."""
+    reception_b.is_staff = True
+    reception_b.save(update_fields=["is_staff"])
+    reception_b.user_permissions.set(Permission.objects.filter(content_type__app_label="tickets"))
+    client = Client()
+    client.force_login(reception_b)
+
+    listing = client.get("/admin/tickets/ticket/")
+    detail = client.get(f"/admin/tickets/ticket/{ticket_a.pk}/change/")
+
+    assert listing.status_code == 200
+    assert ticket_a.number not in listing.content.decode()
+    assert detail.status_code in (302, 404)
+    assert client.post(f"/admin/tickets/ticket/{ticket_a.pk}/delete/").status_code in (302, 403, 404)
+    assert Ticket.objects.filter(pk=ticket_a.pk).exists()

@@ -98,3 +98,20 @@ class PersonalDataAccessAdmin(ReadOnlyAdmin):
     list_filter = ("field",)
     search_fields = ("subject_repr", "reason", "actor__username")
     date_hierarchy = "at"
+
+
+class ScopedReadOnlyAdmin(admin.ModelAdmin):
+    """Domain records that change only through their services (tickets, interactions): the admin lists
+    what the user may see and shows it, and never adds, changes or deletes."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
