@@ -36,6 +36,11 @@ def test_the_tree_keeps_every_contract():
             "propdesk.tickets is not allowed to import propdesk.dispatch",
         ),
         ("org/models.py", "import propdesk.notify.models", "propdesk.org is not allowed to import propdesk.notify"),
+        (
+            "sla/selectors.py",
+            "import propdesk.api.errors",
+            "propdesk.sla.selectors is not allowed to import propdesk.api",
+        ),
     ],
 )
 def test_a_wrong_import_in_a_scratch_copy_fails_the_build(tmp_path, module, wrong_import, message):
