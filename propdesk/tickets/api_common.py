@@ -1,0 +1,65 @@
+"""Helpers of the ticket endpoints (``api.py``, ``api_parts.py``): objects looked up within the caller's scope,
+and the JSON body of a ticket."""
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from propdesk.communities.models import Community, Household, Resident, Unit
+from propdesk.communities.validators import parse_room
+
+from . import selectors
+from .api_schemas import TicketOut
+from .models import Ticket
+
+# Extra rows the list serializer reads, fetched with the page (no query per row).
+LIST_EXTRA_RELATED = ("first_responder__staff_profile",)
+
+
+def visible(model, user, pk: int | None, field: str, message: str):
+    """The object ``pk`` of ``model`` if the user may see it, else a 400 on ``field``; None stays None."""
+    if pk is None:
+        return None
+    obj = model.objects.visible_to(user).filter(pk=pk).first()
+    if obj is None:
+        raise ValidationError({field: message}, code="not_found")
+    return obj
+
+
+def party_refs(user, *, community_id=None, unit_id=None, household_id=None, resident_id=None) -> dict:
+    """Resolve who a record is about from ids, within the caller's scope."""
+    return {
+        "community": visible(Community, user, community_id, "community_id", _("小区不存在或您无权访问")),
+        "unit": visible(Unit, user, unit_id, "unit_id", _("房号不存在或您无权访问")),
+        "household": visible(Household, user, household_id, "household_id", _("住户不存在或您无权访问")),
+        "resident": visible(Resident, user, resident_id, "resident_id", _("住户成员不存在或您无权访问")),
+    }
+
+
+def unit_by_room(user, community: Community | None, room: str) -> Unit:
+    """The unit written as a room (3-2-1202, 3栋2单元1202) in ``community``, as on the quick hand-off page."""
+    if community is None:
+        raise ValidationError({"community_id": _("请选择小区")}, code="required")
+    code = parse_room(room)
+    unit = (
+        Unit.objects.visible_to(user).filter(building__community=community, code=code).first()
+        if code is not None
+        else None
+    )
+    if unit is None:
+        raise ValidationError({"room": _("该小区没有这个房号（请写成 3-2-1202）")}, code="not_found")
+    return unit
+
+
+def ticket_body(ticket: Ticket) -> dict:
+    """The JSON body of one ticket (also what an idempotent create stores and replays)."""
+    return TicketOut.from_orm(ticket).model_dump(mode="json")
+
+
+def visible_ticket(request: HttpRequest, ticket_id: int) -> Ticket:
+    return selectors.ticket_list(user=request.auth).select_related(*LIST_EXTRA_RELATED).get(pk=ticket_id)
+
+
+def plain_ticket(request: HttpRequest, ticket_id: int) -> Ticket:
+    """A visible ticket without the joins of the list (for the reads of its parts)."""
+    return Ticket.objects.visible_to(request.auth).get(pk=ticket_id)
