@@ -36,6 +36,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from propdesk.communities.models import Community
 from propdesk.communities.validators import parse_room
 from propdesk.core.masking import mask_phone
+from propdesk.core.people import person_name
 from propdesk.core.permissions import can, require
 from propdesk.tickets.choices import Kind, Status
 from propdesk.tickets.selectors import ticket_list
@@ -103,11 +104,8 @@ REGISTERS: dict[str, Register] = {
 
 
 def staff_name(user) -> str:
-    """The employee's name (staff profile), the login name for accounts without a profile, '' for nobody."""
-    if user is None:
-        return ""
-    profile = getattr(user, "staff_profile", None)  # the reverse one-to-one raises (an AttributeError) when missing
-    return profile.name if profile is not None else user.get_username()
+    """The employee's name for a register ('' for nobody), never the login name."""
+    return person_name(user, "")
 
 
 def local_naive(value: dt.datetime | None) -> dt.datetime | None:

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from propdesk.core.people import person_name
+
 from .choices import LinkKind, ReplyMethod, Status
 
 
@@ -47,5 +49,5 @@ class AssignForm(forms.Form):
         self.fields["assignee"].label_from_instance = lambda u: (
             f"{u.staff_profile.name}（{u.staff_profile.department.name}）"
             if hasattr(u, "staff_profile")
-            else u.username
+            else person_name(u)
         )
