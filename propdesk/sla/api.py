@@ -182,10 +182,11 @@ def list_escalations(request: HttpRequest, filters: Query[EscalationFilters]):
     summary="确认收到升级 / Acknowledge an escalation",
 )
 def acknowledge_escalation(request: HttpRequest, step_id: int, payload: AcknowledgeIn | None = None):
-    """确认已接手该升级（被通知人，或可查看该工单的员工）。确认记入工单的处理记录；已确认过的返回 400。
+    """确认已接手该升级：被通知的员工，或该小区的前台、客服、管理人员和公司监督部门。确认记入工单的处理记录；
+    已确认过的返回 400。
 
-    Confirm that the escalation is in hand (a notified person, or staff who may see the ticket). The
-    acknowledgement goes into the ticket's history; an escalation acknowledged already is a 400.
+    Confirm that the escalation is in hand: a notified employee, or the desk, managers and company oversight of
+    the ticket's community. The acknowledgement goes into the ticket's history; one acknowledged already is a 400.
     """
     payload = payload or AcknowledgeIn()
     step = EscalationStep.objects.filter(target__in=SlaTarget.objects.visible_to(request.auth)).get(pk=step_id)
