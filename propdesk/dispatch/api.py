@@ -8,7 +8,6 @@ dispatching them; ``api_jobs`` the job's progress and records, ``api_centers`` t
 housekeeping arrangements, weekly approval and the technician's own jobs.
 """
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from ninja import Query, Router
 from propdesk.api.errors import COMMON_ERRORS, ErrorOut
 from propdesk.api.idempotency import idempotent, key_header
 from propdesk.communities.models import Vendor
+from propdesk.core.permissions import require
 from propdesk.tickets.api import page_of, user_ref, visible
 from propdesk.tickets.models import Ticket
 
@@ -130,8 +130,7 @@ def eligible_staff(request: HttpRequest, work_order_id: int):
     first; ``suggestion`` is the suggested assignee. Housekeeping jobs list today's free windows. Dispatchers only.
     """
     wo = work_order(request, work_order_id)
-    if not services.is_dispatcher(request.auth, wo.community_id):
-        raise PermissionDenied(_("只有控制中心可以派单"))
+    require(request.auth, "work_order.dispatch", wo, _("只有控制中心可以派单"))
     day = timezone.localdate()
     housekeeping = wo.routing == Routing.HOUSEKEEPING
     staff = [

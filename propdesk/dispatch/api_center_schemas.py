@@ -119,6 +119,7 @@ class RotaOut(Schema):
     days: list[dt.date]
     rows: list[RotaRowOut]
     staff: list[UserRef] = Field(description="可排班的本中心一线人员 / the center's field staff")
+    can_plan: bool = Field(description="我能否排班 / whether the caller may put people on shifts")
 
 
 class RotaSetIn(Schema):
@@ -180,7 +181,7 @@ class WeeklyApprovalOut(Schema):
 class WeeklyOut(Schema):
     center: Ref
     week: dt.date
-    can_decide: bool
+    can_decide: bool = Field(description="我能否审批 / whether the caller may decide")
     orders: list[WorkOrderOut]
     decisions: list[WeeklyApprovalOut]
 

@@ -15,7 +15,7 @@ from propdesk.api.errors import COMMON_ERRORS
 from propdesk.api.idempotency import idempotent, key_header
 from propdesk.communities.models import Household
 from propdesk.communities.validators import parse_room
-from propdesk.core.scoping import get_scope
+from propdesk.core.permissions import can
 from propdesk.tickets.api import Ref, user_ref
 
 from . import selectors, services
@@ -131,8 +131,14 @@ def get_rota(request: HttpRequest, center_id: int, week: dt.date | None = None):
         {"shift": shift, "cells": [{"date": day, "entries": grid.get((shift.pk, day), [])} for day in days]}
         for shift in shifts
     ]
-    staff = [row["user"] for row in _staff(center.pk)]
-    return {"center": ref(center), "week": start, "days": days, "rows": rows, "staff": staff}
+    return {
+        "center": ref(center),
+        "week": start,
+        "days": days,
+        "rows": rows,
+        "staff": [user_ref(user) for user in selectors.rota_staff(center_id=center.pk)],
+        "can_plan": bool(shifts) and can(request.auth, "rota.plan", RotaEntry(shift=shifts[0])),
+    }
 
 
 @router.post(f"{CENTER}/rota", response={201: RotaEntryOut, **COMMON_ERRORS}, summary="排班 / Put a worker on a shift")
@@ -252,11 +258,10 @@ def get_weekly(request: HttpRequest, center_id: int, week: dt.date | None = None
     decisions = WeeklyApproval.objects.filter(service_center=center, week_start=monday).select_related(
         "decided_by__staff_profile"
     )
-    scope = get_scope(request.auth)
     return {
         "center": ref(center),
         "week": monday,
-        "can_decide": scope.unrestricted or "repair_manager" in scope.roles,
+        "can_decide": can(request.auth, "weekly.decide", WeeklyApproval(service_center=center)),
         "orders": list(orders),
         "decisions": list(decisions),
     }

@@ -2,17 +2,15 @@
 finish, report, sign-off, return visit, close, cancel, routing class, contact sheet, vendor result and
 follow-ups. One service call each; mounted by ``propdesk.dispatch.api``."""
 
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, UploadedFile
-from ninja.errors import HttpError
 
 from propdesk.api.errors import COMMON_ERRORS, ErrorOut
 from propdesk.api.idempotency import idempotent, key_header
-from propdesk.communities.models import Vendor
-from propdesk.tickets.api import visible
 
-from . import services
+from . import selectors, services
 from .api_common import TAGS, MultipartAsJson, body_of, call, work_order, work_order_body
 from .api_schemas import (
     ContactSheetOut,
@@ -232,18 +230,21 @@ def cancel_work_order(request: HttpRequest, work_order_id: int, payload: ReasonI
 
 @router.post(f"{ONE}/routing", response={200: WorkOrderOut, **CONFLICT}, summary="处理类别 / Set the routing class")
 def route_work_order(request: HttpRequest, work_order_id: int, payload: RoutingIn):
-    """改为工程类、整改类（随后办理工作联系单）、其他类（须给出外联单位 ``vendor_id``）或沟通类。
+    """改为工程类、整改类（随后办理工作联系单）、其他类（须给出外联单位 ``vendor_id``，随即通知并按承诺时间催办）或沟通类
+    （随后安排跟进）。只能在完工前更改；已派给本中心人员的工作单转外联单位时收回待派单。
 
-    Route to engineering, rectification (then the contact sheet steps), vendor (with ``vendor_id``) or
-    communication.
+    Route to engineering, rectification (then the contact-sheet steps), vendor (with ``vendor_id``; the vendor is
+    told now and chased past its promised time) or communication (then follow-ups). Only before the job is
+    finished; a job with one of our workers that goes to a vendor comes back to "to dispatch".
     """
-    route = getattr(services, "work_order_route", None)
-    if route is None:
-        raise HttpError(501, _("该功能尚未开放"))
     wo = work_order(request, work_order_id)
-    vendor = visible(Vendor, request.auth, payload.vendor_id, "vendor_id", _("记录不存在或您无权查看"))
+    vendor = None
+    if payload.vendor_id is not None:
+        vendor = selectors.route_vendors(user=request.auth).filter(pk=payload.vendor_id).first()
+        if vendor is None:
+            raise ValidationError({"vendor_id": _("记录不存在或您无权查看")}, code="not_found")
     return call(
-        route,
+        services.work_order_route,
         actor=request.auth,
         work_order=wo,
         routing=payload.routing,

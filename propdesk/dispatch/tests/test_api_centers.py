@@ -178,6 +178,7 @@ def test_the_weeks_rota(world, crew):
     assert wednesday["entries"][0]["starts_at"] == "2026-11-18T08:00:00+08:00"
     assert body["rows"][0]["cells"][3]["entries"] == []
     assert [u["username"] for u in body["staff"]] == ["electrician", "plumber", "housekeeper"]
+    assert body["can_plan"] is True
 
 
 def test_put_a_worker_on_a_shift_and_replay_it(world, crew):

@@ -132,12 +132,7 @@ def test_cancel(crew, wo):
 
 # --- routing classes -------------------------------------------------------------------------------------------
 
-needs_route = pytest.mark.skipif(
-    not hasattr(services, "work_order_route"), reason="services.work_order_route does not exist yet"
-)
 
-
-@needs_route
 def test_route_to_communication(crew, wo):
     # when
     response = as_user(crew.operator).post(
@@ -159,7 +154,6 @@ def test_route_to_communication(crew, wo):
     )
 
 
-@needs_route
 def test_route_an_assigned_job_to_a_vendor(world, crew, wo):
     # given
     wo = advance(wo, crew, Status.ASSIGNED, worker=crew.plumber)
@@ -181,7 +175,20 @@ def test_route_an_assigned_job_to_a_vendor(world, crew, wo):
     assert (body["status"], body["assignee"]) == ("pending", None)
 
 
-@needs_route
+def test_routing_to_an_inactive_vendor_is_400_on_vendor_id(world, crew, wo):
+    # given
+    vendor = VendorFactory(company=world.company, name="旧宽带公司", is_active=False)
+    before = wo_snapshot(wo)
+
+    # when
+    response = as_user(crew.operator).post(wo_url(wo, "routing"), {"routing": "vendor", "vendor_id": vendor.pk})
+
+    # then
+    assert response.status_code == 400
+    assert response.json()["errors"] == [{"field": "vendor_id", "message": "记录不存在或您无权查看"}]
+    assert wo_snapshot(wo) == before
+
+
 def test_a_technician_may_not_route_is_403_and_changes_nothing(crew, wo):
     # given
     wo = advance(wo, crew, Status.ASSIGNED, worker=crew.plumber)
@@ -195,7 +202,6 @@ def test_a_technician_may_not_route_is_403_and_changes_nothing(crew, wo):
     assert (wo_snapshot(wo), row_counts()) == (before, counts)
 
 
-@needs_route
 def test_a_stale_routing_is_409(crew, wo):
     # given
     before = wo_snapshot(wo)
