@@ -9,6 +9,18 @@ from propdesk.testing.factories import DepartmentFactory, OrgWorld, UserFactory,
 from propdesk.testing.roles import default_scope, role_user
 
 
+@pytest.fixture(autouse=True)
+def default_language():
+    """Every test starts in the default language: a test-client request in English leaves English active in
+    the thread, and a later service-level test in the same worker would otherwise get English messages."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def world(db) -> OrgWorld:
     """Company → branch → two centers (A, B) → one community each, with households and residents."""

@@ -1,6 +1,7 @@
 """`make run`'s process: gunicorn and the worker start together, and stopping it leaves no process behind."""
 
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -66,7 +67,8 @@ def migrated_database(tmp_path_factory):
     return env
 
 
-def start_run_all(env: dict[str, str]) -> tuple[subprocess.Popen, int]:
+def start_run_all(env: dict[str, str]) -> tuple[subprocess.Popen, int, str]:
+    """Start run_all and read its output until it says it is running (it has seen /healthz answer)."""
     port = free_port()
     process = subprocess.Popen(  # noqa: S603 - our own command
         [sys.executable, "manage.py", "run_all", "--host", "127.0.0.1", "--port", str(port)],
@@ -76,17 +78,18 @@ def start_run_all(env: dict[str, str]) -> tuple[subprocess.Popen, int]:
         stderr=subprocess.STDOUT,
         start_new_session=True,  # its own process group, as under a terminal
     )
+    output = b""
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        assert process.poll() is None, process.stdout.read().decode()
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
-                if response.status == 200:
-                    return process, port
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    pytest.fail("run_all did not answer /healthz within 60 s")
+    while b"PropDesk is running at" not in output and time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"run_all exited early: {(output + process.stdout.read()).decode()}")
+        ready, _, _ = select.select([process.stdout], [], [], 0.5)
+        if ready:
+            output += os.read(process.stdout.fileno(), 65536)
+    if b"PropDesk is running at" not in output:
+        os.killpg(process.pid, signal.SIGKILL)
+        pytest.fail(f"run_all did not start within 60 s: {output.decode()}")
+    return process, port, output.decode()
 
 
 def _wait_for_processes(pid: int, timeout: float = 20) -> set[int]:
@@ -107,7 +110,7 @@ def _wait_for_processes(pid: int, timeout: float = 20) -> set[int]:
 @pytest.mark.parametrize("target", ["process", "process group"])
 def test_sigterm_stops_gunicorn_and_the_worker_with_nothing_left_behind(migrated_database, target):
     # Given PropDesk running as `make run` runs it: gunicorn (production settings) and the worker
-    process, port = start_run_all(migrated_database)
+    process, port, started = start_run_all(migrated_database)
     tree = _wait_for_processes(process.pid)
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as response:
@@ -119,7 +122,7 @@ def test_sigterm_stops_gunicorn_and_the_worker_with_nothing_left_behind(migrated
             process.send_signal(signal.SIGTERM)
         else:
             os.killpg(process.pid, signal.SIGTERM)
-        output = process.communicate(timeout=30)[0].decode()
+        output = started + process.communicate(timeout=30)[0].decode()
 
         # Then it exits, and so does every process it started: nothing is left listening or running
         assert process.returncode == 0, output
