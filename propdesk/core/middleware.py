@@ -1,6 +1,7 @@
 """Request-wide concerns: the client's address behind a proxy, the language, and response caching."""
 
 from django.conf import settings
+from django.utils.cache import add_never_cache_headers
 
 from .http import PEER_ADDR_KEY, resolve_client_ip
 
@@ -42,3 +43,18 @@ class ChineseByDefaultMiddleware:
         if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES and not request.path.startswith("/api/"):
             request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Pages, API responses and exports (xlsx, print sheets) carry personal data: no browser or proxy may
+    keep a copy (``Cache-Control: no-store``). A response that sets its own ``Cache-Control`` keeps it (the
+    API docs' files, the site icon); static files are answered by WhiteNoise before this runs."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if "Cache-Control" not in response:
+            add_never_cache_headers(response)
+        return response

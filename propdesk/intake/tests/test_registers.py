@@ -195,7 +195,7 @@ def test_register_row_shows_the_r_in_4_columns_masked(client, world, reception_a
     assert "reception-a" in content  # first responder and current assignee
     assert "待处理" in content
     assert "补录" not in content
-    assert "window.print()" in content
+    assert "data-print" in content
     assert 'data-label="联系电话"' in content
 
 
