@@ -178,6 +178,8 @@ AXES_CLIENT_IP_CALLABLE = "propdesk.core.http.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_VERBOSE = False
+# Successful and failed logins are kept this many days, then deleted by the worker.
+PROPDESK_LOGIN_LOG_DAYS = int(env("PROPDESK_LOGIN_LOG_DAYS", "180"))
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
