@@ -205,8 +205,8 @@ def build_board_data(args, rng: random.Random, timings: dict) -> dict:
     from django.db import transaction
     from django.utils import timezone
 
-    from propdesk.demo.loader import GIVEN, SURNAMES
     from propdesk.communities.models import Resident, Vendor
+    from propdesk.demo.loader import GIVEN, SURNAMES
     from propdesk.dispatch import services as dsvc
     from propdesk.dispatch.choices import DutyEventKind, EventKind, Routing, Status
     from propdesk.dispatch.models import DutyEvent, DutyStatus, RotaEntry, ShiftTemplate, WorkOrder, WorkOrderEvent
