@@ -27,7 +27,7 @@ from .assignment import (
     work_order_grab,
     work_order_offer,
 )
-from .common import TICKET_OPEN, StaleWorkOrder, is_dispatcher, settings_for
+from .common import TICKET_OPEN, StaleWorkOrder, settings_for
 from .duty import (
     arrangement_create,
     duty_update,
@@ -81,7 +81,6 @@ __all__ = [
     "follow_up_plan",
     "free_slots",
     "generate_arrangement_orders",
-    "is_dispatcher",
     "mark_overdue_engineering",
     "material_add",
     "open_work_for_new_ticket",

@@ -29,12 +29,6 @@ def settings_for(service_center_id: int) -> DispatchSettings:
     return found or DispatchSettings(service_center_id=service_center_id)
 
 
-def is_dispatcher(user, community_id: int) -> bool:
-    """Whether ``user`` may dispatch work orders of the community. Kept for callers written before the rule
-    set; new code asks ``can(user, "work_order.dispatch", work_order)`` directly."""
-    return can(user, "work_order.dispatch", WorkOrder(community_id=community_id))
-
-
 def lock(work_order: WorkOrder, expected_version: int | None = None) -> WorkOrder:
     """The work order re-read under a row lock; a version other than the caller's is refused."""
     locked = WorkOrder.objects.select_for_update().get(pk=work_order.pk)
