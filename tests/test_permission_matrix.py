@@ -92,6 +92,8 @@ ticket.be_assigned              Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  .  .  .  .  .  
 ticket.hand_off                 Y  Y  Y  Y  Y  Y  Y  Y  .  .  .  .  .  .  .  .  .  .  .
 ticket.hand_off[received]       Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  .
 ticket.view_internal            Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  .
+ticket.browse[anywhere]         Y  Y  Y  Y  Y  Y  Y  Y  .  .  .  Y  .  .  .  Y  Y  Y  .
+api_token.manage[anywhere]      Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  .  .  .  Y  Y  Y  .
 desk.use[anywhere]              Y  Y  Y  Y  Y  .  .  .  .  .  .  .  .  .  .  .  .  .  .
 desk.record                     Y  Y  Y  Y  Y  .  .  .  .  .  .  .  .  .  .  .  .  .  .
 register.view[anywhere]         Y  Y  Y  Y  Y  Y  Y  Y  .  .  .  .  .  .  .  Y  Y  Y  .
@@ -214,7 +216,7 @@ def test_every_declared_action_is_in_the_tables():
     declared = {
         a
         for a in registered_actions()
-        if a.split(".")[0] in {"ticket", "desk", "register", "community", "resident", "audit"}
+        if a.split(".")[0] in {"ticket", "desk", "register", "community", "resident", "audit", "api_token"}
     }
     assert declared == in_tables
 

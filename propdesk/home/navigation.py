@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from propdesk.core.permissions import can
 from propdesk.core.scoping import get_scope
 from propdesk.org.choices import Role
+from propdesk.org.roles import FIELD
 
 STAFF_ROLES = frozenset(set(Role) - {Role.RESIDENT})
 
@@ -24,63 +25,31 @@ class Entry:
     action: str | None = None
 
 
-# Roles that work at the front desk / control center / customer service (not field staff).
-DESK_ROLES = frozenset(
-    {
-        Role.CONTROL_OPERATOR,
-        Role.RECEPTIONIST,
-        Role.CS_ASSISTANT,
-        Role.CS_SUPERVISOR,
-        Role.CENTER_MANAGER,
-        Role.DEPARTMENT_MANAGER,
-        Role.REPAIR_MANAGER,
-        Role.SECURITY_MANAGER,
-        Role.INFO_MANAGER,
-        Role.RECORDS_CLERK,
-        Role.HR_ADMIN,
-        Role.CLUBHOUSE_ADMIN,
-        Role.QUALITY_DEPT,
-        Role.BUSINESS_DEPT,
-        Role.BRANCH_LEADER,
-    }
-)
-DISPATCH_ROLES = frozenset(
-    {
-        Role.CONTROL_OPERATOR,
-        Role.RECEPTIONIST,
-        Role.CS_SUPERVISOR,
-        Role.CENTER_MANAGER,
-        Role.REPAIR_MANAGER,
-        Role.DEPARTMENT_MANAGER,
-    }
-)
-FIELD_STAFF = frozenset({Role.TECHNICIAN, Role.HOUSEKEEPER, Role.SECURITY_GUARD})
-
 ENTRIES = (
     Entry(_("接待台"), _("来电来访登记：查找住户、分类、生成工单"), "intake:desk", action="desk.use"),
-    Entry(_("派单台"), _("控制中心：5 分钟内派单、人员状态、回访销单"), "dispatch:board", DISPATCH_ROLES),
+    Entry(_("派单台"), _("控制中心：5 分钟内派单、人员状态、回访销单"), "dispatch:board", action="work_order.dispatch"),
     Entry(
         _("我的工作单"),
         _("接单、到场、完工、签认；上岗与对讲机状态"),
         "dispatch:my_jobs",
-        frozenset({Role.TECHNICIAN, Role.HOUSEKEEPER}),
+        action="work_order.be_assigned",
     ),
-    Entry(_("工单"), _("查询、处理、答复、转交工单"), "tickets:list", DESK_ROLES),
-    Entry(_("我的工单"), _("指派给我的工单"), "tickets:mine", FIELD_STAFF),
+    Entry(_("工单"), _("查询、处理、答复、转交工单"), "tickets:list", action="ticket.browse"),
+    Entry(_("我的工单"), _("指派给我的工单"), "tickets:mine", FIELD),
     Entry(
         _("登记簿"),
         _("报修、投诉建议、反馈、来电来访等登记簿，可打印、导出"),
         "intake:registers",
         action="register.view",
     ),
-    Entry(_("报事处理及时率"), _("按服务中心、部门、人员、类别统计及时率"), "sla:timeliness", DESK_ROLES),
+    Entry(_("报事处理及时率"), _("按服务中心、部门、人员、类别统计及时率"), "sla:timeliness", action="timeliness.view"),
     Entry(_("消息"), _("超时预警、升级通知"), "notify:inbox", STAFF_ROLES),
     Entry(_("小区档案"), _("小区、楼栋、房号、住户与住户成员"), "communities:list", action="community.browse"),
     Entry(
         _("住户资料导入"), _("从 Excel 表格批量导入楼栋、房号、住户"), "communities:import", action="community.import"
     ),
     Entry(_("我的房屋"), _("我的住户信息与家庭成员"), "communities:mine", frozenset({Role.RESIDENT})),
-    Entry(_("接口令牌"), _("为对接系统创建、吊销 API 令牌；接口文档"), "account_tokens", DESK_ROLES),
+    Entry(_("接口令牌"), _("为对接系统创建、吊销 API 令牌；接口文档"), "account_tokens", action="api_token.manage"),
     Entry(_("后台管理"), _("组织、人员、岗位授权与主数据维护"), "admin:index", frozenset(), needs_admin=True),
 )
 

@@ -7,7 +7,8 @@ residents act on their own household's tickets.
 from django.db.models import Q
 
 from propdesk.core.permissions import RuleSet
-from propdesk.org.roles import FIELD, HANDLERS, STAFF
+from propdesk.org.choices import Role
+from propdesk.org.roles import FIELD, HANDLERS, OVERSIGHT, STAFF
 
 
 def _is_assignee(user, ticket) -> bool:
@@ -46,3 +47,6 @@ ticket.allow(
 )
 # Internal notes, escalations and their reasons: staff only.
 ticket.allow("view_internal", STAFF)
+# The center's ticket list as part of one's job (the home page's "工单" tile): the desk, managers, the
+# information manager and the company's oversight. Everyone still sees the tickets visible to them.
+ticket.allow("browse", HANDLERS | OVERSIGHT | {Role.INFO_MANAGER})
