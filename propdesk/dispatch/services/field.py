@@ -82,6 +82,9 @@ def work_order_progress(
     behalf = acting_for(actor, wo, on_behalf_of)
     if to_status not in PROGRESS:
         raise field_error("status", _("未知的进度：%(v)s") % {"v": to_status}, "invalid")
+    if wo.assignee_id is None:
+        # Accepting is a worker's step: an order nobody was given cannot be accepted (grab it instead).
+        raise field_error("status", _("该工作单尚未派给任何人，不能接单"), "no_assignee")
     setattr(wo, PROGRESS[to_status], timezone.now())
     return move(wo, to_status, actor, on_behalf_of=behalf)
 

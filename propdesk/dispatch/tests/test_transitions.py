@@ -270,11 +270,6 @@ def test_each_entry_point_moves_only_from_its_states(world, crew, service, from_
     assert (from_status, target) in ALLOWED
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known defect: work_order_progress lets a dispatcher accept a pending order that has no assignee "
-    "(pending → accepted is in the table for grab mode), leaving an accepted order nobody is working on",
-)
 def test_a_dispatcher_cannot_accept_a_pending_order_for_nobody(world, crew):
     # given an order on the board, not dispatched to anyone
     wo = order_in("pending", crew, world)
