@@ -1,6 +1,7 @@
 """``/api/v1/``: every app's ninja router, assembled here at the top so that no app imports another's API."""
 
 from propdesk.api.router import build_api
+from propdesk.communities import api as communities_api
 from propdesk.dispatch.api import router as dispatch_router
 from propdesk.intake.api import router as intake_router
 from propdesk.intake.api_registers import router as registers_router
@@ -8,4 +9,15 @@ from propdesk.notify.api import router as notify_router
 from propdesk.sla.api import router as sla_router
 from propdesk.tickets.api import router as tickets_router
 
-api = build_api([tickets_router, sla_router, intake_router, dispatch_router, registers_router, notify_router])
+api = build_api(
+    [
+        tickets_router,
+        sla_router,
+        intake_router,
+        dispatch_router,
+        registers_router,
+        notify_router,
+        communities_api.router,
+    ]
+)
+communities_api.install(api)

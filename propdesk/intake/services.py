@@ -74,6 +74,13 @@ def _answered_outcome(outcome: str | None, note: str) -> str:
     return outcome
 
 
+def _caller(party, name: str, phone: str) -> tuple[str, str]:
+    """Who called: as given, else the resident the record is about."""
+    if party and party.resident is not None:
+        return name or party.resident.name, phone or party.resident.phone
+    return name, phone
+
+
 def _note_follow_up(actor, interaction: Interaction) -> None:
     """The customer called again about an open matter: the ticket's history says so."""
     text = _("客户再次%(channel)s：%(content)s") % {
@@ -118,10 +125,8 @@ def interaction_record(
     priority: str = Priority.NORMAL,
     hand_off: bool = False,
 ) -> Interaction:
-    """Record one call/visit/letter/…; create a ticket (or attach to ``follow_up``) when it needs follow-up.
-
-    ``create_ticket`` defaults to true for repairs, complaints, special services and feedback.
-    """
+    """Record one call/visit/letter/…; create a ticket (by default for repairs, complaints, special
+    services and feedback) or attach it to ``follow_up``."""
     _check_choices(channel=channel, kind=kind, source=source)
     content = _clean_text(content, "content")
     caller_phone = clean_phone(caller_phone, "caller_phone")
@@ -131,9 +136,7 @@ def interaction_record(
     received_at = validate_received_at(received_at, party.household if party else None)
     create_ticket = _needs_ticket(kind=kind, create_ticket=create_ticket, follow_up=follow_up, party=party)
 
-    if party and party.resident is not None:
-        caller_name = caller_name or party.resident.name
-        caller_phone = caller_phone or party.resident.phone
+    caller_name, caller_phone = _caller(party, caller_name, caller_phone)
 
     ticket = None
     if create_ticket:
