@@ -3,7 +3,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Event, PersonalDataAccess
+from .masking import phone_digest
+from .models import Event, PersonalDataAccess, PhoneSearch
 from .people import person_name
 from .permissions import can, restrict
 from .services import master_data_save
@@ -98,6 +99,26 @@ class PersonalDataAccessAdmin(ReadOnlyAdmin):
     list_filter = ("field",)
     search_fields = ("subject_repr", "reason", "actor__username")
     date_hierarchy = "at"
+
+
+@admin.register(PhoneSearch)
+class PhoneSearchAdmin(ReadOnlyAdmin):
+    """Searches by phone number. Typing a whole number into the search box finds the searches for it
+    (compared by digest: the rows hold no number in clear)."""
+
+    list_display = ("at", "actor_name", "source", "number_masked", "complete", "refused", "matches", "ip_address")
+    list_filter = ("source", "complete", "refused")
+    search_fields = ("actor__username", "actor__staff_profile__name")
+    date_hierarchy = "at"
+
+    def get_search_results(self, request, queryset, search_term):
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        digits = "".join(ch for ch in search_term if ch.isdigit())
+        if len(digits) == 13 and digits.startswith("86"):
+            digits = digits[2:]
+        if len(digits) >= 7:
+            found |= queryset.filter(number_digest=phone_digest(digits))
+        return found, may_have_duplicates
 
 
 class ScopedReadOnlyAdmin(admin.ModelAdmin):

@@ -2,6 +2,8 @@
 
 import re
 
+from django.utils.crypto import salted_hmac
+
 _NON_DIGIT = re.compile(r"\D")
 
 
@@ -31,3 +33,18 @@ def mask_id_number(value: str | None) -> str:
     if len(value) <= 8:
         return "*" * (len(value) - 4) + value[-4:]
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+def mask_phone_query(digits: str, *, complete: bool) -> str:
+    """A searched number as the audit shows it: a whole number like ``mask_phone``; the start of one
+    keeps only its first three digits (its other digits may be the very ones a mask hides)."""
+    if complete:
+        return mask_phone(digits)
+    return digits[:3] + "*" * max(len(digits) - 3, 0)
+
+
+def phone_digest(digits: str) -> str:
+    """A keyed digest of a number's digits (HMAC-SHA256 with the site's secret key): the same number
+    gives the same digest, so the searches for one number can be found, but the number cannot be read
+    back without the key. Changing ``SECRET_KEY`` starts new digests."""
+    return salted_hmac("propdesk.phone-search", _NON_DIGIT.sub("", digits or ""), algorithm="sha256").hexdigest()

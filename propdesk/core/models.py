@@ -130,3 +130,44 @@ class PersonalDataAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} → {self.subject_repr} ({self.get_field_display()})"
+
+
+class PhoneSearch(models.Model):
+    """Audit row written for every search by phone number (the desk's lookup, the ticket search), by
+    anyone, whether it found something or was refused.
+
+    The number is kept masked and as a keyed digest (``core.masking.phone_digest``), never in clear: an
+    auditor finds the searches for one number by typing it into the admin's search box.
+    """
+
+    class Source(models.TextChoices):
+        DESK = "desk", _("接待台查询")
+        TICKETS = "tickets", _("工单搜索")
+        CALLS = "calls", _("来电来访记录搜索")
+
+    at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("查询人"), on_delete=models.PROTECT, related_name="+"
+    )
+    source = models.CharField(_("查询入口"), max_length=16, choices=Source.choices)
+    number_masked = models.CharField(_("查询号码（脱敏）"), max_length=32)
+    number_digest = models.CharField(_("号码摘要"), max_length=64, db_index=True)
+    complete = models.BooleanField(_("完整号码"), default=False)
+    refused = models.BooleanField(
+        _("已拒绝"), default=False, help_text=_("号码不完整，且查询人无权查看完整号码，未执行查询")
+    )
+    matches = models.PositiveIntegerField(
+        _("匹配数"), default=0, help_text=_("接待台查询为住户数，其他为工单数或来电来访记录数")
+    )
+    ip_address = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+    # The searcher's service center (or, for someone who works for several, the one center of what was
+    # found): who may read the row.
+    service_center_id = models.PositiveIntegerField(_("服务中心"), null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("电话查询记录")
+        verbose_name_plural = _("电话查询记录")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.number_masked} ({self.get_source_display()})"

@@ -130,10 +130,18 @@ class RuleSet:
 
     # --- filtering a queryset ------------------------------------------------------------------
 
-    def condition(self, user, action: str) -> Q:
-        """A ``Q`` selecting the rows ``user`` may take ``action`` on (``Q(pk__in=[])`` for none)."""
+    def condition(self, user, action: str, paths: dict[str, str] | None = None) -> Q:
+        """A ``Q`` selecting the rows ``user`` may take ``action`` on (``Q(pk__in=[])`` for none).
+
+        ``paths`` (default: the rule set's own) locate the rows of another model in the same places, for
+        "where may the user do this?" asked of other rows: the tickets of the communities where the
+        user may reveal a resident's phone. Rules with ``when`` cannot be asked that way."""
         nothing = Q(pk__in=[])
         grants = self.grants.get(action, [])
+        if paths is None:
+            paths = self.paths
+        elif any(grant.when is not None for grant in grants):
+            raise ValueError(f"{action}: a rule with 'when' applies to its own objects only")
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return nothing
         # The scope is computed only when a grant depends on it (it costs a few queries once per request).
@@ -145,16 +153,16 @@ class RuleSet:
         for grant in grants:
             where = Q() if grant.anyone else nothing
             if grant.roles:
-                if "community" in self.paths:
+                if "community" in paths:
                     ids = sorted(c for c in scope.community if grant.roles & scope.roles_in_community(c))
                     if ids:
-                        where |= Q(**{f"{self.paths['community']}__in": ids})
-                if "center" in self.paths:
+                        where |= Q(**{f"{paths['community']}__in": ids})
+                if "center" in paths:
                     ids = sorted(c for c in scope.service_center if grant.roles & scope.roles_in_center(c))
                     if ids:
-                        where |= Q(**{f"{self.paths['center']}__in": ids})
-            if grant.residents and "household" in self.paths and scope.household:
-                where |= Q(**{f"{self.paths['household']}__in": sorted(scope.household)})
+                        where |= Q(**{f"{paths['center']}__in": ids})
+            if grant.residents and "household" in paths and scope.household:
+                where |= Q(**{f"{paths['household']}__in": sorted(scope.household)})
             if grant.when is not None:
                 if grant.q is None:
                     raise ValueError(f"{action}: a rule with 'when' needs 'q' to filter a queryset")
@@ -187,6 +195,13 @@ def require(user, action: str, obj=None, message: str | None = None) -> None:
 def restrict(queryset, user, action: str):
     """The rows of ``queryset`` on which ``user`` may take ``action``."""
     return queryset.filter(rules_for(action).condition(user, action))
+
+
+def condition(user, action: str, *, paths: dict[str, str]) -> Q:
+    """Where ``user`` may take ``action``, as a ``Q`` on another model located by ``paths``
+    (``{"community": "community_id"}``): ``Ticket.objects.filter(condition(user, "resident.reveal", …))``
+    are the tickets of the communities where the user may reveal residents' phones."""
+    return rules_for(action).condition(user, action, paths)
 
 
 def registered_actions() -> list[str]:

@@ -5,6 +5,8 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from .events import model_changes, record_event, snapshot
+from .masking import mask_phone_query, phone_digest
+from .models import PhoneSearch
 from .scoping import get_scope
 
 
@@ -33,3 +35,36 @@ def master_data_save(*, actor, instance: models.Model, reason: str = "") -> mode
         verb = f"{instance._meta.model_name}.{'created' if created else 'changed'}"
         record_event(actor=actor, verb=verb, target=instance, data={"changes": changes}, reason=reason)
     return instance
+
+
+def phone_search_record(
+    *,
+    actor,
+    source: str,
+    digits: str,
+    complete: bool,
+    refused: bool = False,
+    matches: int = 0,
+    found_centers=(),
+    ip_address: str | None = None,
+) -> PhoneSearch:
+    """Record one search by phone number (who, when, the number masked and digested, how many matched).
+
+    The row belongs to the searcher's service center; someone who works for several (or for the whole
+    branch or company) is recorded at the one center of what was found, else at none (then only the
+    system administrator reads it). ``found_centers`` may be a callable, asked only in that case.
+    """
+    centers = get_scope(actor).service_center
+    if len(centers) != 1:
+        centers = set(found_centers() if callable(found_centers) else found_centers)
+    return PhoneSearch.objects.create(
+        actor=actor,
+        source=source,
+        number_masked=mask_phone_query(digits, complete=complete),
+        number_digest=phone_digest(digits),
+        complete=complete,
+        refused=refused,
+        matches=matches,
+        ip_address=ip_address,
+        service_center_id=next(iter(centers)) if len(centers) == 1 else None,
+    )

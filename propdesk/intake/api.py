@@ -14,6 +14,7 @@ from pydantic import Field
 
 from propdesk.api.errors import COMMON_ERRORS
 from propdesk.api.idempotency import idempotent, key_header
+from propdesk.core.http import client_ip
 from propdesk.core.masking import mask_phone
 from propdesk.core.permissions import require
 from propdesk.org.models import ServiceCenter
@@ -166,6 +167,9 @@ class LookupOut(Schema):
     query: str
     kind: str = Field(description="phone | room | name")
     truncated: bool
+    needs_whole_number: bool = Field(
+        description="输入的是号码的开头，而您无权查看住户完整电话：请输入完整的手机号（11 位）或座机号码"
+    )
     households: list[LookupHouseholdOut]
 
 
@@ -234,13 +238,17 @@ def list_interactions(request: HttpRequest, filters: Query[InteractionFilters]):
 
 @router.get("/lookup", response={200: LookupOut, **COMMON_ERRORS}, url_name="desk_lookup")
 def lookup(request: HttpRequest, q: str = Query(..., min_length=1, max_length=50)):
-    """前台查询：电话（完整或前 7 位以上）、房号（3-2-1202、3栋2单元1202、1202）或住户姓名。电话已脱敏。"""
+    """前台查询：电话、房号（3-2-1202、3栋2单元1202、1202）或住户姓名。电话已脱敏。
+
+    电话须为完整号码（11 位手机号或座机号码）；有权查看住户完整电话的人员也可输入前 7 位以上。
+    每次按电话查询都会记录（查询人、时间、脱敏号码、匹配户数）。"""
     require(request.auth, "desk.use", message=_("前台查询仅限前台、控制中心和客服人员使用"))
-    result = selectors.desk_lookup(user=request.auth, query=q)
+    result = selectors.desk_lookup(user=request.auth, query=q, ip_address=client_ip(request))
     return {
         # A full phone number typed at the desk is not echoed back in clear either.
         "query": mask_phone(result.query) if result.kind == "phone" else result.query,
         "kind": result.kind,
         "truncated": result.truncated,
+        "needs_whole_number": result.needs_whole_number,
         "households": [_household_body(h) for h in result.households],
     }

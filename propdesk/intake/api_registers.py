@@ -18,6 +18,7 @@ from pydantic import BeforeValidator
 
 from propdesk.api.errors import COMMON_ERRORS
 from propdesk.api.schemas import Page, file_response, page_of
+from propdesk.core.http import client_ip
 from propdesk.tickets.api_schemas import StatusValue, TicketOut
 
 from . import registers
@@ -101,7 +102,9 @@ def _filter_form(request: HttpRequest, register: registers.Register, filters: Ca
 
 def _page(request: HttpRequest, register: registers.Register, filters: CallFilters, paging: Paging) -> dict:
     form = _filter_form(request, register, filters)
-    rows = registers.register_rows(register, user=request.auth, filters=form.cleaned_data)
+    rows = registers.register_rows(
+        register, user=request.auth, filters=form.cleaned_data, ip_address=client_ip(request)
+    )
     return {
         "slug": register.slug,
         "title": str(register.title),
@@ -181,7 +184,7 @@ def export_register(request: HttpRequest, slug: RegisterValue, filters: Query[Ti
     if reg.is_calls:
         filters.status = None
     form = _filter_form(request, reg, filters)
-    rows = registers.register_rows(reg, user=request.auth, filters=form.cleaned_data)
+    rows = registers.register_rows(reg, user=request.auth, filters=form.cleaned_data, ip_address=client_ip(request))
     # A temporary file, not memory: 100,000 rows make a workbook of several megabytes.
     output = tempfile.TemporaryFile()  # noqa: SIM115 -- FileResponse closes it after sending
     registers.write_register_xlsx(

@@ -35,13 +35,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from propdesk.communities.models import Community
 from propdesk.communities.validators import parse_room
+from propdesk.core.http import client_ip
 from propdesk.core.masking import mask_phone
 from propdesk.core.people import person_name
 from propdesk.core.permissions import can, require
 from propdesk.tickets.choices import Kind, Status
-from propdesk.tickets.selectors import ticket_list
+from propdesk.tickets.selectors import is_phone_search, ticket_list
 
-from .selectors import interaction_list
+from .selectors import interaction_list, interaction_phone_search
 
 PAGE_SIZE = 50
 EXPORT_ROW_CAP = 100_000
@@ -288,19 +289,16 @@ def filter_data(request: HttpRequest) -> QueryDict:
 
 
 def interaction_search(query: str) -> Q:
-    """A phone (7+ digits, its start), a room (3-2-1202), or text in the caller's name or the content.
+    """A room (3-2-1202), or text in the caller's name or the content (phones: ``interaction_phone_search``).
     (interaction_list has no text search; the condition narrows its already scoped queryset.)"""
-    digits = re.sub(r"[^\d]", "", query)
-    if PHONE_QUERY_RE.fullmatch(query) and len(digits) >= 7:
-        return Q(caller_phone__startswith=digits) | Q(resident__phone__startswith=digits)
     room = parse_room(query)
     if room:
         return Q(unit__code=room)
     return Q(caller_name__contains=query) | Q(content__contains=query) | Q(outcome_note__contains=query)
 
 
-def register_rows(register: Register, *, user, filters: dict) -> QuerySet:
-    """The register's rows for ``user``, through the scoped selectors only."""
+def register_rows(register: Register, *, user, filters: dict, ip_address: str | None = None) -> QuerySet:
+    """The register's rows for ``user``, through the scoped selectors only (a search by phone is recorded)."""
     community = filters.get("community")
     common = {
         "user": user,
@@ -311,10 +309,13 @@ def register_rows(register: Register, *, user, filters: dict) -> QuerySet:
     query = (filters.get("q") or "").strip()
     if register.is_calls:
         rows = interaction_list(**common)
+        if query and is_phone_search(query):
+            return interaction_phone_search(rows, user=user, query=query, ip_address=ip_address)
         if query:
             rows = rows.filter(interaction_search(query))
         return rows
-    rows = ticket_list(**common, kind=list(register.kinds), status=filters.get("status") or None, query=query)
+    status = filters.get("status") or None
+    rows = ticket_list(**common, kind=list(register.kinds), status=status, query=query, ip_address=ip_address)
     # The register names the first responder (R-IN-5); the list selector does not join it.
     return rows.select_related("first_responder__staff_profile")
 
@@ -360,7 +361,7 @@ def register_view(request: HttpRequest, register: str) -> HttpResponse:
     form = RegisterFilterForm(data, user=request.user, register=reg)
     if not form.is_valid():
         return _invalid(request, reg, form, data)
-    rows = register_rows(reg, user=request.user, filters=form.cleaned_data)
+    rows = register_rows(reg, user=request.user, filters=form.cleaned_data, ip_address=client_ip(request))
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     for record in page:  # the page's rows, evaluated once; the template reads these
         record.register_backfilled = is_backfilled(record)
@@ -463,7 +464,7 @@ def register_export(request: HttpRequest, register: str) -> HttpResponse:
     form = RegisterFilterForm(data, user=request.user, register=reg)
     if not form.is_valid():
         return _invalid(request, reg, form, data)
-    rows = register_rows(reg, user=request.user, filters=form.cleaned_data)
+    rows = register_rows(reg, user=request.user, filters=form.cleaned_data, ip_address=client_ip(request))
     # A temporary file, not memory: 100,000 rows make a workbook of several megabytes.
     output = tempfile.TemporaryFile()  # noqa: SIM115 -- FileResponse closes it after sending
     write_register_xlsx(output, register=reg, rows=rows, summary=form.summary(), exported_by=staff_name(request.user))

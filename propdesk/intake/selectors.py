@@ -8,7 +8,10 @@ from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 
 from propdesk.communities.models import Household, Resident
+from propdesk.communities.phone_search import may_search_partial, phone_condition, phone_query
 from propdesk.communities.validators import MOBILE_RE, normalize_phone, parse_room
+from propdesk.core.models import PhoneSearch
+from propdesk.core.services import phone_search_record
 from propdesk.tickets.choices import OPEN_STATUSES
 from propdesk.tickets.models import Ticket
 from propdesk.tickets.selectors import LATEST, day_start
@@ -25,12 +28,17 @@ class LookupResult:
     kind: str  # "phone" | "room" | "name" | ""
     households: list = field(default_factory=list)
     truncated: bool = False
+    # The start of a number was typed by someone who may search only by a whole number.
+    needs_whole_number: bool = False
 
 
-def desk_lookup(*, user, query: str) -> LookupResult:
-    """Households matching a phone (full, or its first 7+ digits), a room (3-2-1202, 3栋2单元1202, 1202)
-    or a resident's name, each with residents, open tickets and recent interactions. Query count is
-    constant whatever the number of households."""
+def desk_lookup(*, user, query: str, ip_address: str | None = None) -> LookupResult:
+    """Households matching a phone, a room (3-2-1202, 3栋2单元1202, 1202) or a resident's name, each with
+    residents, open tickets and recent interactions. Query count is constant whatever the number of
+    households.
+
+    A phone is a whole number, or its first 7+ digits where the user may reveal residents' phones
+    (``communities.phone_search``); every search by phone is recorded."""
     query = (query or "").strip()
     result = LookupResult(query=query, kind="")
     if not query:
@@ -39,13 +47,12 @@ def desk_lookup(*, user, query: str) -> LookupResult:
     digits = re.sub(r"\D", "", normalize_phone(query))
     room = parse_room(query)
     phone_like = bool(re.fullmatch(r"[\d\-+ ]+", query)) and len(digits) >= 7
-    # "12-2-1202" is a room, "138-1234-5678" a mobile, "1381234" the start of a phone number.
+    # "12-2-1202" is a room; "138-1234-5678" a mobile, "0755-26881234" a landline, "1381234" the start of a phone.
     grouped = any(sep in query.strip() for sep in "- ")
-    if phone_like and (not grouped or MOBILE_RE.match(digits) or query.startswith("+") or not room):
-        result.kind = "phone"
-        matching = Resident.objects.filter(is_active=True, phone__startswith=digits).values("household")
-        households = households.filter(pk__in=matching)
-    elif room:
+    landline = digits.startswith("0") and phone_query(query).complete
+    if phone_like and (not grouped or MOBILE_RE.match(digits) or query.startswith("+") or landline or not room):
+        return _phone_lookup(user, result, households, ip_address)
+    if room:
         result.kind = "room"
         households = households.filter(unit__code=room)
     elif query.isdigit() or re.fullmatch(r"[A-Za-z]?\d{2,5}", query):
@@ -54,6 +61,59 @@ def desk_lookup(*, user, query: str) -> LookupResult:
     else:
         result.kind = "name"
         households = households.filter(pk__in=Resident.objects.filter(is_active=True, name=query).values("household"))
+    return _fill(user, result, households)
+
+
+def _phone_lookup(user, result: LookupResult, households, ip_address: str | None) -> LookupResult:
+    result.kind = "phone"
+    phone = phone_query(result.query)
+    refused = not phone.complete and not may_search_partial(user)
+    if refused:
+        result.needs_whole_number = True
+        households = households.none()
+    else:
+        residents = Resident.objects.filter(is_active=True).filter(
+            phone_condition(user, phone, ["phone"], paths={"community": "household__unit__building__community_id"})
+        )
+        households = households.filter(pk__in=residents.values("household"))
+    _fill(user, result, households)
+    phone_search_record(
+        actor=user,
+        source=PhoneSearch.Source.DESK,
+        digits=phone.digits,
+        complete=phone.complete,
+        refused=refused,
+        matches=households.count() if result.truncated else len(result.households),
+        found_centers=lambda: {h.unit.building.community.service_center_id for h in result.households},
+        ip_address=ip_address,
+    )
+    return result
+
+
+def interaction_phone_search(qs, *, user, query: str, ip_address: str | None = None):
+    """The interactions of ``qs`` whose caller or resident has the phone: a whole number, or its start where
+    the user may reveal residents' phones. Recorded, with the count."""
+    phone = phone_query(query)
+    refused = not phone.complete and not may_search_partial(user)
+    if refused:
+        qs = qs.none()
+    else:
+        paths = {"community": "community_id", "center": "service_center_id"}
+        qs = qs.filter(phone_condition(user, phone, ["caller_phone", "resident__phone"], paths=paths))
+    phone_search_record(
+        actor=user,
+        source=PhoneSearch.Source.CALLS,
+        digits=phone.digits,
+        complete=phone.complete,
+        refused=refused,
+        matches=0 if refused else qs.count(),
+        found_centers=lambda: set(qs.order_by().values_list("service_center_id", flat=True).distinct()),
+        ip_address=ip_address,
+    )
+    return qs
+
+
+def _fill(user, result: LookupResult, households) -> LookupResult:
     rows = list(
         households.select_related("unit__building__community__service_center").order_by("pk")[: LOOKUP_LIMIT + 1]
     )

@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from propdesk.core.http import client_ip
 from propdesk.core.permissions import require
 from propdesk.tickets.choices import Kind, Priority
 
@@ -34,14 +35,18 @@ def desk(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "intake/desk.html",
-        {**_form_context(form), "lookup": desk_lookup(user=request.user, query=query), "q": query},
+        {
+            **_form_context(form),
+            "lookup": desk_lookup(user=request.user, query=query, ip_address=client_ip(request)),
+            "q": query,
+        },
     )
 
 
 @login_required
 def lookup(request: HttpRequest) -> HttpResponse:
     _desk_user(request)
-    result = desk_lookup(user=request.user, query=request.GET.get("q", ""))
+    result = desk_lookup(user=request.user, query=request.GET.get("q", ""), ip_address=client_ip(request))
     return render(request, "intake/partials/_lookup.html", {"lookup": result})
 
 

@@ -24,6 +24,7 @@ from propdesk.api.schemas import UnitRef as UnitRef
 from propdesk.api.schemas import UserRef as UserRef
 from propdesk.api.schemas import page_of, user_ref
 from propdesk.api.schemas import unit_ref as unit_ref
+from propdesk.core.http import client_ip
 from propdesk.core.permissions import require
 
 from . import api_parts, selectors, services
@@ -110,6 +111,7 @@ def list_tickets(request: HttpRequest, filters: Query[TicketFilters]):
         query=filters.q,
         assignee_id=filters.assignee_id,
         household_id=filters.household_id,
+        ip_address=client_ip(request),
     ).select_related(*LIST_EXTRA_RELATED)
     return page_of(qs, filters.offset, filters.limit)
 

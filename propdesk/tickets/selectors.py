@@ -6,8 +6,11 @@ import re
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from propdesk.communities.phone_search import may_search_partial, phone_condition, phone_query
 from propdesk.communities.validators import MOBILE_RE, normalize_phone, parse_room
+from propdesk.core.models import PhoneSearch
 from propdesk.core.permissions import can
+from propdesk.core.services import phone_search_record
 
 from .events import INTERNAL_KINDS
 from .models import Reply, Ticket, TicketEvent
@@ -28,21 +31,57 @@ def day_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
+def is_phone_search(query: str) -> bool:
+    """Whether the search box holds a phone number (or its start) rather than a ticket number or a room:
+    "138-1234-5678", "+86 138…", "0755-26881234" and "1381234" are phones; "12-2-1202" is a room."""
+    query = (query or "").strip()
+    if NUMBER_RE.match(query) or not DIGITS_RE.match(query):
+        return False
+    digits = re.sub(r"[^\d]", "", normalize_phone(query))
+    grouped = any(sep in query for sep in "- ")
+    landline = digits.startswith("0") and phone_query(query).complete
+    return len(digits) >= 7 and (
+        not grouped or bool(MOBILE_RE.match(digits)) or query.startswith("+") or landline or not parse_room(query)
+    )
+
+
 def search_condition(query: str) -> Q:
-    """A ticket number (or its start), a phone number, a room, or Chinese text in title/content."""
+    """A ticket number (or its start), a room, or Chinese text in title/content (phones: ``phone_search``)."""
     query = (query or "").strip()
     if NUMBER_RE.match(query):
         return Q(number__startswith=query.upper())
     room = parse_room(query)
-    if DIGITS_RE.match(query):
-        digits = re.sub(r"[^\d]", "", normalize_phone(query))
-        grouped = any(sep in query for sep in "- ")
-        # "12-2-1202" is a room; "138-1234-5678", "+86 138…" and "1381234" are phones.
-        if len(digits) >= 7 and (not grouped or MOBILE_RE.match(digits) or query.startswith("+") or not room):
-            return Q(contact_phone__startswith=digits) | Q(resident__phone__startswith=digits)
     if room:
         return Q(unit__code=room)
     return Q(title__contains=query) | Q(content__contains=query)
+
+
+def needs_whole_number(user, query: str) -> bool:
+    """Whether ``query`` is the start of a phone number that ``user`` may search by its whole number only."""
+    return is_phone_search(query) and not phone_query(query).complete and not may_search_partial(user)
+
+
+def phone_search(qs: QuerySet[Ticket], *, user, query: str, ip_address: str | None = None) -> QuerySet[Ticket]:
+    """The tickets of ``qs`` whose contact or resident has the phone: a whole number, or its start where
+    the user may reveal residents' phones (``communities.phone_search``). Recorded, with the count."""
+    phone = phone_query(query)
+    refused = needs_whole_number(user, query)
+    if refused:
+        qs = qs.none()
+    else:
+        fields = ["contact_phone", "resident__phone"]
+        qs = qs.filter(phone_condition(user, phone, fields, paths={"community": "community_id"}))
+    phone_search_record(
+        actor=user,
+        source=PhoneSearch.Source.TICKETS,
+        digits=phone.digits,
+        complete=phone.complete,
+        refused=refused,
+        matches=0 if refused else qs.count(),
+        found_centers=lambda: set(qs.order_by().values_list("service_center_id", flat=True).distinct()),
+        ip_address=ip_address,
+    )
+    return qs
 
 
 def ticket_list(
@@ -56,8 +95,10 @@ def ticket_list(
     query: str = "",
     assignee_id: int | None = None,
     household_id: int | None = None,
+    ip_address: str | None = None,
 ) -> QuerySet[Ticket]:
-    """Tickets the user may see, newest received first, filtered."""
+    """Tickets the user may see, newest received first, filtered. A search by phone is recorded (with
+    ``ip_address``, the searcher's)."""
     qs = Ticket.objects.visible_to(user).select_related(*LIST_RELATED)
     if status:
         qs = qs.filter(status__in=[status] if isinstance(status, str) else status)
@@ -73,7 +114,9 @@ def ticket_list(
         qs = qs.filter(assignee_id=assignee_id)
     if household_id:
         qs = qs.filter(household_id=household_id)
-    if query:
+    if query and is_phone_search(query):
+        qs = phone_search(qs, user=user, query=query.strip(), ip_address=ip_address)
+    elif query:
         qs = qs.filter(search_condition(query))
     return qs.order_by("-received_at", "-id")
 

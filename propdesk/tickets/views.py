@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from propdesk.communities.models import Community
-from propdesk.core.http import safe_next
+from propdesk.core.http import client_ip, safe_next
 from propdesk.core.permissions import can, require
 from propdesk.sla import selectors as sla_selectors
 
@@ -73,6 +73,7 @@ def ticket_list_view(request: HttpRequest) -> HttpResponse:
         received_to=received_to,
         query=params.get("q", ""),
         assignee_id=request.user.pk if mine else None,
+        ip_address=client_ip(request),
     )
     page = Paginator(tickets, 30).get_page(params.get("page"))
     context = {
@@ -83,6 +84,7 @@ def ticket_list_view(request: HttpRequest) -> HttpResponse:
         "statuses": Status.choices,
         "communities": Community.objects.visible_to(request.user).order_by("code"),
         "querystring": params.urlencode() if "page" not in params else _without_page(params),
+        "needs_whole_number": selectors.needs_whole_number(request.user, params.get("q", "")),
     }
     template = "tickets/partials/_ticket_table.html" if request.htmx else "tickets/ticket_list.html"
     return render(request, template, context, status=400 if errors else 200)
