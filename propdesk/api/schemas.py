@@ -8,6 +8,8 @@ from django.utils import timezone
 from ninja import Schema
 from pydantic import Field, PlainSerializer, WithJsonSchema
 
+from propdesk.core.people import person_name
+
 # Datetimes go out in local time (Asia/Shanghai) with their offset: 2026-05-01T09:30:00+08:00.
 LocalDateTime = Annotated[
     dt.datetime,
@@ -22,8 +24,9 @@ class Ref(Schema):
 
 
 class UserRef(Schema):
+    """A person as others see them: the name they are known by, never their login (``core.people``)."""
+
     id: int
-    username: str
     name: str
 
 
@@ -52,11 +55,10 @@ def page_of(qs, offset: int, limit: int) -> dict:
 
 
 def user_ref(user) -> dict | None:
+    """``{"id", "name"}`` of a login, by ``core.people.person_name`` (never the login name); None stays None."""
     if user is None:
         return None
-    profile = getattr(user, "staff_profile", None)
-    name = profile.name if profile else (user.get_full_name() or user.get_username())
-    return {"id": user.pk, "username": user.get_username(), "name": name}
+    return {"id": user.pk, "name": person_name(user)}
 
 
 def unit_ref(unit) -> dict | None:

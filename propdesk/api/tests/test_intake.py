@@ -46,7 +46,7 @@ def test_record_an_answered_consultation(api_a, receptionist_a, world):
     )
     assert body["community"] == {"id": world.community_a.pk, "name": "翠湖花园"}
     assert (body["caller_name"], body["caller_phone"]) == ("王女士", "139****1234")
-    assert body["received_by"]["username"] == "reception-a"
+    assert body["received_by"] == {"id": interaction.received_by_id, "name": "reception-a"}
     assert interaction.caller_phone == "13900001234"
     assert not Ticket.objects.exists()
 

@@ -68,7 +68,7 @@ def test_create_every_kind(api_a, receptionist_a, world, kind):
     assert body["unit"] == {"id": world.household_a.unit_id, "label": "3栋2单元1202"}
     assert body["household_id"] == world.household_a.pk
     assert body["title"] == "3栋2单元1202 反映情况"
-    assert body["first_responder"] == {"id": receptionist_a.pk, "username": "reception-a", "name": "reception-a"}
+    assert body["first_responder"] == {"id": receptionist_a.pk, "name": "reception-a"}
     assert body["assignee"] == body["first_responder"]
     assert body["contact_name"] == "张先生"
     assert body["contact_phone"] == "138****5678"
@@ -326,8 +326,8 @@ def test_list_query_count_does_not_depend_on_page_size(
         large = api.get(TICKETS, {"limit": 50})
     assert len(small.json()["items"]) == 5
     assert len(large.json()["items"]) == 12
-    assert {t["assignee"]["username"] for t in large.json()["items"] if t["assignee"]} >= {"tech-a"}
-    assert {t["first_responder"]["username"] for t in large.json()["items"]} == {"reception-a", "desk-2"}
+    assert {t["assignee"]["name"] for t in large.json()["items"] if t["assignee"]} >= {"tech-a"}
+    assert {t["first_responder"]["name"] for t in large.json()["items"]} == {"reception-a", "desk-2"}
 
 
 # --- one ticket ---------------------------------------------------------------------------------------------------
@@ -395,7 +395,7 @@ def test_events_are_the_tickets_history_and_hide_internal_notes_from_residents(
     assert [e["kind"] for e in staff_view] == ["created", "status_changed", "note"]
     changed = staff_view[1]
     assert (changed["from_status"], changed["to_status"], changed["reason"]) == ("new", "in_progress", "已联系师傅")
-    assert changed["actor"]["username"] == "reception-a"
+    assert changed["actor"]["name"] == "reception-a"
     assert [e["kind"] for e in resident_view] == ["created", "status_changed"]
 
 
@@ -493,7 +493,7 @@ def test_hand_off(api_a, receptionist_a, world, control_center_a):
     assert response.status_code == 200
     body = response.json()
     assert (body["team"]["id"], body["assignee"], body["version"]) == (control_center_a.pk, None, 2)
-    assert body["first_responder"]["username"] == "reception-a"
+    assert body["first_responder"]["name"] == "reception-a"
 
 
 def test_hand_off_without_a_body(api_a, receptionist_a, world, control_center_a):
@@ -534,7 +534,7 @@ def test_assign(api_a, receptionist_a, technician_a, receptionist_b, world):
 
     # then
     assert assigned.status_code == 200
-    assert assigned.json()["assignee"] == {"id": technician_a.pk, "username": "tech-a", "name": "tech-a"}
+    assert assigned.json()["assignee"] == {"id": technician_a.pk, "name": "tech-a"}
     assert outsider.status_code == 400
     assert outsider.json()["errors"] == [{"field": "assignee", "message": "该员工不在本小区任职，不能指派"}]
     assert unknown.status_code == 400
@@ -582,7 +582,7 @@ def test_reply(api_a, receptionist_a, world):
         "好的",
         True,
     )
-    assert body["by"]["username"] == "reception-a"
+    assert body["by"]["name"] == "reception-a"
 
 
 def test_an_unsatisfied_reply_reopens_a_resolved_ticket(api_a, receptionist_a, world):

@@ -27,7 +27,7 @@ def as_user(user) -> ApiClient:
 
 def person(user) -> dict:
     """A user as the API refers to them: staff_user names the profile after the login."""
-    return {"id": user.pk, "username": user.username, "name": user.staff_profile.name}
+    return {"id": user.pk, "name": user.staff_profile.name}
 
 
 def photo(name: str = "before.png") -> SimpleUploadedFile:

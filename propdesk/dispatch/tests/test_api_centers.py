@@ -174,10 +174,10 @@ def test_the_weeks_rota(world, crew):
     ]
     wednesday = body["rows"][0]["cells"][2]
     assert wednesday["date"] == "2026-11-18"
-    assert sorted(e["user"]["username"] for e in wednesday["entries"]) == ["electrician", "plumber"]
+    assert sorted(e["user"]["name"] for e in wednesday["entries"]) == ["electrician", "plumber"]
     assert wednesday["entries"][0]["starts_at"] == "2026-11-18T08:00:00+08:00"
     assert body["rows"][0]["cells"][3]["entries"] == []
-    assert [u["username"] for u in body["staff"]] == ["electrician", "plumber", "housekeeper"]
+    assert [u["name"] for u in body["staff"]] == ["electrician", "plumber", "housekeeper"]
     assert body["can_plan"] is True
 
 

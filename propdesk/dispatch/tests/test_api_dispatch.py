@@ -113,7 +113,7 @@ def test_reassign_moves_the_job_to_another_worker(crew, wo, clock):
     # then
     assert response.status_code == 200, response.content
     body = response.json()
-    assert (body["status"], body["assignee"]["username"], body["accepted_at"], body["assigned_at"]) == (
+    assert (body["status"], body["assignee"]["name"], body["accepted_at"], body["assigned_at"]) == (
         "assigned",
         "electrician",
         None,

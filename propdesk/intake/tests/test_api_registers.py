@@ -41,7 +41,7 @@ def new_ticket(clock, now):
 
 
 def person(user) -> dict:
-    return {"id": user.pk, "username": user.username, "name": user.staff_profile.name}
+    return {"id": user.pk, "name": user.staff_profile.name}
 
 
 def sheet_rows(response) -> list[tuple]:

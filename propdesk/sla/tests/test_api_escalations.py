@@ -65,7 +65,7 @@ def overdue(clock, world, people, content="咨询停车月卡办理") -> Ticket:
 
 
 def person(user) -> dict:
-    return {"id": user.pk, "username": user.username, "name": user.staff_profile.name}
+    return {"id": user.pk, "name": user.staff_profile.name}
 
 
 def step_of(ticket, level: int) -> EscalationStep:
