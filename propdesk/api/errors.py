@@ -4,11 +4,13 @@
 - ``PermissionDenied`` → 403; ``DoesNotExist`` / ``Http404`` → 404
 - the request did not match the schema (wrong type, missing field) → 422, with the field names
 - no or bad credentials → 401; too many bad tokens from one address → 429; malformed JSON → 400
+- a NUL or a lone surrogate in a JSON string → 400 on that field (``core.inputs``)
 - a body that is not JSON (``Content-Type`` other than ``application/json``) where JSON is expected → 415
 Messages are Chinese by default and follow the request language (``LocaleMiddleware``).
 """
 
 from django.core.exceptions import MultipleObjectsReturned, ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -24,10 +26,21 @@ from .idempotency import HEADER as IDEMPOTENCY_HEADER
 from .idempotency import KeyReused
 
 NON_FIELD = "__all__"
+# PostgreSQL's "numeric value out of range" (integer or bigint overflow).
+NUMERIC_OUT_OF_RANGE = "22003"
 
 
 class UnsupportedMediaType(Exception):
     """A JSON body was expected but the request's ``Content-Type`` is something else (answered with 415)."""
+
+
+class InvalidCharacters(Exception):
+    """A string in the JSON body holds a NUL or a lone surrogate (answered with 400 on its field)."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(field, message)
+        self.field = field or NON_FIELD
+        self.message = message
 
 
 def is_json_content_type(content_type: str | None) -> bool:
@@ -48,8 +61,38 @@ class ErrorOut(Schema):
     errors: list[FieldError] = []
 
 
-# The responses every operation may give, for the OpenAPI schema.
+# The responses every operation may give, for the OpenAPI schema; ``document_responses`` adds 409, 415 and 429
+# where they can happen.
 COMMON_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+ERROR_REF = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}}
+
+
+def _has_property(schema: dict, components: dict, name: str) -> bool:
+    """Whether a request body schema (or one of its alternatives) has the property ``name``."""
+    if "$ref" in schema:
+        schema = components.get(schema["$ref"].rsplit("/", 1)[-1], {})
+    if name in schema.get("properties", {}):
+        return True
+    return any(_has_property(s, components, name) for key in ("anyOf", "oneOf", "allOf") for s in schema.get(key, []))
+
+
+def document_responses(schema: dict) -> None:
+    """Add to every operation of an OpenAPI ``schema`` the error responses it can give but does not declare."""
+    components = schema.get("components", {}).get("schemas", {})
+    for item in schema.get("paths", {}).values():
+        for operation in item.values():
+            responses = operation.setdefault("responses", {})
+            content = operation.get("requestBody", {}).get("content", {})
+            extra = {429: "该地址的接口令牌错误次数过多，暂时锁定 / too many bad tokens from this address"}
+            if "application/json" in content:
+                extra[415] = "请求体不是 JSON（Content-Type 须为 application/json）/ the body is not JSON"
+                if _has_property(content["application/json"].get("schema", {}), components, "expected_version"):
+                    extra[409] = "已被他人修改（expected_version 不是当前版本）/ changed by someone else since"
+            # Ninja keys the responses by number; a status it already has (as 409 or "409") is kept.
+            declared = {str(status) for status in responses}
+            for status, description in extra.items():
+                if str(status) not in declared:
+                    responses[status] = {"description": description, **ERROR_REF}
 
 
 def error_response(api: NinjaAPI, request: HttpRequest, status: int, detail: str, errors=()) -> HttpResponse:
@@ -108,6 +151,8 @@ def schema_error_field(loc) -> str:
 
 
 def schema_error_message(error: dict) -> str:
+    if error.get("type") == "string_too_short" and (error.get("ctx") or {}).get("min_length") == 1:
+        return _("不能为空")  # what the services say of an empty required text
     language = (translation.get_language() or "").lower()
     template = _SCHEMA_MESSAGES.get(error.get("type", ""))
     if template is None or not language.startswith("zh"):
@@ -120,6 +165,7 @@ def schema_error_message(error: dict) -> str:
 
 def install(api: NinjaAPI) -> None:
     """Register the handlers on ``api`` (the most specific class wins, so StaleVersion beats ValidationError)."""
+    install_input_handlers(api)
 
     @api.exception_handler(StaleVersion)
     def stale(request, exc: StaleVersion):
@@ -170,6 +216,9 @@ def install(api: NinjaAPI) -> None:
             # Ninja wraps whatever the parser raises in a 400; the cause says it was the content type.
             message = _("请求内容须为 JSON，请设置请求头 Content-Type: application/json")
             return error_response(api, request, 415, message, [("Content-Type", message)])
+        if isinstance(exc.__cause__, InvalidCharacters):
+            cause = exc.__cause__
+            return error_response(api, request, 400, f"{cause.field}: {cause.message}", [(cause.field, cause.message)])
         detail = str(exc)
         if exc.status_code == 400 and detail.startswith("Cannot parse request body"):
             detail = _("请求内容不是有效的 JSON")
@@ -180,3 +229,23 @@ def install(api: NinjaAPI) -> None:
         errors = [(schema_error_field(e.get("loc", ())), schema_error_message(e)) for e in exc.errors]
         detail = f"{errors[0][0]}: {errors[0][1]}" if errors else _("请求格式不正确")
         return error_response(api, request, 422, detail, errors)
+
+
+def install_input_handlers(api: NinjaAPI) -> None:
+    """What the input layer refuses: characters no database can keep (400), numbers no column can hold (422)."""
+
+    @api.exception_handler(InvalidCharacters)
+    def invalid_characters(request, exc: InvalidCharacters):
+        return error_response(api, request, 400, f"{exc.field}: {exc.message}", [(exc.field, exc.message)])
+
+    @api.exception_handler(OverflowError)
+    def overflow(request, exc: OverflowError):
+        # A number or date the schema let through but a column or the calendar cannot hold (the input types in
+        # ``schemas.py`` bound them; this keeps an endpoint that forgot one from answering 500).
+        return error_response(api, request, 422, _("数值超出范围"))
+
+    @api.exception_handler(DataError)
+    def data_error(request, exc: DataError):
+        if getattr(exc.__cause__, "sqlstate", None) != NUMERIC_OUT_OF_RANGE:
+            raise exc
+        return error_response(api, request, 422, _("数值超出范围"))

@@ -12,7 +12,7 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from propdesk.api.errors import COMMON_ERRORS
-from propdesk.api.schemas import Page, page_of
+from propdesk.api.schemas import Id, Offset, Page, page_of
 from propdesk.core.http import resolve_client_ip
 from propdesk.core.masking import mask_id_number, mask_phone
 from propdesk.core.permissions import require
@@ -77,7 +77,7 @@ class HouseholdPage(Page):
 class HouseholdFilters(Schema):
     q: str = Field("", max_length=50, description="房号（3-2-1202、1202）或住户姓名 / room or resident name")
     limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0, le=1_000_000)
+    offset: Offset = 0
 
 
 class RevealIn(Schema):
@@ -112,7 +112,7 @@ def list_communities(request: HttpRequest):
 
 
 @router.get("/communities/{community_id}/households", response={200: HouseholdPage, **COMMON_ERRORS})
-def list_households(request: HttpRequest, community_id: int, filters: Query[HouseholdFilters]):
+def list_households(request: HttpRequest, community_id: Id, filters: Query[HouseholdFilters]):
     """小区的住户，可按房号或姓名查找；电话、证件号已脱敏 / A community's households, searchable; masked."""
     _browse(request)
     try:
@@ -130,7 +130,7 @@ def my_households(request: HttpRequest):
 
 
 @router.get("/households/{household_id}", response={200: HouseholdOut, **COMMON_ERRORS})
-def get_household(request: HttpRequest, household_id: int):
+def get_household(request: HttpRequest, household_id: Id):
     """一户住户及其成员；电话、证件号已脱敏 / One household with its members, masked."""
     try:
         return selectors.household_get(user=request.auth, pk=household_id)
@@ -139,7 +139,7 @@ def get_household(request: HttpRequest, household_id: int):
 
 
 @router.post("/residents/{resident_id}/reveal", response={200: RevealOut, **COMMON_ERRORS})
-def reveal(request: HttpRequest, resident_id: int, payload: RevealIn):
+def reveal(request: HttpRequest, resident_id: Id, payload: RevealIn):
     """查看完整电话或证件号：须有权限并填写原因，每次查看都有记录（R-CV-4）/ Reveal a phone or id number:
     needs the right and a reason; every reveal is audited."""
     try:
@@ -159,7 +159,7 @@ def reveal(request: HttpRequest, resident_id: int, payload: RevealIn):
 
 
 @router.post("/communities/{community_id}/import", response={200: ImportOut, **COMMON_ERRORS})
-def import_households(request: HttpRequest, community_id: int, file: File[UploadedFile], filename: Form[str] = ""):
+def import_households(request: HttpRequest, community_id: Id, file: File[UploadedFile], filename: Form[str] = ""):
     """导入住户资料（.xlsx，全部成功或全部不导入；每个错误行都列出）/ Import households from an .xlsx sheet:
     all rows or none; every bad row is listed in ``errors`` as ``第 N 行「列」``."""
     try:

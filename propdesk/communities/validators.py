@@ -74,6 +74,18 @@ def parse_room(text: str) -> str | None:
     return "-".join(part.upper() for part in match.groups() if part)
 
 
+_BUILDING_RE = re.compile(r"^\s*([0-9A-Za-z]+)\s*(?:号楼|栋|幢|座)\s*(?:([0-9A-Za-z]+)\s*单元)?\s*$")
+
+
+def parse_building(text: str) -> str | None:
+    """'3栋', '3号楼', 'A座', '3栋2单元' → how the codes of its units start ('3-', 'A-', '3-2-'); else None."""
+    text = (text or "").translate(str.maketrans("０１２３４５６７８９　", "0123456789 "))
+    match = _BUILDING_RE.match(text)
+    if not match:
+        return None
+    return "".join(f"{part.upper()}-" for part in match.groups() if part)
+
+
 def clean_phone(value: str, field: str) -> str:
     """A phone number checked and normalised for storage, or "" when none was given; a field error otherwise."""
     if not value:

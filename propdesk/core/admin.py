@@ -95,8 +95,8 @@ class EventAdmin(ReadOnlyAdmin):
 
 @admin.register(PersonalDataAccess)
 class PersonalDataAccessAdmin(ReadOnlyAdmin):
-    list_display = ("at", "actor_name", "subject_repr", "field", "reason", "ip_address")
-    list_filter = ("field",)
+    list_display = ("at", "actor_name", "subject_repr", "field", "purpose", "reason", "ip_address")
+    list_filter = ("field", "purpose")
     search_fields = ("subject_repr", "reason", "actor__username")
     date_hierarchy = "at"
 

@@ -10,6 +10,10 @@ _SIGNATURES = (
 )
 
 
+# Every type an upload may be recognised as, so every type a download may be served as.
+CONTENT_TYPES = (*dict.fromkeys(content_type for _magic, content_type, _ext in _SIGNATURES), "image/webp", "image/heic")
+
+
 def sniff_type(head: bytes, name: str) -> str | None:
     """The content type of an allowed upload, or None when the bytes and the name do not agree."""
     lower = name.lower()

@@ -17,10 +17,10 @@ from propdesk.api.errors import COMMON_ERRORS, ErrorOut
 from propdesk.api.idempotency import idempotent, key_header
 from propdesk.communities.models import Vendor
 from propdesk.core.permissions import require
-from propdesk.tickets.api import page_of, user_ref, visible
+from propdesk.tickets.api import Id, page_of, user_ref, visible
 from propdesk.tickets.models import Ticket
 
-from . import api_centers, api_jobs, services
+from . import api_calls, api_centers, api_jobs, services
 from .api_common import LIST_RELATED, TAGS, active_user, call, work_order, work_order_body
 from .api_schemas import (
     EligibilityOut,
@@ -38,6 +38,7 @@ from .models import WorkOrder
 router = Router(tags=TAGS)
 router.add_router("", api_jobs.router)
 router.add_router("", api_centers.router)
+router.add_router("", api_calls.router)
 
 CONFLICT = {409: ErrorOut, **COMMON_ERRORS}
 
@@ -100,7 +101,7 @@ def create_work_order(
     response={200: WorkOrderDetailOut, **COMMON_ERRORS},
     summary="工作单详情 / Get a work order",
 )
-def get_work_order(request: HttpRequest, work_order_id: int):
+def get_work_order(request: HttpRequest, work_order_id: Id):
     """一张工作单及其处理记录、材料、照片（元数据）、回访、跟进和工作联系单。
 
     One work order with its history, materials, photo metadata, return visits, follow-ups and contact sheet.
@@ -122,7 +123,7 @@ def _eligible_row(row: dict, slots: list) -> dict:
     response={200: EligibilityOut, **COMMON_ERRORS},
     summary="可派人员与推荐 / Eligible staff and the suggestion",
 )
-def eligible_staff(request: HttpRequest, work_order_id: int):
+def eligible_staff(request: HttpRequest, work_order_id: Id):
     """派单面板：本小区该工种的一线人员，在岗、可联系、是否在班、手上工作量，最合适的在前；``suggestion`` 为推荐人选。
     家政类附今天班内的空闲时段。仅控制中心可用。
 
@@ -147,7 +148,7 @@ def eligible_staff(request: HttpRequest, work_order_id: int):
     response={200: WorkOrderOut, **CONFLICT},
     summary="派单 / 改派 · Assign or reassign",
 )
-def assign_work_order(request: HttpRequest, work_order_id: int, payload: WorkOrderAssignIn):
+def assign_work_order(request: HttpRequest, work_order_id: Id, payload: WorkOrderAssignIn):
     """派给（或改派给）在岗且可联系的本小区维修/家政人员。带上 ``expected_version``：两位调度同时派单时只有一位成功，另一位得到 409。
 
     Dispatch (or re-dispatch) to a reachable worker of the community. With ``expected_version``, of two
@@ -170,7 +171,7 @@ def assign_work_order(request: HttpRequest, work_order_id: int, payload: WorkOrd
     response={200: WorkOrderOut, **CONFLICT},
     summary="按本中心方式自动派单 / Dispatch the center's way",
 )
-def auto_dispatch_work_order(request: HttpRequest, work_order_id: int, payload: VersionIn | None = None):
+def auto_dispatch_work_order(request: HttpRequest, work_order_id: Id, payload: VersionIn | None = None):
     """按服务中心的派单方式派单：直接派单给推荐人选、发布抢单或轮流派单。
 
     Dispatch the way the service center is set up: direct to the suggestion, offer for grabbing, or round robin.
@@ -190,7 +191,7 @@ def auto_dispatch_work_order(request: HttpRequest, work_order_id: int, payload: 
     response={200: WorkOrderOut, **CONFLICT},
     summary="发布抢单 / Offer for grabbing",
 )
-def offer_work_order(request: HttpRequest, work_order_id: int, payload: VersionIn | None = None):
+def offer_work_order(request: HttpRequest, work_order_id: Id, payload: VersionIn | None = None):
     """抢单模式：把待派单的工作单发布给所有可派人员，先抢到者得。
 
     Grab mode: publish a pending job to every eligible worker; the first to grab it gets it.
@@ -203,7 +204,7 @@ def offer_work_order(request: HttpRequest, work_order_id: int, payload: VersionI
 @router.post(
     "/work-orders/{work_order_id}/grab", response={200: WorkOrderOut, **COMMON_ERRORS}, summary="抢单 / Grab an offer"
 )
-def grab_work_order(request: HttpRequest, work_order_id: int):
+def grab_work_order(request: HttpRequest, work_order_id: Id):
     """维修/家政人员抢单（须已上岗且对讲机正常）；已被他人抢走时返回 400。
 
     A worker grabs an offered job (checked in, radio working); a late grab is refused with a 400.

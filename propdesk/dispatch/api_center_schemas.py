@@ -7,7 +7,18 @@ from typing import Literal
 from ninja import Schema
 from pydantic import Field
 
-from propdesk.tickets.api import LocalDateTime, Ref, UnitRef, UserRef, unit_ref, user_ref
+from propdesk.tickets.api import (
+    Id,
+    InputDate,
+    InputDateTime,
+    LocalDateTime,
+    LocalTime,
+    Ref,
+    UnitRef,
+    UserRef,
+    unit_ref,
+    user_ref,
+)
 
 from .api_schemas import WorkOrderOut, ref
 from .choices import DutyEventKind
@@ -54,8 +65,8 @@ class BoardOut(Schema):
 
 class DutyIn(Schema):
     kind: DutyKindValue
-    user_id: int | None = Field(None, description="默认为本人；控制中心可替本中心一线人员登记")
-    until: dt.datetime | None = Field(None, description="leave_coverage 时必填：预计返回时间")
+    user_id: Id | None = Field(None, description="默认为本人；控制中心可替本中心一线人员登记")
+    until: InputDateTime | None = Field(None, description="leave_coverage 时必填：预计返回时间")
     note: str = ""
 
 
@@ -82,8 +93,8 @@ class ShiftOut(Schema):
     id: int
     name: str
     department: Ref
-    starts: dt.time
-    ends: dt.time
+    starts: LocalTime
+    ends: LocalTime
 
     @staticmethod
     def resolve_department(obj) -> dict:
@@ -123,9 +134,9 @@ class RotaOut(Schema):
 
 
 class RotaSetIn(Schema):
-    user_id: int
-    date: dt.date
-    shift_id: int
+    user_id: Id
+    date: InputDate
+    shift_id: Id
 
 
 class ArrangementOut(Schema):
@@ -134,8 +145,8 @@ class ArrangementOut(Schema):
     community: Ref
     unit: UnitRef
     weekday: int = Field(description="0 星期一 … 6 星期日 / 0 Monday … 6 Sunday")
-    starts: dt.time
-    ends: dt.time
+    starts: LocalTime
+    ends: LocalTime
     description: str
     worker: UserRef | None
     is_active: bool
@@ -155,13 +166,13 @@ class ArrangementOut(Schema):
 
 
 class ArrangementIn(Schema):
-    household_id: int | None = Field(None, description="住户 id，或用 room 给出房号 / or give the room")
-    room: str = Field("", description="房号，如 3-2-1202 / 3栋2单元1202")
-    weekday: int = Field(description="0 星期一 … 6 星期日")
-    starts: dt.time
-    ends: dt.time
+    household_id: Id | None = Field(None, description="住户 id，或用 room 给出房号 / or give the room")
+    room: str = Field("", max_length=40, description="房号，如 3-2-1202 / 3栋2单元1202")
+    weekday: int = Field(ge=0, le=6, description="0 星期一 … 6 星期日")
+    starts: LocalTime
+    ends: LocalTime
     description: str
-    worker_id: int | None = None
+    worker_id: Id | None = None
 
 
 class WeeklyApprovalOut(Schema):
@@ -187,7 +198,7 @@ class WeeklyOut(Schema):
 
 
 class WeeklyDecideIn(Schema):
-    week: dt.date = Field(description="该周任一天 / any day of the week")
+    week: InputDate = Field(description="该周任一天 / any day of the week")
     decision: DecisionValue
     note: str = Field("", description="退回时必填 / required when returned")
 

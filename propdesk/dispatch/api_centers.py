@@ -16,7 +16,7 @@ from propdesk.api.idempotency import idempotent, key_header
 from propdesk.communities.models import Household
 from propdesk.communities.validators import parse_room
 from propdesk.core.permissions import can
-from propdesk.tickets.api import Ref, user_ref
+from propdesk.tickets.api import Id, InputDate, Ref, user_ref
 
 from . import selectors, services
 from .api_center_schemas import (
@@ -64,7 +64,7 @@ def list_centers(request: HttpRequest):
 @router.get(
     f"{CENTER}/board", response={200: BoardOut, 204: None, **COMMON_ERRORS}, summary="派单台 / The dispatch board"
 )
-def board(request: HttpRequest, center_id: int, v: str = ""):
+def board(request: HttpRequest, center_id: Id, v: str = ""):
     """派单台各列（与实时看板相同的数据）：每列最急的卡片、总数、未列出的张数，以及一线人员状态。
     带上次的 ``version`` 作为 ``v`` 轮询：没有变化时返回 204。
 
@@ -91,7 +91,7 @@ def board(request: HttpRequest, center_id: int, v: str = ""):
     response={200: list[StaffStatusOut], **COMMON_ERRORS},
     summary="在岗与可联系 / Duty and reachability",
 )
-def coverage(request: HttpRequest, center_id: int):
+def coverage(request: HttpRequest, center_id: Id):
     """本中心每位一线人员：是否在岗、对讲机、是否离开覆盖范围（至何时）、是否在班、手上工作量。
 
     Every field worker of the center: on duty, radio, out of coverage (until when), on shift, load.
@@ -114,7 +114,7 @@ def set_duty(request: HttpRequest, payload: DutyIn):
 
 
 @router.get(f"{CENTER}/rota", response={200: RotaOut, **COMMON_ERRORS}, summary="排班表 / The week's rota")
-def get_rota(request: HttpRequest, center_id: int, week: dt.date | None = None):
+def get_rota(request: HttpRequest, center_id: Id, week: InputDate | None = None):
     """一周的排班（``week`` 为该周任一天，默认本周）：每个班次每天排了谁。
 
     A week's rota (``week`` is any day of it, this week by default): who is on each shift each day.
@@ -145,7 +145,7 @@ def get_rota(request: HttpRequest, center_id: int, week: dt.date | None = None):
 def set_rota(
     request: HttpRequest,
     response: HttpResponse,
-    center_id: int,
+    center_id: Id,
     payload: RotaSetIn,
     idempotency_key: str | None = key_header(),
 ):
@@ -171,7 +171,7 @@ def set_rota(
     response={200: list[ArrangementOut], **COMMON_ERRORS},
     summary="长期家政安排 / Housekeeping arrangements",
 )
-def list_arrangements(request: HttpRequest, center_id: int):
+def list_arrangements(request: HttpRequest, center_id: Id):
     """本中心有效的长期家政安排，按星期和开始时间排序；系统据此每周生成家政工作单。
 
     The center's active long-term housekeeping arrangements by weekday and start; they become work orders weekly.
@@ -210,7 +210,7 @@ def _household(request: HttpRequest, center, payload: ArrangementIn):
 def create_arrangement(
     request: HttpRequest,
     response: HttpResponse,
-    center_id: int,
+    center_id: Id,
     payload: ArrangementIn,
     idempotency_key: str | None = key_header(),
 ):
@@ -239,7 +239,7 @@ def create_arrangement(
 
 
 @router.get(f"{CENTER}/weekly", response={200: WeeklyOut, **COMMON_ERRORS}, summary="周审批 / Weekly approval")
-def get_weekly(request: HttpRequest, center_id: int, week: dt.date | None = None):
+def get_weekly(request: HttpRequest, center_id: Id, week: InputDate | None = None):
     """一周（``week`` 为该周任一天，默认本周）的维修任务单与审批结论；``can_decide`` 表示我能否审批。
 
     A week's repair task orders (``week`` is any day of it, this week by default) and the decisions so far;
@@ -273,7 +273,7 @@ def get_weekly(request: HttpRequest, center_id: int, week: dt.date | None = None
 def decide_weekly(
     request: HttpRequest,
     response: HttpResponse,
-    center_id: int,
+    center_id: Id,
     payload: WeeklyDecideIn,
     idempotency_key: str | None = key_header(),
 ):

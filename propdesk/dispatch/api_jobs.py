@@ -9,6 +9,7 @@ from ninja import File, Form, Router, UploadedFile
 
 from propdesk.api.errors import COMMON_ERRORS, ErrorOut
 from propdesk.api.idempotency import idempotent, key_header
+from propdesk.api.schemas import Id
 
 from . import selectors, services
 from .api_common import TAGS, MultipartAsJson, body_of, call, work_order, work_order_body
@@ -41,7 +42,7 @@ CONFLICT = {409: ErrorOut, **COMMON_ERRORS}
 ONE = "/work-orders/{work_order_id}"
 
 
-def _progress(request: HttpRequest, work_order_id: int, payload: VersionIn | None, to_status: str):
+def _progress(request: HttpRequest, work_order_id: Id, payload: VersionIn | None, to_status: str):
     wo = work_order(request, work_order_id)
     return call(
         services.work_order_progress,
@@ -53,7 +54,7 @@ def _progress(request: HttpRequest, work_order_id: int, payload: VersionIn | Non
 
 
 @router.post(f"{ONE}/accept", response={200: WorkOrderOut, **CONFLICT}, summary="接单 / Accept")
-def accept_work_order(request: HttpRequest, work_order_id: int, payload: VersionIn | None = None):
+def accept_work_order(request: HttpRequest, work_order_id: Id, payload: VersionIn | None = None):
     """本人接单；控制中心可替不便使用手机的人员操作（记录代办人）。
 
     The worker accepts; a dispatcher may do it for a worker without a phone (recorded as on their behalf).
@@ -62,7 +63,7 @@ def accept_work_order(request: HttpRequest, work_order_id: int, payload: Version
 
 
 @router.post(f"{ONE}/on-the-way", response={200: WorkOrderOut, **CONFLICT}, summary="出发 / On the way")
-def on_the_way(request: HttpRequest, work_order_id: int, payload: VersionIn | None = None):
+def on_the_way(request: HttpRequest, work_order_id: Id, payload: VersionIn | None = None):
     """出发前往现场。
 
     The worker sets off to the site.
@@ -71,7 +72,7 @@ def on_the_way(request: HttpRequest, work_order_id: int, payload: VersionIn | No
 
 
 @router.post(f"{ONE}/arrive", response={200: WorkOrderOut, **CONFLICT}, summary="到场 / Arrived")
-def arrive(request: HttpRequest, work_order_id: int, payload: VersionIn | None = None):
+def arrive(request: HttpRequest, work_order_id: Id, payload: VersionIn | None = None):
     """到达现场。
 
     The worker is on site.
@@ -80,7 +81,7 @@ def arrive(request: HttpRequest, work_order_id: int, payload: VersionIn | None =
 
 
 @router.post(f"{ONE}/decline", response={200: WorkOrderOut, **COMMON_ERRORS}, summary="拒单 / Decline")
-def decline_work_order(request: HttpRequest, work_order_id: int, payload: ReasonIn):
+def decline_work_order(request: HttpRequest, work_order_id: Id, payload: ReasonIn):
     """拒单（须填写原因）：工作单回到派单台，控制中心收到通知。
 
     Decline with a reason (required): the job goes back to the board and the control center is told.
@@ -93,7 +94,7 @@ def decline_work_order(request: HttpRequest, work_order_id: int, payload: Reason
 def add_material(
     request: HttpRequest,
     response: HttpResponse,
-    work_order_id: int,
+    work_order_id: Id,
     payload: MaterialIn,
     idempotency_key: str | None = key_header(),
 ):
@@ -121,7 +122,7 @@ def add_material(
 def add_photo(
     request: HttpRequest,
     response: HttpResponse,
-    work_order_id: int,
+    work_order_id: Id,
     stage: Form[StageValue],
     file: File[UploadedFile],
     idempotency_key: str | None = key_header(),
@@ -142,7 +143,7 @@ def add_photo(
 
 
 @router.post(f"{ONE}/finish", response={200: WorkOrderOut, **CONFLICT}, summary="完工 / Finish")
-def finish_work_order(request: HttpRequest, work_order_id: int, payload: FinishIn):
+def finish_work_order(request: HttpRequest, work_order_id: Id, payload: FinishIn):
     """现场完工：处理结果，以及客户签名（PNG data URL）或客户不在场的原因；可带客户现场评价。
 
     Work finished on site: the result, and the customer's signature (a PNG data URL) or why the customer could
@@ -162,7 +163,7 @@ def finish_work_order(request: HttpRequest, work_order_id: int, payload: FinishI
 
 
 @router.post(f"{ONE}/report", response={200: WorkOrderOut, **COMMON_ERRORS}, summary="报完工 / Report completion")
-def report_work_order(request: HttpRequest, work_order_id: int):
+def report_work_order(request: HttpRequest, work_order_id: Id):
     """向控制中心报完工；下班签认的时限开始计算。
 
     Report completion to the control center; the end-of-shift sign-off clock starts.
@@ -172,7 +173,7 @@ def report_work_order(request: HttpRequest, work_order_id: int):
 
 
 @router.post(f"{ONE}/sign-off", response={200: WorkOrderOut, **COMMON_ERRORS}, summary="签认 / Sign off")
-def sign_off_work_order(request: HttpRequest, work_order_id: int):
+def sign_off_work_order(request: HttpRequest, work_order_id: Id):
     """下班时到中心签认已报完工的工作单；之后回访，或按本中心规则免回访直接销单。
 
     End-of-shift sign-off of a reported job; then the return visit, or closing when the center's policy
@@ -188,7 +189,7 @@ def sign_off_work_order(request: HttpRequest, work_order_id: int):
 def record_return_visit(
     request: HttpRequest,
     response: HttpResponse,
-    work_order_id: int,
+    work_order_id: Id,
     payload: ReturnVisitIn,
     idempotency_key: str | None = key_header(),
 ):
@@ -208,7 +209,7 @@ def record_return_visit(
 
 
 @router.post(f"{ONE}/close", response={200: WorkOrderOut, **COMMON_ERRORS}, summary="销单 / Close")
-def close_work_order(request: HttpRequest, work_order_id: int, payload: ReasonIn | None = None):
+def close_work_order(request: HttpRequest, work_order_id: Id, payload: ReasonIn | None = None):
     """销单：已签认、且已回访或按规则免回访的工作单。
 
     Close a signed-off order whose return visit is done or not required.
@@ -219,7 +220,7 @@ def close_work_order(request: HttpRequest, work_order_id: int, payload: ReasonIn
 
 
 @router.post(f"{ONE}/cancel", response={200: WorkOrderOut, **COMMON_ERRORS}, summary="取消 / Cancel")
-def cancel_work_order(request: HttpRequest, work_order_id: int, payload: ReasonIn):
+def cancel_work_order(request: HttpRequest, work_order_id: Id, payload: ReasonIn):
     """取消工作单（须填写原因）。
 
     Cancel a work order (a reason is required).
@@ -229,7 +230,7 @@ def cancel_work_order(request: HttpRequest, work_order_id: int, payload: ReasonI
 
 
 @router.post(f"{ONE}/routing", response={200: WorkOrderOut, **CONFLICT}, summary="处理类别 / Set the routing class")
-def route_work_order(request: HttpRequest, work_order_id: int, payload: RoutingIn):
+def route_work_order(request: HttpRequest, work_order_id: Id, payload: RoutingIn):
     """改为工程类、整改类（随后办理工作联系单）、其他类（须给出外联单位 ``vendor_id``，随即通知并按承诺时间催办）或沟通类
     （随后安排跟进）。只能在完工前更改；已派给本中心人员的工作单转外联单位时收回待派单。
 
@@ -260,7 +261,7 @@ def route_work_order(request: HttpRequest, work_order_id: int, payload: RoutingI
 def advance_contact_sheet(
     request: HttpRequest,
     response: HttpResponse,
-    work_order_id: int,
+    work_order_id: Id,
     step: Form[StepValue],
     content: Form[str] = "",
     signer_name: Form[str] = "",
@@ -295,7 +296,7 @@ def advance_contact_sheet(
 
 
 @router.post(f"{ONE}/vendor-result", response={200: WorkOrderOut, **COMMON_ERRORS}, summary="外联结果 / Vendor result")
-def record_vendor_result(request: HttpRequest, work_order_id: int, payload: VendorResultIn):
+def record_vendor_result(request: HttpRequest, work_order_id: Id, payload: VendorResultIn):
     """登记外联单位的处理结果；之后答复客户并回访。
 
     Record what the external unit did; the customer is then answered and visited.
@@ -308,7 +309,7 @@ def record_vendor_result(request: HttpRequest, work_order_id: int, payload: Vend
 def plan_follow_up(
     request: HttpRequest,
     response: HttpResponse,
-    work_order_id: int,
+    work_order_id: Id,
     payload: FollowUpIn,
     idempotency_key: str | None = key_header(),
 ):
@@ -330,7 +331,7 @@ def plan_follow_up(
     response={200: FollowUpOut, **COMMON_ERRORS},
     summary="跟进完成 / Follow-up done",
 )
-def follow_up_done(request: HttpRequest, work_order_id: int, follow_up_id: int, payload: FollowUpDoneIn):
+def follow_up_done(request: HttpRequest, work_order_id: Id, follow_up_id: Id, payload: FollowUpDoneIn):
     """登记跟进结果。
 
     Record the outcome of a follow-up.

@@ -4,14 +4,25 @@ The shared references (``Ref``, ``UserRef``, ``UnitRef``, local datetimes, pages
 one client-side model fits both. Only shapes live here; no queries and no rules.
 """
 
-import datetime as dt
 from decimal import Decimal
 from typing import Literal
 
 from ninja import Schema
 from pydantic import Field
 
-from propdesk.tickets.api import LocalDateTime, Page, Ref, UnitRef, UserRef, unit_ref, user_ref
+from propdesk.tickets.api import (
+    Id,
+    InputDateTime,
+    LocalDateTime,
+    Page,
+    PageParams,
+    Ref,
+    UnitRef,
+    UserRef,
+    Version,
+    unit_ref,
+    user_ref,
+)
 
 from .choices import ContactSheetStep, Routing, Status, Trade
 from .models import ContactSheet, Photo, WorkOrder
@@ -23,6 +34,8 @@ StepValue = Literal[tuple(ContactSheetStep.values)]
 StageValue = Literal[tuple(Photo.Stage.values)]
 
 STEPS = list(ContactSheetStep.values)
+# The largest value of a 32-bit integer column (minutes late and other counts).
+INT_MAX = 2**31 - 1
 CENTS = Decimal("0.01")
 
 
@@ -269,34 +282,32 @@ class WorkOrderDetailOut(WorkOrderOut):
         return getattr(obj, "contact_sheet", None)
 
 
-class WorkOrderFilters(Schema):
+class WorkOrderFilters(PageParams):
     status: list[StatusValue] | None = None
     trade: list[TradeValue] | None = None
     routing: list[RoutingValue] | None = Field(None, description="处理类别（登记簿）/ routing class (the registers)")
     in_followup_register: bool | None = Field(None, description="工程类超时跟进登记 / engineering follow-up register")
-    assignee_id: int | None = None
-    community_id: int | None = None
-    service_center_id: int | None = None
-    limit: int = Field(20, ge=1, le=100)
-    offset: int = Field(0, ge=0)
+    assignee_id: Id | None = None
+    community_id: Id | None = None
+    service_center_id: Id | None = None
 
 
 class WorkOrderCreateIn(Schema):
-    ticket_id: int
+    ticket_id: Id
     trade: TradeValue | None = Field(None, description="默认：特约服务为家政，报修为综合维修")
     description: str = Field("", description="默认为工单内容")
     routing: RoutingValue | None = Field(None, description="默认按保修期判断：保修期内为整改类，否则工程类")
-    vendor_id: int | None = Field(None, description="其他类（外联单位）必填 / required for routing=vendor")
-    scheduled_start: dt.datetime | None = None
-    scheduled_end: dt.datetime | None = None
+    vendor_id: Id | None = Field(None, description="其他类（外联单位）必填 / required for routing=vendor")
+    scheduled_start: InputDateTime | None = None
+    scheduled_end: InputDateTime | None = None
 
 
 class VersionIn(Schema):
-    expected_version: int | None = Field(None, description="读取时的 version；已被他人修改时返回 409")
+    expected_version: Version | None = Field(None, description="读取时的 version；已被他人修改时返回 409")
 
 
 class WorkOrderAssignIn(VersionIn):
-    assignee_id: int
+    assignee_id: Id
     reason: str = Field("", description="改派原因 / why it is re-dispatched")
 
 
@@ -308,7 +319,7 @@ class FinishIn(VersionIn):
     result: str
     signature: str = Field("", description="客户签名，PNG 的 data URL：data:image/png;base64,…")
     customer_absent_reason: str = Field("", description="无签名时必填 / required without a signature")
-    rating: int | None = Field(None, description="客户现场评价 1–5 / on-site rating")
+    rating: int | None = Field(None, ge=1, le=5, description="客户现场评价 1–5 / on-site rating")
 
 
 class MaterialIn(Schema):
@@ -319,15 +330,17 @@ class MaterialIn(Schema):
 
 class ReturnVisitIn(Schema):
     reached: bool = Field(description="是否联系上客户 / whether the customer was reached")
-    quality: int | None = Field(None, description="服务质量 1–5，≥ 3 为满意 / 1–5, 3 or more is satisfied")
+    quality: int | None = Field(
+        None, ge=1, le=5, description="服务质量 1–5，≥ 3 为满意；联系上时必填 / 1–5, 3 or more is satisfied"
+    )
     on_time: bool | None = None
-    minutes_late: int | None = None
+    minutes_late: int | None = Field(None, ge=0, le=INT_MAX, description="迟到时必填 / required when late")
     comments: str = ""
 
 
 class RoutingIn(VersionIn):
     routing: RoutingValue
-    vendor_id: int | None = Field(None, description="routing=vendor 时必填 / required for the vendor class")
+    vendor_id: Id | None = Field(None, description="routing=vendor 时必填 / required for the vendor class")
     reason: str = Field("", description="更改原因，记入处理记录 / why, recorded in the history")
 
 
@@ -336,7 +349,7 @@ class VendorResultIn(Schema):
 
 
 class FollowUpIn(Schema):
-    due_at: dt.datetime
+    due_at: InputDateTime
     note: str
 
 

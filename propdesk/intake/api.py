@@ -4,7 +4,6 @@ Thin: reads through ``intake.selectors``, writes through ``intake.services``. Ph
 and id numbers are never returned.
 """
 
-import datetime as dt
 from typing import Literal
 
 from django.http import HttpRequest, HttpResponse
@@ -15,14 +14,19 @@ from pydantic import Field
 from propdesk.api.errors import COMMON_ERRORS
 from propdesk.api.idempotency import idempotent, key_header
 from propdesk.core.http import client_ip
+from propdesk.core.inputs import TEXT_MAX
 from propdesk.core.masking import mask_phone
 from propdesk.core.permissions import require
 from propdesk.org.models import ServiceCenter
 from propdesk.tickets.api import (
     ChannelValue,
+    Id,
+    InputDate,
+    InputDateTime,
     KindValue,
     LocalDateTime,
     Page,
+    PageParams,
     PriorityValue,
     Ref,
     SourceValue,
@@ -98,34 +102,32 @@ class InteractionPage(Page):
 class InteractionIn(Schema):
     channel: ChannelValue
     kind: KindValue
-    content: str
-    community_id: int | None = None
-    service_center_id: int | None = Field(None, description="不涉及具体小区时，登记到哪个服务中心")
-    unit_id: int | None = None
-    household_id: int | None = None
-    resident_id: int | None = None
-    caller_name: str = ""
+    content: str = Field(min_length=1, max_length=TEXT_MAX, description="内容，必填，最多 5000 字")
+    community_id: Id | None = None
+    service_center_id: Id | None = Field(None, description="不涉及具体小区时，登记到哪个服务中心")
+    unit_id: Id | None = None
+    household_id: Id | None = None
+    resident_id: Id | None = None
+    caller_name: str = Field("", max_length=50)
     caller_phone: str = ""
     source: SourceValue = Source.CUSTOMER.value
-    source_detail: str = ""
-    received_at: dt.datetime | None = Field(None, description="接报时间（ISO 8601），补录时填写；默认为现在")
+    source_detail: str = Field("", max_length=100)
+    received_at: InputDateTime | None = Field(None, description="接报时间（ISO 8601），补录时填写；默认为现在")
     create_ticket: bool | None = Field(None, description="是否生成工单；报修、投诉、特约服务、信息反馈默认生成")
-    follow_up_id: int | None = Field(None, description="跟进已有工单时，该工单的 ID")
+    follow_up_id: Id | None = Field(None, description="跟进已有工单时，该工单的 ID")
     outcome: OutcomeValue | None = None
-    outcome_note: str = ""
+    outcome_note: str = Field("", max_length=TEXT_MAX)
     title: str = ""
     priority: PriorityValue = Priority.NORMAL.value
     hand_off: bool = False
 
 
-class InteractionFilters(Schema):
-    community_id: int | None = None
+class InteractionFilters(PageParams):
+    community_id: Id | None = None
     channel: ChannelValue | None = None
     kind: KindValue | None = None
-    received_from: dt.date | None = None
-    received_to: dt.date | None = None
-    limit: int = Field(20, ge=1, le=100)
-    offset: int = Field(0, ge=0)
+    received_from: InputDate | None = None
+    received_to: InputDate | None = None
 
 
 class LookupResidentOut(Schema):

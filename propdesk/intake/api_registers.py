@@ -7,7 +7,6 @@ Without either date the current month is shown, as on the page; an empty date (`
 "no bound".
 """
 
-import datetime as dt
 import tempfile
 from typing import Annotated, Literal
 
@@ -17,7 +16,7 @@ from ninja import Field, Query, Router, Schema
 from pydantic import BeforeValidator
 
 from propdesk.api.errors import COMMON_ERRORS
-from propdesk.api.schemas import Page, file_response, page_of
+from propdesk.api.schemas import Id, InputDate, Limit, Page, PageParams, file_response, page_of
 from propdesk.core.http import client_ip
 from propdesk.tickets.api_schemas import StatusValue, TicketOut
 
@@ -37,11 +36,11 @@ def _empty_is_none(value):
     return None if value == "" else value
 
 
-OptionalDate = Annotated[dt.date | None, BeforeValidator(_empty_is_none)]
+OptionalDate = Annotated[InputDate | None, BeforeValidator(_empty_is_none)]
 
 
 class CallFilters(Schema):
-    community_id: int | None = None
+    community_id: Id | None = None
     received_from: OptionalDate = Field(None, description="接报日期起（含）；两个日期都不给时为本月，给空值为不限")
     received_to: OptionalDate = Field(None, description="接报日期止（含）")
     q: str = Field("", max_length=registers.QUERY_MAX, description="电话、房号、姓名或内容")
@@ -52,9 +51,8 @@ class TicketRegisterFilters(CallFilters):
     q: str = Field("", max_length=registers.QUERY_MAX, description="编号、电话、房号或内容")
 
 
-class Paging(Schema):
-    limit: int = Field(registers.PAGE_SIZE, ge=1, le=100, description="每页条数，默认与页面相同（50）")
-    offset: int = Field(0, ge=0)
+class Paging(PageParams):
+    limit: Limit = Field(registers.PAGE_SIZE, description="每页条数，默认与页面相同（50）")
 
 
 class RegisterOut(Schema):
@@ -171,7 +169,7 @@ XLSX_DESCRIPTION = (
 @router.get(
     "/registers/{slug}/export.xlsx",
     response=COMMON_ERRORS,
-    openapi_extra=file_response(registers.XLSX, XLSX_DESCRIPTION),
+    openapi_extra=file_response(XLSX_DESCRIPTION, registers.XLSX),
     url_name="register_export",
     summary="导出登记表 / Export a register",
 )

@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from propdesk.communities.models import Community, Household, Resident
+from propdesk.core import inputs
 from propdesk.tickets.choices import Channel, Kind, Source
 from propdesk.tickets.models import Ticket
 
@@ -39,7 +40,7 @@ class RecordForm(forms.Form):
     outcome_note = forms.CharField(label=_("答复/处理说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     follow_up = forms.ModelChoiceField(label=_("跟进工单"), queryset=Ticket.objects.none(), required=False)
     hand_off = forms.BooleanField(label=_("生成后转交控制中心派单"), required=False)
-    received_at = forms.DateTimeField(
+    received_at = inputs.DateTimeField(
         label=_("接报时间（补录时填写）"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),

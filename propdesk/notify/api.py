@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from propdesk.api.errors import COMMON_ERRORS
-from propdesk.api.schemas import LocalDateTime, Page, page_of
+from propdesk.api.schemas import Id, LocalDateTime, Page, PageParams, page_of
 
 from .selectors import inbox, unread_count
 from .services import inbox_mark_read
@@ -35,10 +35,8 @@ class NotificationPage(Page):
     items: list[NotificationOut]
 
 
-class InboxFilters(Schema):
+class InboxFilters(PageParams):
     unread: bool | None = Field(None, description="true 只看未读，false 只看已读；不传为全部")
-    limit: int = Field(20, ge=1, le=100)
-    offset: int = Field(0, ge=0)
 
 
 class UnreadOut(Schema):
@@ -99,7 +97,7 @@ def mark_all_read(request: HttpRequest):
     url_name="notification_read",
     summary="标为已读 / Mark read",
 )
-def mark_read(request: HttpRequest, notification_id: int):
+def mark_read(request: HttpRequest, notification_id: Id):
     """把一条消息标为已读（已读的保持原来的已读时间）。别人的消息返回 404。
 
     Mark one notification read (one read already keeps its time). Someone else's notification is a 404.

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from propdesk.api.errors import COMMON_ERRORS
-from propdesk.api.schemas import LocalDateTime, Page, UserRef, page_of, user_ref
+from propdesk.api.schemas import Id, InputDate, LocalDateTime, Page, PageParams, UserRef, page_of, user_ref
 from propdesk.core.permissions import require
 
 from .models import EscalationStep, SlaTarget
@@ -107,10 +107,8 @@ class EscalationPage(Page):
     items: list[EscalationOut]
 
 
-class EscalationFilters(Schema):
+class EscalationFilters(PageParams):
     acknowledged: bool | None = Field(None, description="true 只看已确认的，false 只看未确认的；不传为全部")
-    limit: int = Field(20, ge=1, le=100)
-    offset: int = Field(0, ge=0)
 
 
 class AcknowledgeIn(Schema):
@@ -118,8 +116,8 @@ class AcknowledgeIn(Schema):
 
 
 class TimelinessFilters(Schema):
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
+    date_from: InputDate | None = None
+    date_to: InputDate | None = None
     group: Literal["center", "department", "person", "kind", "policy", "month"] = "center"
 
 
@@ -147,7 +145,7 @@ class TimelinessOut(Schema):
     url_name="ticket_deadlines",
     summary="工单的时限 / Ticket deadlines",
 )
-def list_ticket_deadlines(request: HttpRequest, ticket_id: int):
+def list_ticket_deadlines(request: HttpRequest, ticket_id: Id):
     """工单的各项时限（与工单页面的“时限”栏相同）：规则、状态、到期与完成时间，以及已触发的各级升级和确认情况。
     仅限物业员工。
 
@@ -181,7 +179,7 @@ def list_escalations(request: HttpRequest, filters: Query[EscalationFilters]):
     url_name="escalation_acknowledge",
     summary="确认收到升级 / Acknowledge an escalation",
 )
-def acknowledge_escalation(request: HttpRequest, step_id: int, payload: AcknowledgeIn | None = None):
+def acknowledge_escalation(request: HttpRequest, step_id: Id, payload: AcknowledgeIn | None = None):
     """确认已接手该升级：被通知的员工，或该小区的前台、客服、管理人员和公司监督部门。确认记入工单的处理记录；
     已确认过的返回 400。
 

@@ -72,6 +72,7 @@ def seed_default_policies() -> None:
     if BusinessCalendar.objects.exists():
         return
     importlib.import_module("propdesk.sla.migrations.0002_default_policies").seed(apps, None)
+    importlib.import_module("propdesk.sla.migrations.0004_dispatch_and_major_matter_ladders").forward(apps, None)
 
 
 __all__ = [

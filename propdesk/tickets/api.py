@@ -17,11 +17,17 @@ from ninja import Query, Router
 
 from propdesk.api.errors import COMMON_ERRORS, ErrorOut
 from propdesk.api.idempotency import idempotent, key_header
+from propdesk.api.schemas import Id as Id
+from propdesk.api.schemas import InputDate as InputDate
+from propdesk.api.schemas import InputDateTime as InputDateTime
 from propdesk.api.schemas import LocalDateTime as LocalDateTime
+from propdesk.api.schemas import LocalTime as LocalTime
 from propdesk.api.schemas import Page as Page
+from propdesk.api.schemas import PageParams as PageParams
 from propdesk.api.schemas import Ref as Ref
 from propdesk.api.schemas import UnitRef as UnitRef
 from propdesk.api.schemas import UserRef as UserRef
+from propdesk.api.schemas import Version as Version
 from propdesk.api.schemas import page_of, user_ref
 from propdesk.api.schemas import unit_ref as unit_ref
 from propdesk.core.http import client_ip
@@ -138,7 +144,7 @@ def list_my_tickets(request: HttpRequest, filters: Query[PageFilters]):
     response={200: TicketOut, 409: ErrorOut, **COMMON_ERRORS},
     summary="按编号查询工单 / Get a ticket by number",
 )
-def get_ticket_by_number(request: HttpRequest, number: str, service_center_id: int | None = None):
+def get_ticket_by_number(request: HttpRequest, number: str, service_center_id: Id | None = None):
     """按工单编号（如 BX-20261122-0007）查询。编号在服务中心内唯一；可查看多个服务中心的用户请同时给出 service_center_id。
 
     Look a ticket up by its number (e.g. BX-20261122-0007). Numbers are unique within a service center; a caller
@@ -153,7 +159,7 @@ def get_ticket_by_number(request: HttpRequest, number: str, service_center_id: i
     url_name="ticket_detail",
     summary="工单详情 / Get a ticket",
 )
-def get_ticket(request: HttpRequest, ticket_id: int):
+def get_ticket(request: HttpRequest, ticket_id: Id):
     """一张工单。无权查看的工单与不存在的一样返回 404。
 
     One ticket. A ticket the caller may not see is a 404, like an unknown one.
@@ -164,7 +170,7 @@ def get_ticket(request: HttpRequest, ticket_id: int):
 @router.get(
     "/tickets/{ticket_id}/events", response={200: list[EventOut], **COMMON_ERRORS}, summary="处理记录 / Ticket history"
 )
-def list_ticket_events(request: HttpRequest, ticket_id: int):
+def list_ticket_events(request: HttpRequest, ticket_id: Id):
     """工单的处理记录（只增不改），按时间顺序。内部备注和升级记录只有员工可见。
 
     The ticket's append-only history, oldest first. Internal notes and escalations are shown to staff only.
@@ -181,7 +187,7 @@ def list_ticket_events(request: HttpRequest, ticket_id: int):
     response={200: TicketOut, 409: ErrorOut, **COMMON_ERRORS},
     summary="变更状态 / Change the status",
 )
-def transition_ticket(request: HttpRequest, ticket_id: int, payload: TransitionIn):
+def transition_ticket(request: HttpRequest, ticket_id: Id, payload: TransitionIn):
     """变更状态。带上 ``expected_version``，工单已被他人修改时返回 409。
 
     Change the status. Send ``expected_version``: a ticket changed by someone else since is a 409.
@@ -201,7 +207,7 @@ def transition_ticket(request: HttpRequest, ticket_id: int, payload: TransitionI
     response={200: TicketOut, 409: ErrorOut, **COMMON_ERRORS},
     summary="转交控制中心 / Hand off to the control center",
 )
-def hand_off_ticket(request: HttpRequest, ticket_id: int, payload: HandOffIn | None = None):
+def hand_off_ticket(request: HttpRequest, ticket_id: Id, payload: HandOffIn | None = None):
     """转交本服务中心的控制中心。带上 ``expected_version``，工单已被他人修改时返回 409。
 
     Hand the ticket to its service center's control center. Send ``expected_version``: a ticket changed by
@@ -219,7 +225,7 @@ def hand_off_ticket(request: HttpRequest, ticket_id: int, payload: HandOffIn | N
     response={200: TicketOut, 409: ErrorOut, **COMMON_ERRORS},
     summary="指派负责人 / Assign",
 )
-def assign_ticket(request: HttpRequest, ticket_id: int, payload: AssignIn):
+def assign_ticket(request: HttpRequest, ticket_id: Id, payload: AssignIn):
     """指派给本小区的员工（可选的人见 ``assignable-staff``）。带上 ``expected_version``，工单已被他人修改时返回 409。
 
     Assign the ticket to an employee of its community (see ``assignable-staff``). Send ``expected_version``: a
@@ -243,7 +249,7 @@ def assign_ticket(request: HttpRequest, ticket_id: int, payload: AssignIn):
     response={200: list[StaffOut], **COMMON_ERRORS},
     summary="可指派的员工 / Assignable staff",
 )
-def list_assignable_staff(request: HttpRequest, ticket_id: int):
+def list_assignable_staff(request: HttpRequest, ticket_id: Id):
     """可以指派该工单的员工（在本小区任职的在职员工，与工单页面“指派负责人”的选项相同）。仅限有权指派的人。
 
     The active employees who hold a role in the ticket's community (the choices of the ticket page's assign
@@ -268,7 +274,7 @@ def list_assignable_staff(request: HttpRequest, ticket_id: int):
 def request_decision(
     request: HttpRequest,
     response: HttpResponse,
-    ticket_id: int,
+    ticket_id: Id,
     payload: DecisionIn,
     idempotency_key: str | None = key_header(),
 ):

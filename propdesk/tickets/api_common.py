@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from propdesk.communities import selectors as community_selectors
 from propdesk.communities.models import Community, Household, Resident, Unit
-from propdesk.communities.validators import parse_room
 
 from . import selectors
 from .api_schemas import TicketOut
@@ -40,15 +40,7 @@ def unit_by_room(user, community: Community | None, room: str) -> Unit:
     """The unit written as a room (3-2-1202, 3栋2单元1202) in ``community``, as on the quick hand-off page."""
     if community is None:
         raise ValidationError({"community_id": _("请选择小区")}, code="required")
-    code = parse_room(room)
-    unit = (
-        Unit.objects.visible_to(user).filter(building__community=community, code=code).first()
-        if code is not None
-        else None
-    )
-    if unit is None:
-        raise ValidationError({"room": _("该小区没有这个房号（请写成 3-2-1202）")}, code="not_found")
-    return unit
+    return community_selectors.unit_by_room(user=user, community=community, room=room)
 
 
 def ticket_body(ticket: Ticket) -> dict:

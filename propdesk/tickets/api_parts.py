@@ -8,7 +8,8 @@ from ninja.responses import Status
 
 from propdesk.api.errors import COMMON_ERRORS
 from propdesk.api.idempotency import idempotent, key_header
-from propdesk.api.schemas import file_response
+from propdesk.api.schemas import Id, file_response
+from propdesk.core.files import CONTENT_TYPES
 
 from . import selectors, services
 from .api_common import plain_ticket, visible, visible_ticket
@@ -26,7 +27,7 @@ router = Router(tags=["工单"])
     response={200: list[ReplyOut], **COMMON_ERRORS},
     summary="客户答复列表 / List replies",
 )
-def list_replies(request: HttpRequest, ticket_id: int):
+def list_replies(request: HttpRequest, ticket_id: Id):
     """给客户的答复，按时间顺序。
 
     The replies given to the customer, oldest first.
@@ -40,7 +41,7 @@ def list_replies(request: HttpRequest, ticket_id: int):
     response={201: ReplyOut, **COMMON_ERRORS},
     summary="答复客户 / Reply to the customer",
 )
-def reply_ticket(request: HttpRequest, ticket_id: int, payload: ReplyIn):
+def reply_ticket(request: HttpRequest, ticket_id: Id, payload: ReplyIn):
     """记录给客户的答复；客户不满意时已办结/已关闭的工单重新打开。
 
     Record a reply given to the customer; an unsatisfied customer reopens a resolved or closed ticket.
@@ -65,7 +66,7 @@ def reply_ticket(request: HttpRequest, ticket_id: int, payload: ReplyIn):
 def add_note(
     request: HttpRequest,
     response: HttpResponse,
-    ticket_id: int,
+    ticket_id: Id,
     payload: NoteIn,
     idempotency_key: str | None = key_header(),
 ):
@@ -86,7 +87,7 @@ def add_note(
 @router.get(
     "/tickets/{ticket_id}/links", response={200: list[LinkOut], **COMMON_ERRORS}, summary="关联工单列表 / List links"
 )
-def list_links(request: HttpRequest, ticket_id: int):
+def list_links(request: HttpRequest, ticket_id: Id):
     """与该工单关联的工单（本工单关联出去的和关联到本工单的）；只列出您也能查看的另一方。
 
     Tickets linked to this one (links from it and to it); only those the caller may see too.
@@ -107,7 +108,7 @@ def list_links(request: HttpRequest, ticket_id: int):
 def link_ticket(
     request: HttpRequest,
     response: HttpResponse,
-    ticket_id: int,
+    ticket_id: Id,
     payload: LinkIn,
     idempotency_key: str | None = key_header(),
 ):
@@ -150,7 +151,7 @@ def _link_target(request: HttpRequest, ticket: Ticket, payload: LinkIn) -> Ticke
     response={200: list[AttachmentOut], **COMMON_ERRORS},
     summary="附件列表 / List attachments",
 )
-def list_attachments(request: HttpRequest, ticket_id: int):
+def list_attachments(request: HttpRequest, ticket_id: Id):
     """工单的照片和扫描件，按上传时间顺序；文件用 ``/tickets/{ticket_id}/attachments/{attachment_id}`` 下载。
 
     The ticket's photos and scans, oldest first; download a file from
@@ -165,7 +166,9 @@ def list_attachments(request: HttpRequest, ticket_id: int):
     response={201: AttachmentOut, **COMMON_ERRORS},
     summary="上传附件 / Upload an attachment",
 )
-def attach_to_ticket(request: HttpRequest, ticket_id: int, file: File[UploadedFile], note: Form[str] = ""):
+def attach_to_ticket(
+    request: HttpRequest, ticket_id: Id, file: File[UploadedFile], note: str = Form("", max_length=200)
+):
     """上传照片（JPG、PNG、GIF、WebP、HEIC）或 PDF 扫描件（multipart/form-data）。
 
     Upload a photo (JPG, PNG, GIF, WebP, HEIC) or a PDF scan (multipart/form-data).
@@ -178,10 +181,10 @@ def attach_to_ticket(request: HttpRequest, ticket_id: int, file: File[UploadedFi
 @router.get(
     "/tickets/{ticket_id}/attachments/{attachment_id}",
     response=COMMON_ERRORS,
-    openapi_extra=file_response("application/octet-stream", "附件文件，Content-Type 为上传时识别的类型"),
+    openapi_extra=file_response("附件文件，Content-Type 为上传时识别的类型", *CONTENT_TYPES),
     summary="下载附件 / Download an attachment",
 )
-def download_attachment(request: HttpRequest, ticket_id: int, attachment_id: int):
+def download_attachment(request: HttpRequest, ticket_id: Id, attachment_id: Id):
     """下载附件原文件（与工单页面的附件链接相同）。
 
     The attachment's file, as the link on the ticket page serves it.

@@ -1,12 +1,25 @@
 """Request and response shapes of the ticket endpoints (``tickets/api.py``)."""
 
-import datetime as dt
 from typing import Literal
 
 from ninja import Schema
 from pydantic import Field
 
-from propdesk.api.schemas import LocalDateTime, Page, Ref, UnitRef, UserRef, unit_ref, user_ref
+from propdesk.api.schemas import (
+    Id,
+    InputDate,
+    InputDateTime,
+    LocalDateTime,
+    Page,
+    PageParams,
+    Ref,
+    UnitRef,
+    UserRef,
+    Version,
+    unit_ref,
+    user_ref,
+)
+from propdesk.core.inputs import TEXT_MAX
 from propdesk.core.masking import mask_phone
 
 from .choices import Channel, Kind, LinkKind, Priority, ReplyMethod, Source
@@ -85,84 +98,79 @@ class TicketPage(Page):
 
 class TicketCreateIn(Schema):
     kind: KindValue
-    content: str = Field(description="内容，必填")
+    content: str = Field(min_length=1, max_length=TEXT_MAX, description="内容，必填，最多 5000 字")
     channel: ChannelValue
-    community_id: int | None = None
-    unit_id: int | None = None
+    community_id: Id | None = None
+    unit_id: Id | None = None
     room: str = Field(
         "", max_length=40, description="房号，如 3-2-1202 或 3栋2单元1202：与 community_id 一起代替 unit_id"
     )
-    household_id: int | None = None
-    resident_id: int | None = None
-    title: str = ""
-    contact_name: str = ""
+    household_id: Id | None = None
+    resident_id: Id | None = None
+    title: str = Field("", max_length=100, description="标题，最多 100 字；默认取内容的第一行")
+    contact_name: str = Field("", max_length=50)
     contact_phone: str = ""
     source: SourceValue = Source.CUSTOMER.value
-    source_detail: str = ""
+    source_detail: str = Field("", max_length=100)
     priority: PriorityValue = Priority.NORMAL.value
-    received_at: dt.datetime | None = Field(None, description="接报时间（ISO 8601），补录纸质记录时填写；默认为现在")
+    received_at: InputDateTime | None = Field(None, description="接报时间（ISO 8601），补录纸质记录时填写；默认为现在")
     hand_off: bool = Field(False, description="同时转交控制中心（即“一键转交”：任何员工听到的需求一步交给控制中心）")
 
 
-class TicketFilters(Schema):
+class TicketFilters(PageParams):
     status: list[StatusValue] | None = None
     kind: list[KindValue] | None = None
-    community_id: int | None = None
-    assignee_id: int | None = None
-    household_id: int | None = None
-    received_from: dt.date | None = Field(None, description="接报日期起（含）")
-    received_to: dt.date | None = Field(None, description="接报日期止（含）")
+    community_id: Id | None = None
+    assignee_id: Id | None = None
+    household_id: Id | None = None
+    received_from: InputDate | None = Field(None, description="接报日期起（含）")
+    received_to: InputDate | None = Field(None, description="接报日期止（含）")
     q: str = Field("", max_length=100, description="工单编号、电话、房号或文字")
-    limit: int = Field(20, ge=1, le=100)
-    offset: int = Field(0, ge=0)
 
 
-class PageFilters(Schema):
-    limit: int = Field(20, ge=1, le=100)
-    offset: int = Field(0, ge=0)
+class PageFilters(PageParams):
+    pass
 
 
 class TransitionIn(Schema):
     to_status: StatusValue
-    reason: str = ""
-    expected_version: int | None = None
+    reason: str = Field("", max_length=TEXT_MAX, description="原因；退回、取消、重新打开时必填")
+    expected_version: Version | None = None
 
 
 class HandOffIn(Schema):
-    reason: str = ""
-    expected_version: int | None = None
+    reason: str = Field("", max_length=500)
+    expected_version: Version | None = None
 
 
 class AssignIn(Schema):
-    assignee_id: int
-    reason: str = ""
-    expected_version: int | None = None
+    assignee_id: Id
+    reason: str = Field("", max_length=500)
+    expected_version: Version | None = None
 
 
 class ReplyIn(Schema):
     method: ReplyMethodValue
-    content: str
-    customer_opinion: str = ""
+    content: str = Field(min_length=1, max_length=TEXT_MAX, description="答复内容，必填，最多 5000 字")
+    customer_opinion: str = Field("", max_length=TEXT_MAX)
     satisfied: bool | None = None
 
 
 class NoteIn(Schema):
-    text: str = Field(description="内部备注，客户看不到；必填，最多 5000 字")
+    text: str = Field(min_length=1, max_length=TEXT_MAX, description="内部备注，客户看不到；必填，最多 5000 字")
 
 
 class DecisionIn(Schema):
-    reason: str = Field(description="需上级决定的事项，必填，最多 500 字")
+    reason: str = Field(min_length=1, max_length=500, description="需上级决定的事项，必填，最多 500 字")
 
 
 class LinkIn(Schema):
     kind: LinkKindValue = Field(description="duplicate_of 重复于 | parent_of 父工单 | related 相关")
-    to_ticket_id: int | None = Field(
-        None, description="关联到的工单 ID；与 number 二选一（都给时以 to_ticket_id 为准）"
-    )
+    to_ticket_id: Id | None = Field(None, description="关联到的工单 ID；与 number 二选一（都给时以 to_ticket_id 为准）")
     number: str | None = Field(
         None, max_length=32, description="关联到的工单编号（本服务中心内）；不给 to_ticket_id 时必填"
     )
-    reason: str = Field("", description="说明，最多 500 字")
+    reason: str = Field("", max_length=500, description="说明，最多 500 字")
 
 
 class ReplyOut(Schema):

@@ -30,7 +30,6 @@ def errors_of(response) -> list[dict]:
         ({"resident_id": 999999}, "resident_id", "住户成员不存在或您无权访问"),
         ({"contact_phone": "12345"}, "contact_phone", None),
         ({"content": "   "}, "content", "不能为空"),
-        ({"content": "长" * 5001}, "content", "不能超过 5000 个字"),
         (
             {"received_at": (timezone.now() + dt.timedelta(hours=1)).isoformat()},
             "received_at",
@@ -49,6 +48,20 @@ def test_refused_input_is_400_on_the_field(api_a, valid, change, field, message)
     if message:
         assert errors[0]["message"] == message
     assert response.json()["detail"] == errors[0]["message"]
+    assert not Ticket.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [({"content": ""}, "不能为空"), ({"content": "长" * 5001}, "不能超过 5000 个字符")],
+)
+def test_text_outside_the_schemas_lengths_is_422_on_the_field(api_a, valid, change, message):
+    # when: the limits the service enforces are in the schema (minLength, maxLength)
+    response = api_a.post(TICKETS, {**valid, **change})
+
+    # then
+    assert response.status_code == 422
+    assert errors_of(response) == [{"field": "content", "message": message}]
     assert not Ticket.objects.exists()
 
 

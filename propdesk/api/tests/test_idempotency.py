@@ -111,7 +111,7 @@ def test_errors_are_not_stored_so_a_corrected_retry_may_use_the_same_key(api_a, 
     corrected = api_a.post(TICKETS, body, headers={"Idempotency-Key": "call-0003"})
 
     # then
-    assert refused.status_code == 400
+    assert refused.status_code == 422
     assert corrected.status_code == 201
     assert "Idempotent-Replayed" not in corrected
     assert Ticket.objects.count() == 1

@@ -611,7 +611,7 @@ def test_a_reply_needs_content_and_a_known_method(api_a, receptionist_a, world):
     unknown = api_a.post(f"{TICKETS}/{ticket.pk}/replies", {"method": "pigeon", "content": "x"})
 
     # then
-    assert empty.status_code == 400
+    assert empty.status_code == 422
     assert empty.json()["errors"] == [{"field": "content", "message": "不能为空"}]
     assert unknown.status_code == 422
     assert unknown.json()["errors"][0]["field"] == "method"

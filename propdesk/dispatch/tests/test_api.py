@@ -299,4 +299,4 @@ def test_the_openapi_schema_lists_the_dispatch_endpoints(client, db):
     assert {p["name"] for p in paths[f"{API}/work-orders"]["post"]["parameters"]} == {"Idempotency-Key"}
     assert "409" in paths[f"{API}/work-orders/{{work_order_id}}/assign"]["post"]["responses"]
     assert paths[f"{API}/work-orders/{{work_order_id}}/assign"]["post"]["summary"] == "派单 / 改派 · Assign or reassign"
-    assert len([p for p in paths if p.startswith((f"{API}/work-orders", f"{API}/dispatch"))]) == 33
+    assert len([p for p in paths if p.startswith((f"{API}/work-orders", f"{API}/dispatch"))]) == 34

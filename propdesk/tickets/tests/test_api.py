@@ -337,7 +337,7 @@ def test_decision_refusals_change_nothing(world, reception, clerk, reception_b):
     assert elsewhere.status_code == 404
     assert too_late.status_code == 400
     assert too_late.json()["errors"] == [{"field": "status", "message": "已办结或已关闭的工单不能上报"}]
-    assert no_reason.status_code == 400
+    assert no_reason.status_code == 422  # the schema requires the reason (minLength 1)
     assert no_reason.json()["errors"] == [{"field": "reason", "message": "不能为空"}]
     assert row_counts() == before
 
@@ -492,8 +492,9 @@ def test_quick_hand_off_by_room(world, reception, control_center):
 @pytest.mark.parametrize(
     ("extra", "field", "message"),
     [
-        ({"room": "9-9-909"}, "room", "该小区没有这个房号（请写成 3-2-1202）"),
-        ({"room": "楼下"}, "room", "该小区没有这个房号（请写成 3-2-1202）"),
+        ({"room": "9-9-909"}, "room", "翠湖花园没有楼栋“9”（已登记的楼栋：3栋）"),
+        ({"room": "3-2-1203"}, "room", "翠湖花园没有房号“3-2-1203”，请核对单元和房号"),
+        ({"room": "楼下"}, "room", "房号“楼下”无法识别，请写成 3-2-1202 或 3栋2单元1202"),
         ({"room": "3-2-1202", "community_id": None}, "community_id", "请选择小区"),
     ],
 )
