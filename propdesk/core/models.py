@@ -103,11 +103,19 @@ class Event(models.Model):
 
 
 class PersonalDataAccess(models.Model):
-    """Audit row written every time a staff member reveals a masked phone or id number."""
+    """Audit row written every time a staff member reveals a masked phone or id number, or calls it.
+
+    The purpose says what the clear value was for: shown to a desk that may reveal it (with the reason
+    given), or dialled by the worker assigned to a job (the subject is the work order, never shown).
+    """
 
     class Field(models.TextChoices):
         PHONE = "phone", _("电话")
         ID_NUMBER = "id_number", _("证件号码")
+
+    class Purpose(models.TextChoices):
+        REVEAL = "reveal", _("查看")
+        CALL = "call", _("拨打电话")
 
     at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
@@ -117,6 +125,7 @@ class PersonalDataAccess(models.Model):
     subject_id = models.CharField(_("对象编号"), max_length=64)
     subject_repr = models.CharField(_("对象"), max_length=200)
     field = models.CharField(_("字段"), max_length=16, choices=Field.choices)
+    purpose = models.CharField(_("用途"), max_length=16, choices=Purpose.choices, default=Purpose.REVEAL)
     reason = models.CharField(_("查看原因"), max_length=200)
     ip_address = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
     # The service center of the person whose data was revealed: who may read the audit row.

@@ -24,6 +24,8 @@ from propdesk.core.permissions import RuleSet
 from propdesk.org.choices import Role
 from propdesk.org.roles import FIELD, STAFF
 
+from .choices import ACTIVE_WORK
+
 # Who runs the dispatch desk (派单): the control center, the front desk and the center's managers.
 # The customer-service assistant and the security manager take no part in dispatching repairs.
 DISPATCHERS = frozenset(
@@ -56,6 +58,10 @@ def _is_assignee(user, wo) -> bool:
     return wo.assignee_id == user.pk
 
 
+def _assigned_and_open(user, wo) -> bool:
+    return wo.assignee_id == user.pk and wo.status in ACTIVE_WORK
+
+
 def _received_the_ticket(user, wo) -> bool:
     return wo.ticket.received_by_id == user.pk
 
@@ -76,6 +82,14 @@ work_order.allow("be_assigned", WORKERS)
 work_order.allow("grab", WORKERS)
 # The worker's own steps: accept, on the way, arrived, decline, finish, report, sign off, materials, photos.
 work_order.allow("work", FIELD, when=_is_assignee, q=lambda user: Q(assignee=user))
+# Calling the customer (拨打电话): the assigned worker, while the job is being worked on (assigned, accepted,
+# on the way, on site). The number is dialled, never shown, and every call is a personal-data access row.
+work_order.allow(
+    "call_customer",
+    FIELD,
+    when=_assigned_and_open,
+    q=lambda user: Q(assignee=user, status__in=sorted(ACTIVE_WORK)),
+)
 # The control center records those steps for a worker who cannot use a phone (both are recorded).
 work_order.allow("work_for", DISPATCHERS)
 # Return visits (回访), closing (销单) and cancelling.

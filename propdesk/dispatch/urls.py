@@ -15,6 +15,7 @@ urlpatterns = [
     path("my/", views.my_jobs, name="my_jobs"),
     path("my/sign-off/", views.sign_off_all, name="sign_off"),
     path("job/<int:pk>/", views.job, name="job"),
+    path("job/<int:pk>/call/", views.call_customer, name="call"),
     path("duty/", views.duty_action, name="duty"),
     path("rota/", views.rota, name="rota"),
     path("weekly/", views.weekly, name="weekly"),

@@ -8,6 +8,7 @@ SLA engine (R-WO-1 … R-WO-7). The modules follow the sections of the work:
     work_orders    creation (routing by warranty) and cancelling
     assignment     eligibility, suggestion, assign / offer / grab / round-robin / auto
     field          the worker's steps: decline, progress, finish with signature, report, sign-off, materials, photos
+    calls          calling the customer from a job: the number as a tel: URI, with a personal-data access row
     return_visits  the return-visit policy, visits, closing
     routing        choosing the routing class, contact sheets, vendors and their chasing, follow-ups
     duty           duty and reachability, the rota, free slots, long-term housekeeping arrangements
@@ -27,6 +28,7 @@ from .assignment import (
     work_order_grab,
     work_order_offer,
 )
+from .calls import customer_phone, work_order_call
 from .common import TICKET_OPEN, StaleWorkOrder, settings_for
 from .duty import (
     arrangement_create,
@@ -75,6 +77,7 @@ __all__ = [
     "arrangement_create",
     "chase_overdue_vendors",
     "contact_sheet_advance",
+    "customer_phone",
     "duty_update",
     "eligible_staff",
     "follow_up_done",
@@ -95,6 +98,7 @@ __all__ = [
     "week_start",
     "weekly_decide",
     "work_order_assign",
+    "work_order_call",
     "work_order_cancel",
     "work_order_close",
     "work_order_create",

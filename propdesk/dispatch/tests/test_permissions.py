@@ -5,8 +5,9 @@ per role in ``COLUMNS`` order — ``Y`` allowed, ``.`` denied.
 Scopes: center roles sit at service center A, the company roles (quality, business management) at the
 company, the branch leader at the branch, the resident in household A. "own" is an object of community A /
 center A; "other" the same of community B / center B, of the same branch. Qualifiers: ``[assigned]`` the
-work order is assigned to the user, ``[received]`` the user received its ticket, ``[self]`` the duty
-record is the user's own, ``[anywhere]`` no object. For ``be_assigned``, ``be_on`` and ``be_worker`` the user
+work order is assigned to the user and being worked on (accepted), ``[finished]`` assigned to the user and
+finished, ``[received]`` the user received its ticket, ``[self]`` the duty record is the user's own,
+``[anywhere]`` no object. For ``be_assigned``, ``be_on`` and ``be_worker`` the user
 is the person the action is about (the assignee, the worker on the rota, the fixed housekeeper).
 
 Then the same decisions through the services: a denied write changes nothing, and a few cases the matrix
@@ -20,7 +21,7 @@ from django.core.exceptions import PermissionDenied
 
 from propdesk.core.permissions import can, registered_actions
 from propdesk.dispatch import services
-from propdesk.dispatch.choices import Routing
+from propdesk.dispatch.choices import Routing, Status
 from propdesk.dispatch.models import (
     DispatchSettings,
     HousekeepingArrangement,
@@ -71,6 +72,9 @@ work_order.grab                       .  .  .  .  .  .  .  .  Y  Y  .  .  .  .  
 work_order.work                       .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
 work_order.work[assigned]             .  .  .  .  .  .  .  .  Y  Y  Y  .  .  .  .  .  .  .  .
 work_order.work_for                   Y  Y  .  Y  Y  Y  Y  .  .  .  .  .  .  .  .  .  .  .  .
+work_order.call_customer              .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+work_order.call_customer[assigned]    .  .  .  .  .  .  .  .  Y  Y  Y  .  .  .  .  .  .  .  .
+work_order.call_customer[finished]    .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
 work_order.visit                      Y  Y  .  Y  Y  Y  Y  .  .  .  .  .  .  .  .  .  .  .  .
 work_order.close                      Y  Y  .  Y  Y  Y  Y  .  .  .  .  .  .  .  .  .  .  .  .
 work_order.cancel                     Y  Y  .  Y  Y  Y  Y  .  .  .  .  .  .  .  .  .  .  .  .
@@ -100,6 +104,7 @@ work_order.be_assigned                .  .  .  .  .  .  .  .  .  .  .  .  .  .  
 work_order.grab                       .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
 work_order.work[assigned]             .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
 work_order.work_for                   .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+work_order.call_customer[assigned]    .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
 work_order.visit                      .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
 work_order.close                      .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
 work_order.cancel                     .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
@@ -155,9 +160,12 @@ def _object(world, action: str, which: str, user):
         return name, None
     if kind == "work_order":
         received_by = user.pk if qualifier == "received" else SOMEONE_ELSE
-        assignee = user.pk if qualifier == "assigned" else None
+        assignee = user.pk if qualifier in ("assigned", "finished") else None
+        status = Status.FINISHED if qualifier == "finished" else Status.ACCEPTED if assignee else Status.PENDING
         ticket = Ticket(community=community, received_by_id=received_by)
-        return name, WorkOrder(ticket=ticket, community=community, service_center=center, assignee_id=assignee)
+        return name, WorkOrder(
+            ticket=ticket, community=community, service_center=center, assignee_id=assignee, status=status
+        )
     if kind == "arrangement":
         return name, HousekeepingArrangement(household=world.household_a if which == "own" else world.household_b)
     if kind == "duty":

@@ -10,7 +10,7 @@ Every page asks the rule set (``dispatch/permissions.py``) through the services 
 """
 
 from .board import assign_panel, board, board_live, dispatch_action
-from .field import duty_action, job, my_jobs, sign_off_all
+from .field import call_customer, duty_action, job, my_jobs, sign_off_all
 from .planning import arrangements, rota, weekly
 from .registers import REGISTERS, register
 from .work_order import contact_sheet_print, work_order_action, work_order_detail, work_order_print
@@ -21,6 +21,7 @@ __all__ = [
     "assign_panel",
     "board",
     "board_live",
+    "call_customer",
     "contact_sheet_print",
     "dispatch_action",
     "duty_action",

@@ -3,13 +3,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from propdesk.core.http import safe_next
+from propdesk.core.http import client_ip, safe_next
+from propdesk.core.permissions import can
 
 from .. import selectors, services
 from ..choices import DutyEventKind, Status
@@ -36,10 +37,36 @@ def my_jobs(request: HttpRequest) -> HttpResponse:
     )
 
 
+class TelRedirect(HttpResponseRedirect):
+    """A redirect to a ``tel:`` URI: the phone's dialler opens with the number, the page stays as it is."""
+
+    allowed_schemes = ["tel"]
+
+
 @login_required
 def job(request: HttpRequest, pk: int) -> HttpResponse:
     wo = work_order_of(request, pk)
-    return render(request, "dispatch/job.html", {"wo": wo, "Status": Status, "stages": Photo.Stage.choices})
+    context = {
+        "wo": wo,
+        "Status": Status,
+        "stages": Photo.Stage.choices,
+        "may_call": can(request.user, "work_order.call_customer", wo) and bool(services.customer_phone(wo)),
+    }
+    return render(request, "dispatch/job.html", context)
+
+
+@login_required
+@require_POST
+def call_customer(request: HttpRequest, pk: int) -> HttpResponse:
+    """拨打电话: the assigned worker's phone dials the customer (a redirect to ``tel:``); the number is never
+    shown on a page, and each call is recorded as a personal-data access."""
+    wo = work_order_of(request, pk)
+    try:
+        uri = services.work_order_call(actor=request.user, work_order=wo, ip_address=client_ip(request))
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, messages_of(exc))
+        return redirect("dispatch:job", pk=wo.pk)
+    return TelRedirect(uri)
 
 
 @login_required
