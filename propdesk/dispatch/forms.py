@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from propdesk.communities.models import Household
 from propdesk.communities.validators import parse_room
+from propdesk.core import inputs
 
 from .choices import Routing
 from .models import Photo, ShiftTemplate
@@ -99,7 +100,7 @@ class ResultForm(forms.Form):
 
 
 class FollowUpForm(forms.Form):
-    due_at = forms.DateTimeField(
+    due_at = inputs.DateTimeField(
         label=_("计划跟进时间"),
         error_messages={"required": _("请填写计划跟进时间"), "invalid": _("请填写计划跟进时间")},
     )
@@ -179,7 +180,7 @@ class RotaForm(forms.Form):
         queryset=ShiftTemplate.objects.none(),
         error_messages={"required": _("请选择班次"), "invalid_choice": _("请选择班次")},
     )
-    date = forms.DateField(
+    date = inputs.DateField(
         label=_("日期"), error_messages={"required": _("请填写日期"), "invalid": _("日期格式不正确")}
     )
 

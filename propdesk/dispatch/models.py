@@ -329,7 +329,13 @@ class Material(models.Model):
         verbose_name_plural = _("材料")
 
     def __str__(self) -> str:
-        return f"{self.name} × {self.quantity}{self.unit}"
+        return f"{self.name} × {self.quantity_text}"
+
+    @property
+    def quantity_text(self) -> str:
+        """The quantity as people write it, with its unit: "2 个", "1.5 米" (decimals only when there are any)."""
+        number = format(self.quantity.normalize(), "f") if self.quantity is not None else ""
+        return f"{number} {self.unit}".strip()
 
 
 class Photo(models.Model):

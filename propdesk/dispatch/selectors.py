@@ -101,12 +101,24 @@ def board_columns(*, user, center_id: int, now: dt.datetime | None = None) -> li
         for card in cards:
             targets = getattr(card.ticket, "dispatch_targets", [])
             card.dispatch_due = targets[0].due_at if targets and card.status == Status.PENDING else None
+            if card.dispatch_due:
+                # The countdown as the page first shows it (board.js keeps it running): time left, or how late.
+                card.dispatch_late = card.dispatch_due <= now
+                card.dispatch_clock = clock_text(abs((card.dispatch_due - now).total_seconds()))
             card.overdue = bool(card.dispatch_due and card.dispatch_due <= now) or bool(
                 card.vendor_due_at and card.vendor_due_at <= now and not card.finished_at
             )
         total = sum(totals.get(status, 0) for status in statuses)
         columns.append({"key": key, "title": title, "cards": cards, "total": total, "hidden": total - len(cards)})
     return columns
+
+
+def clock_text(seconds: float) -> str:
+    """5:19 for five minutes nineteen seconds; 1:05:19 from an hour on (as board.js writes it)."""
+    seconds = int(seconds)
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 def board_version(*, user, center_id: int) -> str:
@@ -201,3 +213,17 @@ def work_order_get(*, user, pk: int) -> WorkOrder:
         )
         .get(pk=pk)
     )
+
+
+def on_duty_ids(user_ids: list[int], *, service_center_id: int, now: dt.datetime) -> set[int]:
+    """Which of these users are on duty at the center now: checked in there (R-WO-7), or on a shift of its rota
+    (R-WO-4). Registered with ``org.selectors.register_on_duty`` for the apps below that address "whoever is
+    on duty" (the control center's operators told of a hand-off or a dispatch deadline)."""
+    checked_in = DutyStatus.objects.filter(user_id__in=user_ids, service_center_id=service_center_id, on_duty=True)
+    on_shift = RotaEntry.objects.filter(
+        user_id__in=user_ids,
+        shift__department__service_center_id=service_center_id,
+        starts_at__lte=now,
+        ends_at__gt=now,
+    )
+    return set(checked_in.values_list("user_id", flat=True)) | set(on_shift.values_list("user_id", flat=True))

@@ -36,6 +36,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from propdesk.communities.models import Community
 from propdesk.communities.validators import parse_room
 from propdesk.core.http import client_ip
+from propdesk.core.inputs import DateField
 from propdesk.core.masking import mask_phone
 from propdesk.core.people import person_name
 from propdesk.core.permissions import can, require
@@ -47,10 +48,6 @@ from .selectors import interaction_list, interaction_phone_search
 PAGE_SIZE = 50
 EXPORT_ROW_CAP = 100_000
 QUERY_MAX = 100
-# Dates outside this window are typing mistakes; refusing them also keeps the day arithmetic of the
-# selectors away from date.min/date.max (which would overflow).
-EARLIEST = dt.date(2000, 1, 1)
-LATEST = dt.date(2099, 12, 31)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 PHONE_QUERY_RE = re.compile(r"\+?[\d\- ]{7,20}")
@@ -191,7 +188,9 @@ def current_month() -> tuple[dt.date, dt.date]:
 
 
 def _date_field(label: Promise) -> forms.DateField:
-    return forms.DateField(
+    # The input layer's date field: dates outside 2000–2099 are typing mistakes, and refusing them keeps the
+    # day arithmetic of the selectors away from date.min/date.max (which would overflow).
+    return DateField(
         label=label,
         required=False,
         input_formats=["%Y-%m-%d", "%Y/%m/%d", "%Y%m%d"],
@@ -239,10 +238,6 @@ class RegisterFilterForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        for name in ("from", "to"):
-            day = data.get(name)
-            if day and not (EARLIEST <= day <= LATEST):
-                self.add_error(name, _("日期超出范围（%(a)s 至 %(b)s）") % {"a": EARLIEST, "b": LATEST})
         start, end = data.get("from"), data.get("to")
         if start and end and start > end:
             self.add_error("to", _("结束日期不能早于开始日期"))

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from propdesk.core.http import safe_next
+from propdesk.core.inputs import parse_id
 
 from .selectors import inbox
 from .services import inbox_mark_read
@@ -20,6 +21,6 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def inbox_read(request: HttpRequest) -> HttpResponse:
-    ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()]
+    ids = [pk for pk in map(parse_id, request.POST.getlist("id")) if pk is not None]
     inbox_mark_read(user=request.user, notification_ids=ids or None)
     return redirect(safe_next(request, reverse("notify:inbox")))

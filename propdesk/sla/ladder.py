@@ -88,17 +88,18 @@ def recompute(target: SlaTarget) -> None:
 @dataclass(frozen=True)
 class LadderStep:
     level: int
-    when: str  # "warn" | "due"
+    when: str  # "start" | "warn" | "due"
     at: dt.datetime
     notify: tuple[str, ...]
 
 
 def ladder(target: SlaTarget) -> list[LadderStep]:
-    """The policy's escalation ladder as concrete moments for this target."""
+    """The policy's escalation ladder as concrete moments for this target: a step "start" is taken when the
+    clock starts (a superior told of a major matter, R-FB-3), "warn" at the warning, "due" at the deadline."""
     steps = []
     for level, step in enumerate(target.policy.ladder, start=1):
         when = step.get("when", "due")
-        base = target.warn_at if when == "warn" else target.due_at
+        base = {"start": target.started_at, "warn": target.warn_at}.get(when, target.due_at)
         if base is None:
             continue
         at = base + dt.timedelta(minutes=step.get("after_minutes", 0))

@@ -31,7 +31,7 @@ from .ladder import (
     recompute,
 )
 from .models import EscalationStep, SlaTarget
-from .sweeper import _ROLE_FOR, SweepResult, mark_breaches, recipients_for, sweep
+from .sweeper import _ROLE_FOR, SweepResult, mark_breaches, recipients_for, sweep, take_start_steps
 
 __all__ = [
     "OPEN_TARGET_STATES",
@@ -118,6 +118,8 @@ def on_ticket_event(
         if trigger in policy.stop_events:
             # The event that starts this clock also stops it: measured from receipt to now.
             _stop(target, at, ticket)
+        else:
+            take_start_steps(target, ticket)
 
 
 def _stop(target: SlaTarget, at: dt.datetime, ticket) -> None:

@@ -5,16 +5,15 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from propdesk.notify.services import Message, notify
 from propdesk.org.choices import DepartmentKind, Role
-from propdesk.org.models import RoleMembership
+from propdesk.org.selectors import control_center_on_duty, role_holders
 
 from .choices import LadderRole, TargetState
 from .ladder import LadderStep, _announce, _responsible, ladder, next_check
@@ -108,22 +107,30 @@ MARK_CHUNK = 20000
 
 
 class _RecipientCache:
-    """Role holders per (community, roles) for the length of one sweep: thousands of steps of the same
-    community look the people up once."""
+    """Role holders per community for the length of one sweep: thousands of steps of the same community look
+    the people up once."""
 
     def __init__(self):
         self.by_key: dict[tuple, list] = {}
 
-    def get(self, ticket, roles, owner=None) -> list:
-        others = tuple(sorted(r for r in roles if r != LadderRole.OWNER))
-        key = (ticket.community_id, others)
+    def holders(self, ticket, roles: tuple) -> list:
+        key = (ticket.community_id, roles)
         if key not in self.by_key:
-            self.by_key[key] = recipients_for(ticket, others) if others else []
-        users = {u.pk: u for u in self.by_key[key]}
-        if LadderRole.OWNER in roles:
-            for user in recipients_for(ticket, [LadderRole.OWNER], owner=owner, role_cache=self):
-                users[user.pk] = user
-        return list(users.values())
+            self.by_key[key] = role_holders(
+                roles=roles, community_id=ticket.community_id, service_center=ticket.service_center
+            )
+        return self.by_key[key]
+
+    def control(self, ticket) -> list:
+        key = (ticket.community_id, "control-on-duty")
+        if key not in self.by_key:
+            self.by_key[key] = control_center_on_duty(
+                community_id=ticket.community_id, service_center=ticket.service_center
+            )
+        return self.by_key[key]
+
+    def get(self, ticket, roles, owner=None) -> list:
+        return recipients_for(ticket, roles, owner=owner, role_cache=self)
 
 
 def _advance(target: SlaTarget, now: dt.datetime, result: SweepResult, people: "_RecipientCache | None" = None) -> None:
@@ -169,6 +176,20 @@ def _breach(target: SlaTarget, now: dt.datetime, ticket) -> None:
     target.owner_id, target.department_id = _responsible(target, ticket)
 
 
+def take_start_steps(target: SlaTarget, ticket) -> None:
+    """The steps a policy takes the moment its clock starts (the direct superior told of a major matter,
+    R-FB-3), in the transaction that started it; the sweeper takes any it finds untaken."""
+    level = target.escalation_level
+    for step in ladder(target):
+        if step.when != "start":
+            break
+        if step.level > target.escalation_level:
+            _take_step(target, step, ticket)
+    if target.escalation_level != level:
+        target.next_check_at = next_check(target)
+        target.save(update_fields=["escalation_level", "next_check_at"])
+
+
 def _due_step_taken(target: SlaTarget) -> bool:
     first_due = next((s.level for s in ladder(target) if s.when == "due"), None)
     return first_due is not None and target.escalation_level >= first_due
@@ -198,7 +219,13 @@ def _take_step(target: SlaTarget, step: LadderStep, ticket, people: "_RecipientC
     target.escalation_level = step.level
     policy = target.policy
     local_due = timezone.localtime(target.due_at).strftime("%m-%d %H:%M")
-    if step.when == "warn":
+    if step.when == "start":
+        subject = _("重大事项，请知悉：%(ticket)s %(policy)s（%(due)s 前须告知客户进展）") % {
+            "ticket": ticket.number,
+            "policy": policy.name,
+            "due": local_due,
+        }
+    elif step.when == "warn":
         subject = _("即将超时：%(ticket)s %(policy)s（%(due)s 到期）") % {
             "ticket": ticket.number,
             "policy": policy.name,
@@ -241,33 +268,32 @@ _ROLE_FOR = {
 
 
 def recipients_for(ticket, roles, *, owner=None, role_cache: "_RecipientCache | None" = None) -> list:
-    """People behind ladder roles for one ticket: its owner (``owner`` when the clock is someone's own,
-    e.g. a worker's report), or holders of a role over its community."""
-    User = get_user_model()
+    """People behind ladder roles for one ticket: its owner (``owner`` when the clock is someone's own, e.g. a
+    worker's report), the control center's operators on duty (all of them when none is checked in or on a
+    shift), or holders of a role over its community. A center without a control-center operator leaves
+    "control" to the ticket's owner, so a dispatch deadline still reaches someone."""
+    cache = role_cache or _RecipientCache()
     users: dict[int, object] = {}
-    wanted = [_ROLE_FOR[r] for r in roles if r in _ROLE_FOR]
     if LadderRole.OWNER in roles:
-        if owner is not None:
-            users[owner.pk] = owner
-        elif ticket.assignee_id:
-            users[ticket.assignee_id] = ticket.assignee
-        elif ticket.team_id and ticket.team.kind == DepartmentKind.CONTROL_CENTER:
-            if role_cache is not None:
-                users.update((u.pk, u) for u in role_cache.get(ticket, [LadderRole.CONTROL]))
-            else:
-                wanted.append(Role.CONTROL_OPERATOR)
-        else:
-            users[ticket.first_responder_id] = ticket.first_responder
+        users.update((u.pk, u) for u in _owner(ticket, owner, cache))
+    if LadderRole.CONTROL in roles:
+        operators = cache.control(ticket) or _owner(ticket, owner, cache)
+        users.update((u.pk, u) for u in operators)
+    wanted = tuple(sorted(_ROLE_FOR[r] for r in roles if r in _ROLE_FOR and r != LadderRole.CONTROL))
     if wanted:
-        center = ticket.service_center
-        memberships = RoleMembership.objects.filter(is_active=True, role__in=wanted).filter(
-            Q(community=ticket.community_id)
-            | Q(service_center=center.pk)
-            | Q(branch=center.branch_id)
-            | Q(company=center.branch.company_id)
-        )
-        for user in User.objects.filter(is_active=True, pk__in=memberships.values("user")).select_related(
-            "staff_profile"
-        ):
-            users[user.pk] = user
+        users.update((u.pk, u) for u in cache.holders(ticket, wanted))
     return list(users.values())
+
+
+def _owner(ticket, owner, cache: _RecipientCache) -> list:
+    """Who answers for the ticket now: the clock's own person, its assignee, the control center on duty when
+    it was handed there, else its first responder."""
+    if owner is not None:
+        return [owner]
+    if ticket.assignee_id:
+        return [ticket.assignee]
+    if ticket.team_id and ticket.team.kind == DepartmentKind.CONTROL_CENTER:
+        operators = cache.control(ticket)
+        if operators:
+            return operators
+    return [ticket.first_responder]

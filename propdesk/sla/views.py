@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from propdesk.core.inputs import parse_period as parse_dates
 from propdesk.core.permissions import require
 
 from .models import EscalationStep, SlaTarget
@@ -20,23 +21,15 @@ from .services import escalation_acknowledge
 
 
 def parse_period(params, errors: list[str]) -> tuple[dt.date, dt.date]:
-    """?from=&to= as local dates; default: the current month so far."""
+    """?from=&to= as local dates (the input layer's parser and range); default: the current month so far.
+    On a bad date the default period is shown, with the problems in ``errors``."""
     today = timezone.localdate()
-    values = []
-    for key, default in (("from", today.replace(day=1)), ("to", today)):
-        raw = params.get(key)
-        if not raw:
-            values.append(default)
-            continue
-        try:
-            values.append(dt.date.fromisoformat(raw))
-        except ValueError:
-            errors.append(_("日期格式不正确：%(v)s（应为 2026-11-22）") % {"v": raw})
-            values.append(default)
-    if values[0] > values[1]:
-        errors.append(_("开始日期不能晚于结束日期"))
-        values = [values[1], values[1]]
-    return values[0], values[1]
+    default = today.replace(day=1), today
+    try:
+        return parse_dates(params, default_start=default[0], default_end=default[1])
+    except ValidationError as exc:
+        errors.extend(exc.messages)
+        return default
 
 
 @login_required

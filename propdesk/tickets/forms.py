@@ -1,7 +1,10 @@
 from django import forms
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from propdesk.core.people import person_name
+from propdesk.org.choices import Role
+from propdesk.org.models import RoleMembership
 
 from .choices import LinkKind, ReplyMethod, Status
 
@@ -45,9 +48,20 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, staff, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = staff
-        self.fields["assignee"].label_from_instance = lambda u: (
-            f"{u.staff_profile.name}（{u.staff_profile.department.name}）"
-            if hasattr(u, "staff_profile")
-            else person_name(u)
+        self.fields["assignee"].queryset = staff.prefetch_related(
+            Prefetch(
+                "role_memberships",
+                queryset=RoleMembership.objects.filter(is_active=True).order_by("role"),
+                to_attr="active_memberships",
+            )
         )
+        self.fields["assignee"].label_from_instance = staff_label
+
+
+def staff_label(user) -> str:
+    """How a choice of person reads: "王强 · 维修人员 / 工程维修部" (name, roles, department)."""
+    roles = "、".join(dict.fromkeys(str(Role(m.role).label) for m in getattr(user, "active_memberships", [])))
+    profile = getattr(user, "staff_profile", None)
+    department = profile.department.name if profile is not None else ""
+    job = " / ".join(part for part in (roles, department) if part)
+    return f"{person_name(user)} · {job}" if job else person_name(user)

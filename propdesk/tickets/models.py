@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from propdesk.core.models import DomainEvent
 from propdesk.core.scoping import ScopedQuerySet, get_scope
-from propdesk.org.choices import Role
+from propdesk.org.choices import DepartmentKind, Role
 
 from .choices import Channel, EventKind, Kind, LinkKind, Priority, ReplyMethod, Source, Status
 
@@ -70,6 +70,8 @@ class Ticket(models.Model):
         on_delete=models.PROTECT,
         related_name="tickets",
     )
+    # A public place (地库 B2、3栋大堂、东门岗亭) where a matter concerns no room.
+    location = models.CharField(_("位置"), max_length=100, blank=True, help_text=_("公共区域，如：地库 B2、3栋大堂"))
     contact_name = models.CharField(_("联系人姓名"), max_length=50, blank=True)
     contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True, db_index=True)
     title = models.CharField(_("摘要"), max_length=100)
@@ -141,6 +143,17 @@ class Ticket(models.Model):
         from .choices import OPEN_STATUSES
 
         return self.status in OPEN_STATUSES
+
+    @property
+    def is_with_control_center(self) -> bool:
+        """Handed to the control center (or given to one of its people): handing it off again changes nothing."""
+        return self.team_id is not None and self.team.kind == DepartmentKind.CONTROL_CENTER
+
+    @property
+    def place(self) -> str:
+        """Where the matter is, as people say it: the room, the public place, or both."""
+        room = self.unit.label if self.unit_id else ""
+        return " ".join(part for part in (room, self.location) if part)
 
 
 class TicketCounter(models.Model):

@@ -7,7 +7,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from propdesk.communities.phone_search import may_search_partial, phone_condition, phone_query
-from propdesk.communities.validators import MOBILE_RE, normalize_phone, parse_room
+from propdesk.communities.validators import MOBILE_RE, normalize_phone, parse_building, parse_room
 from propdesk.core.models import PhoneSearch
 from propdesk.core.permissions import can
 from propdesk.core.services import phone_search_record
@@ -53,7 +53,12 @@ def search_condition(query: str) -> Q:
     room = parse_room(query)
     if room:
         return Q(unit__code=room)
-    return Q(title__contains=query) | Q(content__contains=query)
+    text = Q(title__contains=query) | Q(content__contains=query) | Q(location__contains=query)
+    building = parse_building(query)
+    if building:
+        # "3栋" alone: every room of the building, and matters of its public parts written in words.
+        return Q(unit__code__startswith=building) | text
+    return text
 
 
 def needs_whole_number(user, query: str) -> bool:
@@ -155,13 +160,17 @@ def ticket_get_by_number(*, user, number: str, service_center_id: int | None = N
 
 
 def assignable_staff(*, community):
-    """Active staff who hold a role in the community (directly or through its center, branch or company)."""
+    """Active staff who hold, over the community (in it, or at its center, branch or company), a role the rule
+    set lets be made responsible for a ticket (``ticket.be_assigned``): nobody is offered who would be refused."""
     from django.contrib.auth import get_user_model
 
+    from propdesk.core.permissions import rules_for
     from propdesk.org.models import RoleMembership
 
+    action = "ticket.be_assigned"
+    roles = sorted(set().union(*(grant.roles for grant in rules_for(action).grants[action])))
     center = community.service_center
-    memberships = RoleMembership.objects.filter(is_active=True).filter(
+    memberships = RoleMembership.objects.filter(is_active=True, role__in=roles).filter(
         Q(community=community)
         | Q(service_center=center)
         | Q(branch=center.branch_id)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from propdesk.communities.models import Community
 from propdesk.core.http import client_ip, safe_next
+from propdesk.core.inputs import date_problem, parse_id
 from propdesk.core.permissions import can, require
 from propdesk.sla import selectors as sla_selectors
 
@@ -37,7 +38,7 @@ def _parse_date(value: str | None, errors: list[str], label: str) -> dt.date | N
     except ValueError:
         errors.append(_("%(label)s日期格式不正确：%(v)s（应为 2026-11-22）") % {"label": label, "v": value})
         return None
-    if not 2000 <= day.year <= 2099:
+    if date_problem(day):  # the input layer's range (core.inputs)
         errors.append(_("%(label)s日期超出范围：%(v)s") % {"label": label, "v": value})
         return None
     return day
@@ -58,7 +59,7 @@ def ticket_list_view(request: HttpRequest) -> HttpResponse:
         errors.append(_("未知的类别：%(v)s") % {"v": kind})
         kind = None
     community_id = params.get("community") or None
-    if community_id and not community_id.isdigit():
+    if community_id and parse_id(community_id) is None:
         errors.append(_("小区参数不正确"))
         community_id = None
     received_from = _parse_date(params.get("from"), errors, _("开始"))
@@ -98,51 +99,76 @@ def my_tickets(request: HttpRequest) -> HttpResponse:
     return render(request, "tickets/my_tickets.html", {"page": page, "querystring": ""})
 
 
+QUICK_CREATED = "tickets.quick_hand_off.created"
+
+
 @login_required
 def quick_hand_off(request: HttpRequest) -> HttpResponse:
     """Any employee who hears a request passes it to the control center in one step (R-IN-2, R-IN-5):
-    the room, what is wanted, who asked. The employee is recorded as its first responder."""
-    from propdesk.communities.models import Unit
-    from propdesk.communities.validators import parse_room
-
+    the community, the room or public place, what is wanted, who asked. The employee is recorded as its first
+    responder. After success the page comes back empty (post/redirect/get), so nothing is sent twice."""
     require(request.user, "ticket.receive", message=_("该页面仅限物业员工使用"))
-    communities = Community.objects.visible_to(request.user).order_by("code")
+    communities = list(Community.objects.visible_to(request.user).select_related("service_center").order_by("code"))
     errors: list[str] = []
-    created = None
+    post = request.POST if request.method == "POST" else {}
     if request.method == "POST":
-        post = request.POST
-        community = communities.filter(pk=post.get("community") or 0).first()
-        unit = None
-        code = parse_room(post.get("room", ""))
-        if community is None:
-            errors.append(_("请选择小区"))
-        elif post.get("room", "").strip():
-            unit = Unit.objects.filter(building__community=community, code=code).select_related("building").first()
-            if unit is None:
-                errors.append(_("该小区没有这个房号（请写成 3-2-1202）"))
-        if not errors:
-            try:
-                created = services.ticket_create(
-                    actor=request.user,
-                    kind=post.get("kind") or Kind.REPAIR,
-                    content=post.get("content", ""),
-                    channel="staff",
-                    community=community,
-                    unit=unit,
-                    contact_name=post.get("contact_name", ""),
-                    contact_phone=post.get("contact_phone", ""),
-                    hand_off=True,
-                )
-            except ValidationError as exc:
-                errors.append(_error_text(exc))
-            except PermissionDenied as exc:
-                errors.append(str(exc))
-    return render(
-        request,
-        "tickets/quick_hand_off.html",
-        {"communities": communities, "kinds": Kind.choices, "errors": errors, "created": created, "post": request.POST},
-        status=400 if errors else 200,
-    )
+        created, errors = _quick_hand_off(request, communities)
+        if created is not None:
+            request.session[QUICK_CREATED] = created.pk
+            return redirect(reverse("tickets:quick_hand_off"))
+    created = _just_created(request) if request.method == "GET" else None
+    # The community is the user's choice; it is chosen for them only when they serve one.
+    chosen = post.get("community", "") or (str(communities[0].pk) if len(communities) == 1 else "")
+    context = {
+        "communities": communities,
+        "chosen": chosen,
+        "kinds": Kind.choices,
+        "errors": errors,
+        "created": created,
+        "post": post,
+    }
+    return render(request, "tickets/quick_hand_off.html", context, status=400 if errors else 200)
+
+
+def _quick_hand_off(request: HttpRequest, communities: list) -> tuple[Ticket | None, list[str]]:
+    from propdesk.communities.selectors import unit_by_room
+
+    post = request.POST
+    community = next((c for c in communities if str(c.pk) == post.get("community", "")), None)
+    if community is None:
+        return None, [_("请选择小区")]
+    room, location = post.get("room", "").strip(), post.get("location", "").strip()
+    if not room and not location:
+        return None, [_("请填写房号，或公共区域的位置（如：地库 B2、3栋大堂、全小区）")]
+    try:
+        unit = unit_by_room(user=request.user, community=community, room=room) if room else None
+        ticket = services.ticket_create(
+            actor=request.user,
+            kind=post.get("kind") or Kind.REPAIR,
+            content=post.get("content", ""),
+            channel="staff",
+            community=community,
+            unit=unit,
+            location=location,
+            contact_name=post.get("contact_name", ""),
+            contact_phone=post.get("contact_phone", ""),
+            hand_off=True,
+        )
+    except ValidationError as exc:
+        return None, [_error_text(exc)]
+    except PermissionDenied as exc:
+        return None, [str(exc)]
+    return ticket, []
+
+
+def _just_created(request: HttpRequest) -> dict | None:
+    """The ticket this user handed off just before (shown once): its number, and a link when they may open it."""
+    pk = request.session.pop(QUICK_CREATED, None)
+    ticket = Ticket.objects.filter(pk=pk, first_responder=request.user).first() if pk else None
+    if ticket is None:
+        return None
+    visible = Ticket.objects.visible_to(request.user).filter(pk=ticket.pk).exists()
+    return {"number": ticket.number, "pk": ticket.pk, "visible": visible}
 
 
 def _without_page(params) -> str:

@@ -67,7 +67,7 @@ def test_dispatch_accept_finish_report_follows_on_the_live_board(dispatch_world,
     assert wo.number in board.inner_text(pending_card)
 
     # the new card shows a running 5-minute dispatch countdown
-    countdown = f"{pending_card} .countdown span"
+    countdown = f"{pending_card} .countdown .countdown-time"
     board.wait_for_function(
         "sel => /^\\d+:\\d\\d$/.test((document.querySelector(sel) || {}).textContent || '')", arg=countdown
     )

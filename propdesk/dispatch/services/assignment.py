@@ -147,8 +147,8 @@ def work_order_assign(
 
 def where(wo: WorkOrder) -> str:
     """Where the job is, as the worker's notification says it."""
-    unit = wo.ticket.unit
-    return f"{wo.community.name} {unit.label}" if unit else wo.community.name
+    place = wo.ticket.place
+    return f"{wo.community.name} {place}" if place else wo.community.name
 
 
 def after_dispatch(wo: WorkOrder, actor, now: dt.datetime) -> None:

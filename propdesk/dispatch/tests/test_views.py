@@ -123,6 +123,33 @@ def test_the_live_poll_shows_a_dispatched_card_in_its_new_column(client, world, 
     assert column_of(response, wo.number) == "not_accepted"
 
 
+def test_a_change_landing_while_the_board_renders_shows_on_the_next_poll(client, world, crew, wo, clock, monkeypatch):
+    """The technician reports while the dispatcher's poll is being rendered: the page must not carry the new
+    fingerprint over the old columns (it would then answer 204 and stay stale until something else changed)."""
+    from propdesk.dispatch import selectors
+
+    login(client, crew.operator)
+    real_columns = selectors.board_columns
+    raced = []
+
+    def columns_racing_a_change(**kwargs):
+        columns = real_columns(**kwargs)  # read before the change lands
+        if not raced:
+            raced.append(True)
+            clock.move_to(on18(10, 0, 5))
+            services.work_order_assign(actor=crew.supervisor, work_order=fresh(wo), assignee=crew.plumber)
+        return columns
+
+    monkeypatch.setattr(selectors, "board_columns", columns_racing_a_change)
+    first = client.get(board_url(world))
+    monkeypatch.setattr(selectors, "board_columns", real_columns)
+    assert column_of(first, wo.number) == "to_dispatch"
+
+    response = client.get(live_url(world, first.context["version"]))
+    assert response.status_code == 200
+    assert column_of(response, wo.number) == "not_accepted"
+
+
 def add_orders(world, crew, count: int, start: int) -> None:
     """Open orders in every column: pending, offered, assigned, accepted, finished, reported, signed off."""
     statuses = [Status.PENDING, Status.ASSIGNED, Status.ACCEPTED, Status.FINISHED, Status.REPORTED, Status.SIGNED_OFF]
@@ -400,3 +427,58 @@ def test_each_register_lists_its_orders(client, crew, registered, slug):
 
 def test_an_unknown_register_is_not_found(client, crew):
     assert login(client, crew.operator).get(reverse("dispatch:register", args=["nope"])).status_code == 404
+
+
+# ----------------------------------------------------------------------------- a walk-through as dispatcher
+
+
+def test_an_overdue_card_says_how_late_not_a_negative_time_left(client, world, crew, clock):
+    # given a repair received at 10:00 (dispatch due 10:05) and another at 10:08
+    late = work_order_of(new_ticket(crew.receptionist, world))
+    clock.move_to(on18(10, 8))
+    fresh_card = work_order_of(new_ticket(crew.receptionist, world, content="阳台灯不亮"))
+
+    # when the dispatcher opens the board at 10:10:19
+    clock.move_to(on18(10, 10, 19))
+    html = login(client, crew.operator).get(board_url(world)).content.decode()
+
+    # then the late card says "已超时 5:19" and the other how long is left; no minus sign anywhere
+    def countdown(wo) -> str:
+        card = html.split(f'data-wo="{wo.pk}"', 1)[1].split("</article>", 1)[0]
+        return card.split('class="countdown', 1)[1].split("</div>", 1)[0]
+
+    assert '<span class="countdown-label">已超时</span> <span class="countdown-time">5:19</span>' in countdown(late)
+    assert 'data-late-label="已超时"' in countdown(late)
+    assert '<span class="countdown-label">派单剩余</span> <span class="countdown-time">2:41</span>' in countdown(
+        fresh_card
+    )
+    assert "-5:19" not in html and "--:--" not in html
+
+
+def test_the_board_names_all_six_columns_for_a_phone(client, world, crew, wo):
+    html = login(client, crew.operator).get(board_url(world)).content.decode()
+
+    # a nav of the six columns with their counts (shown on narrow screens), each jumping to its column
+    nav = html.split('<nav class="board-nav"', 1)[1].split("</nav>", 1)[0]
+    assert "共 6 栏，左右滑动或点栏目名查看" in nav
+    for key, title in zip(
+        ["to_dispatch", "not_accepted", "in_progress", "to_report", "to_sign_off", "to_visit"],
+        COLUMN_TITLES,
+        strict=True,
+    ):
+        assert f'href="#col-{key}" data-board-jump="{key}"' in nav
+        assert f'<section class="board-col" id="col-{key}" data-column="{key}">' in html
+        assert title in nav
+    assert '<span class="count">1</span>' in nav
+
+
+def test_materials_read_as_people_write_them(client, crew, wo):
+    wo = advance(wo, crew, Status.ARRIVED)
+    services.material_add(actor=crew.plumber, work_order=wo, name="水龙头阀芯", quantity="2", unit="个")
+    services.material_add(actor=crew.plumber, work_order=wo, name="生料带", quantity="1.5", unit="米")
+
+    html = login(client, crew.operator).get(reverse("dispatch:work_order", args=[wo.pk])).content.decode()
+
+    assert "<li>水龙头阀芯 × 2 个</li>" in html
+    assert "<li>生料带 × 1.5 米</li>" in html
+    assert "2.00" not in html and "1.50" not in html

@@ -34,13 +34,17 @@ def board(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _board_context(request: HttpRequest, center: ServiceCenter) -> dict:
+def _board_context(request: HttpRequest, center: ServiceCenter, version: str | None = None) -> dict:
+    # The fingerprint is taken before the columns are read: a change landing in between then shows on the next
+    # poll, instead of the page carrying the new fingerprint over the old columns and staying stale.
+    if version is None:
+        version = selectors.board_version(user=request.user, center_id=center.pk)
     columns = selectors.board_columns(user=request.user, center_id=center.pk)
     return {
         "columns": columns,
         "pending": columns[0]["total"],
         "staff": selectors.staff_status(center_id=center.pk),
-        "version": selectors.board_version(user=request.user, center_id=center.pk),
+        "version": version,
         "now": timezone.now(),
     }
 
@@ -49,9 +53,11 @@ def _board_context(request: HttpRequest, center: ServiceCenter) -> dict:
 def board_live(request: HttpRequest) -> HttpResponse:
     """Polled every 2 s: 204 when nothing changed, else the fresh columns and staff panel."""
     center = center_of(request)
-    if request.GET.get("v") == selectors.board_version(user=request.user, center_id=center.pk):
+    version = selectors.board_version(user=request.user, center_id=center.pk)
+    if request.GET.get("v") == version:
         return HttpResponse(status=204)
-    return render(request, "dispatch/partials/_board_live.html", {"center": center, **_board_context(request, center)})
+    context = {"center": center, **_board_context(request, center, version)}
+    return render(request, "dispatch/partials/_board_live.html", context)
 
 
 @login_required

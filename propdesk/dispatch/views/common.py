@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
+from propdesk.core.inputs import parse_id
 from propdesk.org.models import ServiceCenter
 
 from .. import selectors
@@ -30,7 +31,8 @@ def center_of(request: HttpRequest) -> ServiceCenter:
     centers = selectors.dispatch_centers(user=request.user)
     wanted = request.GET.get("center") or request.POST.get("center")
     if wanted and wanted.isdigit():
-        center = centers.filter(pk=int(wanted)).first()
+        # A number no key can hold ("99999999999999999999", "²") names no center: 404 like an unknown one.
+        center = centers.filter(pk=parse_id(wanted) or 0).first()
         if center is None:
             raise Http404(_("服务中心不存在或您无权派单"))
         return center

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from propdesk.core.inputs import week_of
 from propdesk.core.permissions import can
 
 from .. import selectors, services
@@ -22,14 +23,13 @@ from .common import center_of, form_error, messages_of
 
 
 def _week_of(request: HttpRequest) -> dt.date:
-    """The Monday of the week the page shows (``?week=``, else this week)."""
-    monday = services.week_start(timezone.localdate())
-    if request.GET.get("week"):
-        try:
-            monday = services.week_start(dt.date.fromisoformat(request.GET["week"]))
-        except ValueError:
-            messages.error(request, _("日期格式不正确"))
-    return monday
+    """The Monday of the week the page shows (``?week=``, else this week), read by the input layer: a malformed
+    or out-of-range week is said above the page, which shows this week."""
+    try:
+        return week_of(request.GET.get("week"))
+    except ValidationError as exc:
+        messages.error(request, messages_of(exc))
+        return week_of()
 
 
 def _add_errors(form, exc: ValidationError) -> None:

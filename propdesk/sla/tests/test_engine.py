@@ -192,7 +192,8 @@ def test_targets_started_when_a_ticket_is_recorded(desk, cast, world, kind, prio
         assert row.owner == cast.reception
         assert row.service_center == world.center_a
         assert row.kind == kind
-        assert row.escalation_level == 0
+        # a major matter's superior is told at once (R-FB-3): its first step is taken with the clock's start
+        assert row.escalation_level == (1 if row.policy.code == "major_progress" else 0)
 
 
 @pytest.mark.parametrize(

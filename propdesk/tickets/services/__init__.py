@@ -18,7 +18,7 @@ from .base import (
     validate_received_at,
 )
 from .conversation import ticket_add_note, ticket_attach, ticket_link, ticket_reply
-from .create import ticket_create
+from .create import ticket_create, title_from_content
 from .workflow import (
     STATUS_TRIGGERS,
     record_escalation,
@@ -49,5 +49,6 @@ __all__ = [
     "ticket_reply",
     "ticket_request_decision",
     "ticket_transition",
+    "title_from_content",
     "validate_received_at",
 ]

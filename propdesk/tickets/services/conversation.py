@@ -24,6 +24,7 @@ from ..choices import (
     Status,
 )
 from ..models import Attachment, Reply, Ticket, TicketEvent, TicketLink
+from . import notices
 from .base import _clean_text, _event, _lock, _save, validate_received_at
 from .workflow import ticket_transition
 
@@ -56,8 +57,14 @@ def ticket_reply(
     _event(ticket, EventKind.REPLIED, actor, reply=reply.pk, method=method, satisfied=satisfied)
     sla.on_ticket_event(ticket=ticket, trigger=Trigger.TICKET_REPLIED, at=at)
     if satisfied is False and ticket.status in (Status.RESOLVED, Status.CLOSED):
+        # Reopening tells the person concerned (R-CP-6).
         ticket_transition(
             actor=actor, ticket=ticket, to_status=Status.IN_PROGRESS, reason=_("客户不满意：") + (opinion or content)
+        )
+    elif opinion or satisfied is not None:
+        verdict = {True: _("满意"), False: _("不满意"), None: ""}[satisfied]
+        notices.customer_answered(
+            ticket, actor=actor, text="　".join(t for t in (verdict, opinion) if t), key=f"reply{reply.pk}"
         )
     return reply
 
@@ -71,7 +78,11 @@ def ticket_add_note(*, actor, ticket: Ticket, text: str, interaction: int | None
     text = _clean_text(text, "text")
     _save(ticket, [])
     data = {"interaction": interaction} if interaction is not None else {}
-    return _event(ticket, EventKind.NOTE, actor, reason=text, **data)
+    event = _event(ticket, EventKind.NOTE, actor, reason=text, **data)
+    if interaction is not None:
+        # The customer called or came again about the matter: whoever answers for it hears of it.
+        notices.customer_answered(ticket, actor=actor, text=text, key=f"interaction{interaction}")
+    return event
 
 
 @transaction.atomic

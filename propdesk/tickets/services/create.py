@@ -43,6 +43,27 @@ def _check_choices(*, kind: str, channel: str, source: str, priority: str) -> No
         raise ValidationError(errors)
 
 
+TITLE_MAX = 30
+# Where a title made from the content may end: after a sentence, else after a phrase.
+SENTENCE_ENDS = "。！？!?；;"
+PHRASE_ENDS = "，,、：:）)】」 "
+TRAILING = "，,、。．.！？!?；;：:…—-－~～ （(【「"
+
+
+def title_from_content(content: str, limit: int = TITLE_MAX) -> str:
+    """A title from the content's first line: whole when it fits, else cut after the last sentence (else
+    phrase) within ``limit`` characters — never in the middle of a phrase when a boundary is near, never
+    ending in punctuation."""
+    line = next((text.strip() for text in content.splitlines() if text.strip()), content.strip())
+    if len(line) > limit:
+        head = line[: limit + 1]  # a boundary just after the limit still closes a whole phrase
+        cut = max(head.rfind(mark) for mark in SENTENCE_ENDS)
+        if cut < limit // 3:
+            cut = max(head.rfind(mark) for mark in PHRASE_ENDS)
+        line = line[:cut] if cut >= limit // 3 else line[:limit]
+    return line.rstrip(TRAILING) or line
+
+
 def _save_new(ticket: Ticket, actor) -> None:
     # The related rows were resolved and checked already; re-reading each of them would double the queries.
     ticket.full_clean(
@@ -82,6 +103,7 @@ def ticket_create(
     household: Household | None = None,
     resident: Resident | None = None,
     title: str = "",
+    location: str = "",
     contact_name: str = "",
     contact_phone: str = "",
     source: str = Source.CUSTOMER,
@@ -93,10 +115,12 @@ def ticket_create(
     create_work_order: bool = True,
 ) -> Ticket:
     """Record a new ticket. The receiving employee becomes its first responder and owner (R-IN-5);
-    ``hand_off`` passes it to the control center in the same step (R-IN-2)."""
+    ``hand_off`` passes it to the control center in the same step (R-IN-2). ``location`` names a public place
+    (地库 B2、3栋大堂) where the matter concerns no room, or where in the room."""
     _check_choices(kind=kind, channel=channel, source=source, priority=priority)
     content = _clean_text(content, "content")
-    title = _clean_text(title, "title", required=False, limit=100) or content.splitlines()[0][:30]
+    title = _clean_text(title, "title", required=False, limit=100) or title_from_content(content)
+    location = _clean_text(location, "location", required=False, limit=100)
     contact_phone = clean_phone(contact_phone, "contact_phone")
     party = resolve_party(community=community, unit=unit, household=household, resident=resident)
     # Permissions are asked of the ticket as it would be (its community and household).
@@ -119,6 +143,7 @@ def ticket_create(
         unit=party.unit,
         household=party.household,
         resident=party.resident,
+        location=location,
         contact_name=_clean_text(contact_name, "contact_name", required=False, limit=50),
         contact_phone=contact_phone,
         title=title,

@@ -23,6 +23,7 @@ from ..choices import (
     is_reopen,
 )
 from ..models import Ticket, TicketEvent
+from . import notices
 from .base import _clean_text, _event, _lock, _save, control_center_of
 
 
@@ -84,6 +85,7 @@ def ticket_transition(
     trigger = STATUS_TRIGGERS.get(to_status)
     if reopened:
         trigger = Trigger.TICKET_REOPENED
+        notices.reopened(ticket, actor=actor, reason=reason)
     if trigger:
         sla.on_ticket_event(ticket=ticket, trigger=trigger, at=now)
     return ticket
@@ -107,6 +109,9 @@ def ticket_hand_off(*, actor, ticket: Ticket, reason: str = "", expected_version
     control = control_center_of(ticket.service_center_id)
     if control is None:
         raise ValidationError(_("该服务中心尚未设置控制中心部门"), code="no_control_center")
+    if ticket.team_id == control.pk:
+        # Pressed twice, or from a page opened before someone else handed it off: nothing to pass on.
+        raise field_error("team", _already_there(ticket, control), "already_handed_off")
     previous = ticket.assignee_id
     ticket.team = control
     ticket.assignee = None
@@ -121,7 +126,17 @@ def ticket_hand_off(*, actor, ticket: Ticket, reason: str = "", expected_version
         to_team=control.pk,
     )
     sla.on_ticket_event(ticket=ticket, trigger=Trigger.TICKET_HANDED_OFF, at=ticket.handed_off_at)
+    notices.handed_off(ticket, actor=actor)
     return ticket
+
+
+def _already_there(ticket: Ticket, control) -> str:
+    if ticket.handed_off_at is None:
+        return _("该工单已由%(team)s负责，无需转交") % {"team": control.name}
+    return _("该工单已于 %(at)s 转交%(team)s，无需再次转交") % {
+        "team": control.name,
+        "at": timezone.localtime(ticket.handed_off_at).strftime("%m-%d %H:%M"),
+    }
 
 
 @transaction.atomic
@@ -152,6 +167,7 @@ def ticket_assign(
         to_assignee=assignee.pk,
     )
     sla.on_ticket_event(ticket=ticket, trigger=Trigger.TICKET_ASSIGNED)
+    notices.assigned(ticket, actor=actor)
     return ticket
 
 

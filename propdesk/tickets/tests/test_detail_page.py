@@ -29,3 +29,32 @@ def test_escalations_by_the_system_are_shown_on_the_ticket(client, world, recept
     assert "已超时（第 2 级）" in page
     assert f"{ticket.number}-1" in page
     assert "待派单" in page
+
+
+def test_the_assignee_choices_name_each_persons_role_and_department(client, world, reception_a, technician_a):
+    from propdesk.org.choices import Role
+    from propdesk.testing.factories import staff_user
+
+    # given a CS supervisor who is also the center's information manager
+    supervisor = staff_user("supervisor-a", Role.CS_SUPERVISOR, center=world.center_a)
+    supervisor.role_memberships.create(role=Role.INFO_MANAGER, service_center=world.center_a)
+    # and people the rule set would refuse as assignees: the HR administrator, the company quality department
+    staff_user("hr-a", Role.HR_ADMIN, center=world.center_a)
+    staff_user("quality", Role.QUALITY_DEPT, company=world.company)
+    with pinned(RECEIVED):
+        ticket = ticket_create(
+            actor=reception_a, kind="complaint", content="楼上噪音", channel="phone", household=world.household_a
+        )
+        client.force_login(reception_a)
+        response = client.get(f"/tickets/{ticket.pk}/")
+
+    # then each choice reads "name · role / department"
+    choices = {str(label) for _value, label in response.context["assign_form"].fields["assignee"].choices if _value}
+    department = reception_a.staff_profile.department.name
+    assert f"reception-a · 客户接待员 / {department}" in choices
+    assert "tech-a · 维修人员 / 工程维修部" in choices
+    assert f"supervisor-a · 客服主管、信息管理员 / {supervisor.staff_profile.department.name}" in choices
+    page = response.content.decode()
+    assert "tech-a · 维修人员 / 工程维修部</option>" in page
+    # nobody is offered who could not be made responsible
+    assert not any(label.startswith(("hr-a", "quality")) for label in choices)

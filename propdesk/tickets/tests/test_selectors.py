@@ -246,3 +246,26 @@ def test_search_never_crosses_scope(tickets, reception_a, reception_b, query):
 
 def test_search_combines_with_filters(tickets, reception_a):
     assert list(ticket_list(user=reception_a, query="13812345678", kind=Kind.COMPLAINT)) == [tickets["a_noise"]]
+
+
+def test_a_building_alone_finds_the_buildings_tickets(world, now, reception_a, neighbour):
+    # given tickets of rooms in 3栋, 5栋 and 13栋, and one of 3栋's lobby (a public place, no room)
+    in_3 = new_ticket(reception_a, household=world.household_a, content="厨房水龙头漏水")
+    in_5 = new_ticket(reception_a, household=neighbour, content="门禁卡失灵")
+    unit_13 = UnitFactory(
+        building=BuildingFactory(community=world.community_a, name="13栋"), entrance="1单元", number="301"
+    )
+    in_13 = new_ticket(reception_a, household=HouseholdFactory(unit=unit_13), content="阳台漏水")
+    lobby = new_ticket(reception_a, community=world.community_a, location="3栋大堂", content="大堂吊灯不亮")
+
+    def found(query: str) -> set:
+        return set(ticket_list(user=reception_a, query=query))
+
+    # then "3栋" alone finds the rooms of 3栋 and its lobby, not 13栋; other ways of writing a building work too
+    assert found("3栋") == {in_3, lobby}
+    assert found("3号楼") == {in_3}
+    assert found("５栋") == {in_5}
+    assert found("13栋") == {in_13}
+    # a building and an entrance narrow it to that entrance
+    assert found("3栋2单元") == {in_3}
+    assert found("3栋1单元") == set()

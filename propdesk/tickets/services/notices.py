@@ -1,0 +1,99 @@
+"""Who hears of a change to a ticket (the person concerned, in the inbox): its new assignee, the control
+center's people on duty when it is handed to them, its owner when it is reopened or the customer comes back
+with an answer. Written with ``notify.services.notify`` in the transaction of the change, de-duplicated by a
+key of the change, and never to the person who made it."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from propdesk.notify.services import Message, notify
+from propdesk.org.selectors import control_center_on_duty
+
+from ..choices import Priority
+from ..models import Ticket
+
+
+def control_center_people(ticket: Ticket) -> list:
+    """The control center's operators over the ticket's community who are on duty now (all when none is)."""
+    return control_center_on_duty(community_id=ticket.community_id, service_center=ticket.service_center)
+
+
+def concerned(ticket: Ticket) -> list:
+    """Who answers for the ticket now: its assignee; the control center on duty when it lies there unassigned;
+    else its first responder (R-IN-5)."""
+    if ticket.assignee_id:
+        return [ticket.assignee]
+    if ticket.is_with_control_center:
+        people = control_center_people(ticket)
+        if people:
+            return people
+    return [ticket.first_responder]
+
+
+def _tell(ticket: Ticket, recipients, *, actor, kind: str, subject: str, body: str, dedupe: str) -> None:
+    notify(
+        recipients=[u for u in recipients if u is not None and getattr(actor, "pk", None) != u.pk],
+        message=Message(
+            kind=kind,
+            subject=subject,
+            body=body[:500],
+            url=reverse("tickets:detail", args=[ticket.pk]),
+            urgent=ticket.priority == Priority.URGENT,
+        ),
+        dedupe=dedupe,
+    )
+
+
+def _where(ticket: Ticket) -> str:
+    return " ".join(part for part in (ticket.community.name, ticket.place) if part)
+
+
+def assigned(ticket: Ticket, *, actor) -> None:
+    _tell(
+        ticket,
+        [ticket.assignee],
+        actor=actor,
+        kind="ticket.assigned",
+        subject=_("指派给您：%(n)s %(title)s（%(where)s）")
+        % {"n": ticket.number, "title": ticket.title, "where": _where(ticket)},
+        body=ticket.content,
+        dedupe=f"ticket-assigned:{ticket.pk}:v{ticket.version}",
+    )
+
+
+def handed_off(ticket: Ticket, *, actor) -> None:
+    _tell(
+        ticket,
+        control_center_people(ticket),
+        actor=actor,
+        kind="ticket.handed_off",
+        subject=_("转交控制中心：%(n)s %(title)s（%(where)s）")
+        % {"n": ticket.number, "title": ticket.title, "where": _where(ticket)},
+        body=ticket.content,
+        dedupe=f"ticket-handed-off:{ticket.pk}:v{ticket.version}",
+    )
+
+
+def reopened(ticket: Ticket, *, actor, reason: str) -> None:
+    _tell(
+        ticket,
+        concerned(ticket),
+        actor=actor,
+        kind="ticket.reopened",
+        subject=_("工单重新打开：%(n)s %(title)s") % {"n": ticket.number, "title": ticket.title},
+        body=reason,
+        dedupe=f"ticket-reopened:{ticket.pk}:{ticket.reopen_count}",
+    )
+
+
+def customer_answered(ticket: Ticket, *, actor, text: str, key: str) -> None:
+    """The customer came back: called or visited again about the matter, or gave their opinion of a reply."""
+    _tell(
+        ticket,
+        concerned(ticket),
+        actor=actor,
+        kind="ticket.customer",
+        subject=_("客户回复：%(n)s %(title)s") % {"n": ticket.number, "title": ticket.title},
+        body=text,
+        dedupe=f"ticket-customer:{ticket.pk}:{key}",
+    )
