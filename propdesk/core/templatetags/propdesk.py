@@ -4,6 +4,7 @@ from django import template
 
 from propdesk.core import masking
 from propdesk.core.people import person_name
+from propdesk.core.texts import render as render_text
 
 register = template.Library()
 
@@ -30,3 +31,9 @@ def percent(value) -> str:
 def person(user, empty: str = "—") -> str:
     """A user's name as people know it (never the login name); ``empty`` for nobody."""
     return person_name(user, empty)
+
+
+@register.filter
+def text(stored) -> str:
+    """A text the system wrote (``core.texts``) in the reader's language; plain text as it is."""
+    return render_text(stored)
