@@ -11,6 +11,7 @@ urlpatterns = [
     path("wo/<int:pk>/dispatch/", views.dispatch_action, name="dispatch"),
     path("wo/<int:pk>/do/<slug:action>/", views.work_order_action, name="action"),
     path("wo/<int:pk>/print/", views.work_order_print, name="print"),
+    path("wo/<int:pk>/signature.png", views.work_order_signature, name="signature"),
     path("wo/<int:pk>/contact-sheet/print/", views.contact_sheet_print, name="contact_sheet_print"),
     path("my/", views.my_jobs, name="my_jobs"),
     path("my/sign-off/", views.sign_off_all, name="sign_off"),

@@ -336,6 +336,28 @@ def test_the_printable_work_order_shows_the_number_and_the_masked_phone(client, 
     assert "已更换水龙头阀芯" in html
 
 
+def test_the_signature_on_the_printout_is_served_to_those_who_may_see_the_order_only(client, world, crew, wo):
+    from propdesk.testing.roles import role_user
+
+    wo = advance(wo, crew, Status.FINISHED)
+    html = login(client, crew.operator).get(reverse("dispatch:print", args=[wo.pk])).content.decode()
+    url = reverse("dispatch:signature", args=[wo.pk])
+    assert f'src="{url}"' in html
+    assert "/media/" not in html
+
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    assert response["Cache-Control"] == "no-store"
+    assert b"".join(response.streaming_content).startswith(b"\x89PNG")
+
+    # someone of another service center gets a 404, as for the work order itself
+    outsider = role_user("control_operator", world.center_b)
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404
+    assert client.get(reverse("dispatch:print", args=[wo.pk])).status_code == 404
+
+
 def test_the_work_order_page_of_a_dispatcher(client, crew, wo):
     wo = advance(wo, crew, Status.ACCEPTED)
     response = login(client, crew.operator).get(reverse("dispatch:work_order", args=[wo.pk]))

@@ -13,7 +13,13 @@ from .board import assign_panel, board, board_live, dispatch_action
 from .field import call_customer, duty_action, job, my_jobs, sign_off_all
 from .planning import arrangements, rota, weekly
 from .registers import REGISTERS, register
-from .work_order import contact_sheet_print, work_order_action, work_order_detail, work_order_print
+from .work_order import (
+    contact_sheet_print,
+    work_order_action,
+    work_order_detail,
+    work_order_print,
+    work_order_signature,
+)
 
 __all__ = [
     "REGISTERS",
@@ -34,4 +40,5 @@ __all__ = [
     "work_order_action",
     "work_order_detail",
     "work_order_print",
+    "work_order_signature",
 ]

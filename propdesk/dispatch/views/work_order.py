@@ -4,7 +4,7 @@ printable work order and contact sheet."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -85,6 +85,23 @@ def work_order_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
 def work_order_print(request: HttpRequest, pk: int) -> HttpResponse:
     wo = work_order_of(request, pk)
     return render(request, "dispatch/print_work_order.html", {"wo": wo, "printed_at": timezone.now()})
+
+
+@login_required
+def work_order_signature(request: HttpRequest, pk: int) -> FileResponse:
+    """The customer's signature image, to whoever may see the work order (uploaded files are never served
+    from a public folder); not kept in any cache."""
+    wo = work_order_of(request, pk)
+    if not wo.signature:
+        raise Http404(_("这张工作单没有客户签名"))
+    try:
+        handle = wo.signature.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404(_("这张工作单没有客户签名")) from exc
+    response = FileResponse(handle, content_type="image/png")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required
