@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "propdesk.sla",
     "propdesk.notify",
     "propdesk.dispatch",
+    "propdesk.complaints",
     "propdesk.api",
     "propdesk.demo",
     "propdesk.home",

@@ -1,0 +1,42 @@
+"""Who may do what to a complaint (the only place that decides it; see core/permissions.py).
+
+A role counts in the complaint's community (held there, or at its center, branch or company). What the
+complaint is about decides its owner (R-CP-2): the desk classifies, the CS supervisor or the manager confirms
+the owner the class suggests, only the center manager names a different one (and names the owner of a class-3
+complaint); the records clerk files written originals (R-IN-7); a repeat goes to the CS supervisor (R-CP-6).
+"""
+
+from propdesk.core.permissions import RuleSet
+from propdesk.org.choices import Role
+from propdesk.org.roles import FRONT, HANDLERS, OVERSIGHT
+
+# Who handles complaints day to day (002 §3): CS assistants and supervisor, the front desk, the managers.
+COMPLAINT_HANDLERS = FRONT | {Role.CENTER_MANAGER, Role.DEPARTMENT_MANAGER}
+# Who confirms the owner the class suggests: the CS supervisor organises complaint handling, the manager oversees.
+OWNER_DECIDERS = frozenset({Role.CS_SUPERVISOR, Role.CENTER_MANAGER})
+# Who may own a complaint: the desk and the managers (a class-3 owner may be the security manager), not the
+# control center's operators.
+OWNERS = HANDLERS - {Role.CONTROL_OPERATOR}
+
+complaint = RuleSet(
+    "complaint",
+    community=lambda c: c.community_id,
+    household=lambda c: c.household_id,
+    paths={"community": "community_id", "household": "household_id"},
+)
+# Classifying (class, validity, written, source, major): recorded at intake or by the handler (R-CP-1).
+complaint.allow("classify", COMPLAINT_HANDLERS)
+# Working on it: agreeing the reply time, answering on the spot, progress, the customer's opinion.
+complaint.allow("work", COMPLAINT_HANDLERS)
+# Confirming the suggested owner; only the manager overrides it or names the owner of a class-3 complaint.
+complaint.allow("assign", OWNER_DECIDERS)
+complaint.allow("override_owner", {Role.CENTER_MANAGER})
+complaint.allow("be_owner", OWNERS)
+# Written complaint originals are kept by the records clerk (R-IN-7).
+complaint.allow("file_original", {Role.RECORDS_CLERK})
+# A customer unhappy with the result reopens it at the desk (R-CP-6).
+complaint.allow("reopen_repeat", COMPLAINT_HANDLERS)
+# The complaint register (and its home tile): the handlers, the managers and the company's oversight.
+complaint.allow("browse", HANDLERS | OVERSIGHT)
+# The CS supervisor's workbench (what is due next, repeats first).
+complaint.allow("workbench", OWNER_DECIDERS)

@@ -1,0 +1,41 @@
+"""Every write to a complaint: its record for a new complaint ticket, classification and owner (R-CP-1, R-CP-2),
+handling against the timers (R-CP-3), repeats (R-CP-6).
+
+Each service locks the complaint row, checks ``expected_version``, asks the rule set, validates, writes, bumps
+``version``, appends a complaint event and emits the SLA triggers of its timers in the same transaction.
+"""
+
+from .base import ComplaintTrigger
+from .create import complaint_for, open_complaint_for_new_ticket, source_of
+from .handling import (
+    complaint_agree_reply,
+    complaint_answer_on_spot,
+    complaint_file_original,
+    complaint_mark_major,
+    complaint_progress,
+    complaint_reply,
+    complaint_set_facts,
+)
+from .owners import complaint_assign, complaint_classify, developer_of, suggest_owner
+from .repeat import complaint_mark_repeat_of, complaint_reopen_repeat, mark_repeat
+
+__all__ = [
+    "ComplaintTrigger",
+    "complaint_agree_reply",
+    "complaint_answer_on_spot",
+    "complaint_assign",
+    "complaint_classify",
+    "complaint_file_original",
+    "complaint_for",
+    "complaint_mark_major",
+    "complaint_mark_repeat_of",
+    "complaint_progress",
+    "complaint_reopen_repeat",
+    "complaint_reply",
+    "complaint_set_facts",
+    "developer_of",
+    "mark_repeat",
+    "open_complaint_for_new_ticket",
+    "source_of",
+    "suggest_owner",
+]

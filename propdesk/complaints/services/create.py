@@ -1,0 +1,62 @@
+"""The complaint record of a new complaint ticket (R-CP-1), opened by the ticket core's creation registry."""
+
+from django.db import transaction
+from django.utils.translation import gettext_noop as N_
+
+from propdesk.core.texts import t
+from propdesk.tickets.choices import Channel, Kind, Priority
+from propdesk.tickets.choices import Source as TicketSource
+
+from ..choices import EventKind, Source
+from ..models import Complaint
+from .base import _event
+
+# Words in a superior source's description that name the developer's customer-service center (R-IN-1b).
+DEVELOPER_WORDS = ("开发商", "地产")
+
+
+def source_of(ticket) -> str:
+    if ticket.source == TicketSource.SUPERIOR:
+        if any(word in ticket.source_detail for word in DEVELOPER_WORDS):
+            return Source.DEVELOPER_CS
+        return Source.SUPERIOR
+    if ticket.source == TicketSource.SELF_COLLECTED:
+        return Source.SELF_COLLECTED
+    return Source.CUSTOMER
+
+
+def open_complaint_for_new_ticket(*, ticket) -> Complaint | None:
+    """The ``tickets.services.on_ticket_created`` listener: a complaint ticket gets its complaint record."""
+    if ticket.kind != Kind.COMPLAINT:
+        return None
+    return complaint_for(ticket)
+
+
+@transaction.atomic
+def complaint_for(ticket) -> Complaint:
+    """The complaint record of a complaint ticket, opened when it has none yet (a ticket recorded without its
+    listeners, or before this app existed). Letters are written complaints; urgent ones major matters."""
+    existing = Complaint.objects.filter(ticket=ticket).first()
+    if existing is not None:
+        return existing
+    unit = ticket.unit
+    complaint = Complaint.objects.create(
+        ticket=ticket,
+        service_center_id=ticket.service_center_id,
+        community_id=ticket.community_id,
+        building_id=unit.building_id if unit is not None else None,
+        household_id=ticket.household_id,
+        source=source_of(ticket),
+        written=ticket.channel == Channel.LETTER,
+        major=ticket.priority == Priority.URGENT,
+        created_at=ticket.received_at,
+    )
+    _event(complaint, EventKind.CREATED, ticket.received_by, source=complaint.source, ticket=ticket.pk)
+    if complaint.written:
+        _event(
+            complaint,
+            EventKind.WRITTEN,
+            ticket.received_by,
+            reason=t(N_("书面投诉：须书面答复，原件交资料管理员归档")).dumps(),
+        )
+    return complaint
