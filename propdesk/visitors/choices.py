@@ -1,0 +1,40 @@
+"""The visitor register's vocabulary: identity documents, purposes of a visit, invitation states."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DocumentType(models.TextChoices):
+    ID_CARD = "id_card", _("居民身份证")
+    PASSPORT = "passport", _("护照")
+    HK_MACAU = "hk_macau", _("港澳居民来往内地通行证")
+    TAIWAN = "taiwan", _("台湾居民来往大陆通行证")
+    OTHER = "other", _("其他证件")
+
+
+class Purpose(models.TextChoices):
+    VISIT = "visit", _("探亲访友")
+    DELIVERY = "delivery", _("快递外卖")
+    CONTRACTOR = "contractor", _("装修施工")
+    SERVICE = "service", _("上门服务")
+    BUSINESS = "business", _("商务办事")
+    OTHER = "other", _("其他")
+
+
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", _("待到访")
+    USED = "used", _("已到访")
+    CANCELLED = "cancelled", _("已取消")
+
+
+class VisitEventKind(models.TextChoices):
+    CHECKED_IN = "checked_in", _("进入登记")
+    CHECKED_OUT = "checked_out", _("离开登记")
+    REVEALED = "revealed", _("查看证件号码")
+    ID_ERASED = "id_erased", _("证件号码已按期删除")
+
+
+class InvitationEventKind(models.TextChoices):
+    CREATED = "created", _("预约登记")
+    USED = "used", _("凭码进入")
+    CANCELLED = "cancelled", _("取消预约")
