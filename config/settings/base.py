@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "propdesk.sla",
     "propdesk.notify",
     "propdesk.dispatch",
+    "propdesk.visitors",
     "propdesk.complaints",
     "propdesk.api",
     "propdesk.demo",
@@ -220,6 +221,10 @@ PROPDESK_NOTIFY_TICK_SECONDS = float(env("PROPDESK_NOTIFY_TICK_SECONDS", "5"))
 # The SLA sweeper wakes at most this often (seconds); breaches are recorded within one interval.
 PROPDESK_SLA_SWEEP_SECONDS = float(env("PROPDESK_SLA_SWEEP_SECONDS", "5"))
 PROPDESK_SLA_BATCH = int(env("PROPDESK_SLA_BATCH", "500"))
+
+# Visitors' identity numbers are stored encrypted (propdesk/visitors/crypto.py): comma-separated Fernet keys,
+# the first encrypts, all decrypt (rotation). Unset: a key derived from SECRET_KEY.
+PROPDESK_ID_KEYS = env_list("PROPDESK_ID_KEYS")
 
 # Outgoing mail: printed to the console unless an SMTP server is configured.
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

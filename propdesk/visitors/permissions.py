@@ -1,0 +1,32 @@
+"""Who may do what with visitors (the only place that decides it; see core/permissions.py).
+
+The gate (门岗) is kept by the security guards and the receptionists, with the security manager and the CS
+supervisor who stand there at peak hours (R-CV-5). They register visitors in and out, check invited visitors
+in by their code and pre-register visitors for a resident. The center manager reads the register. Revealing
+a visitor's identity number after the fact — for the security manager, the CS supervisor and the center
+manager only — is audited (R-CV-4). A resident sees the visits and invitations of their own household and
+may invite or cancel for it; nobody else sees anything.
+"""
+
+from propdesk.core.permissions import RuleSet
+from propdesk.org.choices import Role
+
+GATE = frozenset({Role.SECURITY_GUARD, Role.RECEPTIONIST, Role.SECURITY_MANAGER, Role.CS_SUPERVISOR})
+READERS = GATE | {Role.CENTER_MANAGER}
+REVEALERS = frozenset({Role.SECURITY_MANAGER, Role.CS_SUPERVISOR, Role.CENTER_MANAGER})
+
+_PATHS = {"community": "community_id", "household": "household_id"}
+
+visit = RuleSet("visit", community=lambda v: v.community_id, household=lambda v: v.household_id, paths=_PATHS)
+# Register a visitor in (form or invitation code) and out.
+visit.allow("check_in", GATE)
+visit.allow("check_out", GATE)
+# The register and the gate page; residents see their own household's visitors.
+visit.allow("read", READERS, residents=True)
+# The clear identity number, with a reason, audited.
+visit.allow("reveal", REVEALERS)
+
+invitation = RuleSet("invitation", community=lambda i: i.community_id, household=lambda i: i.household_id, paths=_PATHS)
+invitation.allow("create", GATE, residents=True)
+invitation.allow("cancel", GATE, residents=True)
+invitation.allow("read", READERS, residents=True)

@@ -1,0 +1,17 @@
+"""Every write of the visitor register: visits in and out, invitations, the audited reveal, retention."""
+
+from .common import settings_for
+from .invitations import cancel_invitation, check_in_by_code, invite
+from .retention import erase_expired_ids
+from .visits import check_in, check_out, reveal_id
+
+__all__ = [
+    "cancel_invitation",
+    "check_in",
+    "check_in_by_code",
+    "check_out",
+    "erase_expired_ids",
+    "invite",
+    "reveal_id",
+    "settings_for",
+]
