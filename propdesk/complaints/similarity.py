@@ -37,6 +37,10 @@ THRESHOLD = 0.35
 DEFAULT_WINDOW_MINUTES = 24 * 60
 MIN_HOUSEHOLDS = 5
 KEY_MAX_CHARS = 40
+# Lookup bounds for a busy community: read at most this many most recent postings per key in the window, and
+# score at most MAX_CANDIDATES of them, those sharing the most keys first (bench/complaint_similarity.py).
+CANDIDATES_PER_KEY = 100
+MAX_CANDIDATES = 300
 
 OBJECT, PROBLEM, MINOR = "o", "p", "m"
 WEIGHTS = {OBJECT: 3.0, PROBLEM: 2.5, MINOR: 1.0}
@@ -166,6 +170,7 @@ STOP_WORDS = _words(
     还 就 又 再 才 很 太 最 更 挺 吗 呢 啊 吧 呀 哦 嘛 么 哈 呵 哎 唉 不 没 没有 无 人 个 些 次 回 下 上 里 来
     去 点 号 栋 单元 楼 层 室 户 房 号楼 幢 座 啥 谁 哪 哪里 哪家 给个 说法 准话 师傅 来人 派人 看看 检查 一次
     第几次 几次 好几次 两天 几天 好几天 还没 还不 整个 所有 全部 每次 上次 上周 上个月 这个月 回来 出来
+    我要 我想 想问 回电 电话 回复 一下子 反映一下 反映 喂 尽快处理 处理一下 谢谢你们 麻烦你们
     """
 )
 
@@ -344,6 +349,20 @@ def rank(sig: Mapping, candidates: Iterable[tuple[object, Mapping]], *, threshol
     """The candidates (id, signature) that match ``sig``, best first, as (id, score)."""
     found = [(key, s) for key, other in candidates if (s := score(sig, other)) >= threshold]
     return sorted(found, key=lambda item: -item[1])
+
+
+def shortlist(postings: Mapping[str, Iterable], *, limit: int = MAX_CANDIDATES) -> list:
+    """Candidate ids from the postings read per key (most recent first): those sharing the most keys first.
+
+    ``postings`` maps each of the new complaint's keys to the ids found under it (at most
+    ``CANDIDATES_PER_KEY`` each, newest first); ties keep the order in which ids were first seen.
+    """
+    hits: dict = {}
+    for ids in postings.values():
+        for key in ids:
+            hits[key] = hits.get(key, 0) + 1
+    ordered = sorted(hits, key=lambda key: -hits[key])  # stable: first seen first among equals
+    return ordered[:limit]
 
 
 def _minutes(record: Mapping) -> float:
