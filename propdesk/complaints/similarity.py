@@ -47,6 +47,7 @@ WEIGHTS = {OBJECT: 3.0, PROBLEM: 2.5, MINOR: 1.0}
 WORD_WEIGHT = 0.7
 ONE_SIDED_THING = 0.85
 EXTRA_THING = 0.8
+PARTIAL_WORD = 0.7
 
 # canonical concept -> (kind, surface forms as a regular expression). Order matters: a span that matched an
 # earlier concept is taken out of the text before later ones look (停车费 before 物业费, 车位管理费 is not 物业费).
@@ -60,7 +61,16 @@ CONCEPTS: list[tuple[str, str, str]] = [
     ("电梯", OBJECT, r"电梯|电悌|直梯|升降梯|轿厢|梯控"),
     ("大门", OBJECT, r"小区大门|大门|南门|北门|东门|西门|正门|侧门|小区门口|人行门|门岗"),
     ("地下室", OBJECT, r"地下室|储藏室"),
-    ("屋面", OBJECT, r"防水层|楼顶|屋顶|顶楼|外墙|天台"),
+    ("屋面", OBJECT, r"防水层|楼顶|屋顶|顶楼|天台|顶层|最高层"),
+    ("外墙", OBJECT, r"外墙|瓷砖|墙皮|墙面脱落"),
+    ("供暖", OBJECT, r"暖气片|暖气|供暖|地暖|采暖|热力"),
+    ("网络", OBJECT, r"宽带|网络|断网|wifi|光纤|掉线|上不了网|网速"),
+    ("高空抛物", OBJECT, r"高空抛物|高空坠物|往下扔|扔下来|往下丢|扔东西|抛物|高空"),
+    ("消防设施", OBJECT, r"消防栓|消火栓|灭火器|烟感|喷淋"),
+    ("摊贩", OBJECT, r"摊贩|摆摊|小贩|流动摊"),
+    ("群租", OBJECT, r"群租|二房东|隔断房"),
+    ("路面", OBJECT, r"路面|坑洼|井盖|地砖|路砖"),
+    ("按钮", OBJECT, r"按钮|按键|显示屏"),
     ("消防通道", OBJECT, r"消防通道|消防车道|生命通道"),
     ("道闸", OBJECT, r"道闸|栏杆|起落杆|抬杆|杆子"),
     ("车库", OBJECT, r"地下车库|地库|车库|停车场"),
@@ -72,7 +82,7 @@ CONCEPTS: list[tuple[str, str, str]] = [
     ("照明", OBJECT, r"灯泡|灯管|照明|(?<!黑)灯(?![光火])"),
     ("风扇", OBJECT, r"通风扇|风扇|排风扇"),
     ("插座", OBJECT, r"插座|插头|开关面板"),
-    ("家电", OBJECT, r"热水器|燃气灶|油烟机|洗衣机|冰箱坏"),
+    ("家电", OBJECT, r"热水器|燃气灶|油烟机|洗衣机|冰箱坏|空调(?!外机)"),
     ("快递柜", OBJECT, r"快递柜|丰巢|智能柜|取件柜"),
     ("电动车", OBJECT, r"电动自行车|电动车|电瓶车|电驴"),
     ("充电", PROBLEM, r"飞线充电|充电|飞线"),
@@ -89,9 +99,9 @@ CONCEPTS: list[tuple[str, str, str]] = [
     ("游乐设施", OBJECT, r"秋千|滑梯|游乐场|游乐区|儿童乐园|游乐设施|健身器材"),
     ("垃圾", OBJECT, r"垃圾清运|垃圾桶|垃圾站|垃圾房|垃圾点|垃圾"),
     ("排污", OBJECT, r"下水道|窨井|化粪池|排污管|污水井|污水|脏水|排水管|地漏"),
-    ("鼠虫", OBJECT, r"死老鼠|老鼠|蟑螂|白蚁"),
     ("杂物", OBJECT, r"杂物|纸箱|堆放|堆了"),
     ("打药", OBJECT, r"打药|农药|喷药|杀虫药|杀虫剂|除草剂"),
+    ("虫害", OBJECT, r"死老鼠|老鼠|蟑螂|白蚁|蚊子|蚊虫|虫子|灭蚊|灭鼠|消杀|杀虫"),
     ("绿化", MINOR, r"绿化带|绿化|草坪|园林|树枝|树木"),
     ("保洁", OBJECT, r"保洁|打扫|拖地|清扫|卫生"),
     ("保安", MINOR, r"保安|门岗|岗亭|巡逻"),
@@ -99,8 +109,12 @@ CONCEPTS: list[tuple[str, str, str]] = [
     ("水龙头", MINOR, r"水龙头|龙头"),
     ("水质", PROBLEM, r"水质|发黄|黄水|黄的|黄色|浑浊|铁锈|沉淀|水有异味|水.{0,3}(?:怪味|异味)|颜色(?:也)?不对"),
     ("停水", PROBLEM, r"停水|断水|没水|没有水|不出水|无水|(?<![起出自])来水|供水|水停了|一滴水"),
-    ("停电", PROBLEM, r"停电|断电|没电|(?<![起出])来电|供电|跳闸|全黑了|都黑了"),
-    ("漏水", PROBLEM, r"漏水|渗水|滴水|返水|冒水|爆了|破裂|破了|淹了"),
+    ("停电", PROBLEM, r"停电|断电|没电|(?<![起出])来电|供电|全黑了|都黑了"),
+    ("跳闸", PROBLEM, r"跳闸|电闸跳"),
+    ("不热", PROBLEM, r"不热|冰凉|凉的|温度太低|温度低|不达标|冻"),
+    ("水压", PROBLEM, r"水压|水很小|水流小|水太小|水很细"),
+    ("水浸", PROBLEM, r"积水|进水|被淹|倒灌|泡了|泡水"),
+    ("漏水", PROBLEM, r"漏水|渗水|滴水|返水|冒水|漏雨|爆了|破裂|破了|淹了|漏了|都漏"),
     ("泄漏", PROBLEM, r"泄漏|泄露|漏气"),
     ("占用", PROBLEM, r"被占|占用|占了|堵死|乱停|停满|占道"),
     ("未清运", PROBLEM, r"没拉走|没倒|没人倒|清运不及时|没人清理|没清理|没人收|不及时"),
@@ -125,6 +139,7 @@ CONCEPTS: list[tuple[str, str, str]] = [
     ("公示", MINOR, r"公示|公开|明细|依据|标准"),
     ("未通知", MINOR, r"(?:没|不|未)(?:有|提前)?(?:贴个?)?通知"),
     ("脏乱", PROBLEM, r"(?<!心)脏|灰|烟头|瓜子壳|没人打扫|不到位"),
+    ("监控", MINOR, r"监控|摄像头|录像"),
     ("外来人员", MINOR, r"随便进|随意进|外来人员|外人|陌生人|谁都(?:可以|能)进"),
     ("楼道", MINOR, r"楼道|楼梯间|走廊|楼梯口|楼梯"),
 ]
@@ -135,6 +150,8 @@ COMMUNITY_PLACES = frozenset({"大门", "大门内", "车库", "车库内", "广
 # Places that hold other things: "the light in the lift" is about the light, "the garage barrier" the barrier.
 # With another thing in the text they become a minor token ("电梯内"); alone they are the thing.
 CONTAINERS = frozenset({"电梯", "车库", "地下室", "大门"})
+# An outage is the event; the lift, fridge or heater it stops are its symptoms, not different things.
+OUTAGES = frozenset({"停水", "停电", "不热"})
 # Different problems that are often one event told two ways (a blocked sewer that smells, a gas leak smelt).
 RELATED_PROBLEMS = [
     frozenset({"脏乱", "气味"}),
@@ -142,6 +159,9 @@ RELATED_PROBLEMS = [
     frozenset({"占用", "堵塞"}),
     frozenset({"泄漏", "气味"}),
     frozenset({"故障", "困人", "停水", "停电"}),
+    frozenset({"停电", "跳闸"}),
+    frozenset({"漏水", "水浸"}),
+    frozenset({"故障", "不热"}),
     frozenset({"涨价", "公示"}),
 ]
 
@@ -295,16 +315,30 @@ def score(sig_a: Mapping, sig_b: Mapping) -> float:
     shared = a.keys() & b.keys()
     if not shared:
         return 0.0
-    common = sum(min(a[t], b[t]) for t in shared)
+    common = sum(min(a[t], b[t]) for t in shared) + _partial_words(a, b, shared)
     total_a, total_b = sum(a.values()), sum(b.values())
     dice = 2 * common / (total_a + total_b)
     overlap = common / min(total_a, total_b)
-    value = (0.5 * dice + 0.5 * overlap) * _things_factor(a, b) * _problems_factor(a, b)
+    value = 0.5 * dice + 0.5 * overlap
+    if not shared & OUTAGES:
+        value *= _things_factor(a, b)
+    value *= _problems_factor(a, b)
     if {"夜间", "白天"} <= (a.keys() | b.keys()) and not {"夜间", "白天"} & shared:
         value *= 0.4  # one at night, the other in the daytime
     if shared & LOCAL and _different_places(sig_a, sig_b):
         value *= 0.25
     return max(0.0, min(1.0, value))
+
+
+def _partial_words(a: Mapping, b: Mapping, shared) -> float:
+    """Other words that contain one another count for a part (暖气 / 暖气片, 消杀 / 喷药消杀)."""
+    words_a = [w for w in a if w not in shared and w not in _KINDS]
+    words_b = [w for w in b if w not in shared and w not in _KINDS]
+    found = 0.0
+    for word in words_a:
+        if any(word in other or other in word for other in words_b):
+            found += PARTIAL_WORD * WORD_WEIGHT
+    return found
 
 
 def _of_kind(tokens: Mapping, kind: str) -> set[str]:
