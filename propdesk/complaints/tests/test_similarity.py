@@ -183,12 +183,19 @@ def test_the_labelled_set_is_large_and_realistic(labelled):
     assert len({r["text"] for r in labelled}) == len(labelled)
 
 
-def test_precision_at_five_households_on_the_labelled_set(labelled):
-    """Of the complaints put into a collective complaint (5+ households), at least 90 % belong to its event."""
-    by_id = {r["id"]: r for r in labelled}
-    found = groups(labelled)
+def _split(labelled, split):
+    return labelled if split == "all" else [r for r in labelled if r["split"] == split]
+
+
+@pytest.mark.parametrize("split", ["tuning", "holdout-1", "holdout-2", "all"])
+def test_precision_at_five_households_on_the_labelled_set(labelled, split):
+    """Of the complaints put into a collective complaint (5+ households), at least 90 % belong to its event;
+    at least 90 % of the detected collective complaints are a real event of 5+ households."""
+    records = _split(labelled, split)
+    by_id = {r["id"]: r for r in records}
+    found = groups(records)
     assert found, "no collective complaint detected at all"
-    linked = right = 0
+    linked = right = correct = 0
     detected = set()
     for ids in found:
         event, count = Counter(by_id[i]["event"] for i in ids).most_common(1)[0]
@@ -196,19 +203,24 @@ def test_precision_at_five_households_on_the_labelled_set(labelled):
         if event is not None:
             right += count
             if len({by_id[i]["household"] for i in ids if by_id[i]["event"] == event}) >= 5:
+                correct += 1
                 detected.add(event)
     assert right / linked >= 0.9, (right, linked)
-    events = {}
-    for record in labelled:
-        if record["event"]:
-            events.setdefault(record["event"], set()).add(record["household"])
-    collective = {event for event, households in events.items() if len(households) >= 5}
-    assert len(detected) / len(collective) >= 0.8, sorted(collective - detected)
+    assert correct / len(found) >= 0.9, (correct, len(found))
+    if split in ("tuning", "all"):  # recall on the held-out sets is reported by the bench, not promised here
+        events = {}
+        for record in records:
+            if record["event"]:
+                events.setdefault(record["event"], set()).add(record["household"])
+        collective = {event for event, households in events.items() if len(households) >= 5}
+        assert len(detected) / len(collective) >= 0.8, sorted(collective - detected)
 
 
-def test_pairwise_precision_on_the_labelled_set(labelled):
+@pytest.mark.parametrize("split", ["tuning", "holdout-1", "holdout-2", "all"])
+def test_pairwise_precision_on_the_labelled_set(labelled, split):
+    records = _split(labelled, split)
     matched = correct = 0
-    for a, b in combinations(labelled, 2):
+    for a, b in combinations(records, 2):
         if (a["community"], a["category"]) != (b["community"], b["category"]):
             continue
         if abs(a["minutes_offset"] - b["minutes_offset"]) > similarity.DEFAULT_WINDOW_MINUTES:
