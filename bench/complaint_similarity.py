@@ -3,7 +3,10 @@
     .venv/bin/python bench/complaint_similarity.py                               # the whole run (≈ 1 minute)
     .venv/bin/python bench/complaint_similarity.py --synthetic 20000 --queries 300   # quicker
 
-No database and no network: everything runs in this process (``propdesk.complaints.similarity`` is pure).
+    .venv/bin/python bench/complaint_similarity.py --pg 1000                     # + 1,000 checks via PostgreSQL
+
+``propdesk.complaints.similarity`` is pure Python; phases (q) and (s) run in this process. Only ``--pg`` talks to
+PostgreSQL on 127.0.0.1, in a scratch database (``propdesk_bench_similarity``) created and dropped by the script.
 
 (q) quality on ``propdesk/complaints/tests/data/labelled_complaints.json`` (hand-written, labelled by event),
     per split: ``tuning`` (used to develop the detector), ``holdout-1`` (written after the parameters were
@@ -24,6 +27,10 @@ No database and no network: everything runs in this process (``propdesk.complain
     phase. ``--uncapped`` queries (default 50) also score every posting in the window, to show what the
     caps save and whether they change the answer ("4+ earlier matches", the point where the fifth makes a
     collective complaint).
+(p) with ``--pg N``: the same complaints COPYed into PostgreSQL — a signature table (jsonb) and the inverted
+    index (community, key, created_at, complaint_id) with an index on (community, key, created_at DESC) — and N
+    checks through it: one statement for the lookups of all keys (``unnest`` + ``LATERAL … LIMIT``), the
+    shortlist, one fetch of the signatures, the score; with the EXPLAIN of the lookup for the longest keys.
 """
 
 import argparse
@@ -40,7 +47,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from _common import fmt_row, loadavg, machine_info, summary_ms
+from _common import check_db_name, fmt_row, loadavg, machine_info, pg_connect, summary_ms
 
 from propdesk.complaints import similarity as sim
 
@@ -214,10 +221,12 @@ class Index:
         self.times: dict[str, list[float]] = {}
         self.ids: dict[str, list[int]] = {}
         self.stored: list[str] = []  # signature JSON by id
+        self.minutes: list[float] = []  # arrival by id
 
     def add(self, record, sig) -> None:
         assert record["id"] == len(self.stored)
         self.stored.append(json.dumps(sig, ensure_ascii=False))
+        self.minutes.append(record["minutes_offset"])
         for key in sim.index_keys(sig):
             self.times.setdefault(key, []).append(record["minutes_offset"])
             self.ids.setdefault(key, []).append(record["id"])
@@ -303,6 +312,12 @@ def report_speed(records, args):
     verdict = "met" if total["p95"] < TARGET_MS else "MISSED"
     print(f"  target: the check adds < {TARGET_MS:.0f} ms at 100,000 complaints → p95 {total['p95']:.2f} ms: {verdict}")
     report_uncapped(index, queries[: args.uncapped], now)
+    if args.pg:
+        try:
+            report_pg(index, queries[: args.pg])
+        finally:
+            with pg_connect("postgres") as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{check_db_name(PG_DB)}"')
 
 
 def report_uncapped(index: Index, queries, now: float):
@@ -325,6 +340,91 @@ def report_uncapped(index: Index, queries, now: float):
     )
 
 
+PG_DB = "propdesk_bench_similarity"
+PG_SCHEMA = """
+CREATE TABLE complaint_signature (id bigint PRIMARY KEY, community_id int NOT NULL,
+    created_at timestamptz NOT NULL, signature jsonb NOT NULL);
+CREATE TABLE complaint_key (community_id int NOT NULL, key varchar(40) NOT NULL,
+    created_at timestamptz NOT NULL, complaint_id bigint NOT NULL);
+"""
+PG_INDEX = "CREATE INDEX complaint_key_lookup ON complaint_key (community_id, key, created_at DESC)"
+PG_LOOKUP = """
+SELECT p.complaint_id FROM unnest(%s::text[]) AS k(key) CROSS JOIN LATERAL (
+    SELECT complaint_id FROM complaint_key
+    WHERE community_id = %s AND key = k.key AND created_at >= %s
+    ORDER BY created_at DESC LIMIT %s) AS p
+"""
+PG_FETCH = "SELECT id, signature FROM complaint_signature WHERE id = ANY(%s)"
+
+
+def pg_load(index: Index, epoch) -> None:
+    """The same 100,000 complaints in PostgreSQL: the signature table and the inverted index (COPY)."""
+    import datetime as dt
+
+    with pg_connect("postgres") as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{check_db_name(PG_DB)}"')
+        admin.execute(f'CREATE DATABASE "{PG_DB}"')
+    started = time.perf_counter()
+    with pg_connect(PG_DB) as conn:
+        conn.execute(PG_SCHEMA)
+        with conn.cursor().copy("COPY complaint_signature FROM STDIN") as copy:
+            for complaint_id, (stored, minutes) in enumerate(zip(index.stored, index.minutes, strict=True)):
+                copy.write_row((complaint_id, 1, epoch + dt.timedelta(minutes=minutes), stored))
+        with conn.cursor().copy("COPY complaint_key FROM STDIN") as copy:
+            for key, ids in index.ids.items():
+                for complaint_id, minutes in zip(ids, index.times[key], strict=True):
+                    copy.write_row((1, key, epoch + dt.timedelta(minutes=minutes), complaint_id))
+        conn.execute(PG_INDEX)
+        conn.execute("VACUUM ANALYZE complaint_key")
+        conn.execute("VACUUM ANALYZE complaint_signature")
+        size = conn.execute("SELECT pg_size_pretty(pg_database_size(current_database()))").fetchone()[0]
+    print(f"\n(p1) PostgreSQL database {PG_DB}: loaded in {time.perf_counter() - started:.1f} s, {size}")
+
+
+def pg_check(conn, text: str, building: str, since) -> tuple[tuple, int]:
+    t0 = time.perf_counter()
+    sig = sim.signature(text, home_building=building)
+    keys = sim.index_keys(sig)
+    t1 = time.perf_counter()
+    rows = conn.execute(PG_LOOKUP, (keys, 1, since, sim.CANDIDATES_PER_KEY)).fetchall()
+    postings: dict[str, list[int]] = {"all": [row[0] for row in rows]}
+    candidates = sim.shortlist(postings)
+    t2 = time.perf_counter()
+    stored = conn.execute(PG_FETCH, (candidates,)).fetchall()
+    t3 = time.perf_counter()
+    sim.rank(sig, stored)
+    t4 = time.perf_counter()
+    return (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t4 - t0), len(candidates)
+
+
+def report_pg(index: Index, queries) -> None:
+    import datetime as dt
+
+    epoch = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
+    pg_load(index, epoch)
+    since = epoch  # the window: everything loaded is inside it
+    phases = [[], [], [], [], []]
+    with pg_connect(PG_DB) as conn:
+        plan = conn.execute("EXPLAIN (ANALYZE, BUFFERS) " + PG_LOOKUP, (["c:故障", "c:电梯"], 1, since, 100)).fetchall()
+        for query in queries:
+            times, _size = pg_check(conn, query["text"], query["building"], since)
+            for bucket, value in zip(phases, times, strict=True):
+                bucket.append(value)
+    print(f"(p2) {len(queries):,} checks with PostgreSQL (one lookup statement for all keys, one fetch); ms")
+    print(fmt_row(["phase", "p50", "p95", "p99", "max", "mean"]))
+    print(fmt_row(["---"] * 6))
+    names = ["signature + keys", "lookup statement + shortlist", "fetch ≤ 300 signatures (jsonb)", "score", "**total**"]
+    for name, values in zip(names, phases, strict=True):
+        s = summary_ms(values)
+        print(fmt_row([name, *(f"{s[k]:.2f}" for k in ("p50", "p95", "p99", "max", "mean"))]))
+    total = summary_ms(phases[4])
+    verdict = "met" if total["p95"] < TARGET_MS else "MISSED"
+    print(f"  target < {TARGET_MS:.0f} ms → p95 {total['p95']:.2f} ms: {verdict}")
+    print("  lookup plan for the two longest keys:")
+    for (line,) in plan:
+        print("   ", line)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--synthetic", type=int, default=100_000, help="complaints in the community's window")
@@ -332,6 +432,12 @@ def main():
     parser.add_argument("--uncapped", type=int, default=50, help="queries also run without the lookup caps")
     parser.add_argument("--seed", type=int, default=20261129)
     parser.add_argument("--quality-only", action="store_true")
+    parser.add_argument(
+        "--pg",
+        type=int,
+        default=0,
+        help=f"also run this many checks against PostgreSQL (database {PG_DB}, dropped at the end)",
+    )
     args = parser.parse_args()
     info = machine_info()
     print(
