@@ -443,13 +443,20 @@ def _best_cluster(clusters: list[dict], member: tuple, window_minutes: float, th
     for cluster in clusters:
         if cluster["key"] != key:
             continue
-        scores = sorted(
-            (score(sig, other) for rec, other in cluster["members"] if now - _minutes(rec) <= window_minutes),
-            reverse=True,
-        )[:3]
-        if not scores:
+        members = [other for rec, other in cluster["members"] if now - _minutes(rec) <= window_minutes]
+        if not members:
             continue
-        affinity = sum(scores) / len(scores)
-        if affinity >= best_affinity:
-            best, best_affinity = cluster, affinity
+        value = affinity(sig, members)
+        if value >= best_affinity:
+            best, best_affinity = cluster, value
     return best
+
+
+def affinity(sig: Mapping, members: Iterable[Mapping]) -> float:
+    """How well a complaint fits a group: the mean of its three best scores against the group's members.
+
+    The rule ``groups`` uses; intake applies the same one to decide which open collective complaint (or group
+    of earlier matches) a new complaint joins: the best affinity at or above ``THRESHOLD``.
+    """
+    scores = sorted((score(sig, other) for other in members), reverse=True)[:3]
+    return sum(scores) / len(scores) if scores else 0.0
