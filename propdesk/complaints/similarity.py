@@ -32,7 +32,8 @@ from collections.abc import Iterable, Mapping
 
 SIGNATURE_VERSION = 1
 # Two complaints score at or above this (same community, category and window) are about the same thing.
-# Chosen on tests/data/labelled_complaints.json (bench/complaint_similarity.py prints the sweep).
+# Chosen on the "tuning" split of tests/data/labelled_complaints.json; bench/complaint_similarity.py prints the
+# sweep and the held-out splits (docs/benchmarks.md §5).
 THRESHOLD = 0.35
 DEFAULT_WINDOW_MINUTES = 24 * 60
 MIN_HOUSEHOLDS = 5
@@ -334,11 +335,11 @@ def _partial_words(a: Mapping, b: Mapping, shared) -> float:
     """Other words that contain one another count for a part (暖气 / 暖气片, 消杀 / 喷药消杀)."""
     words_a = [w for w in a if w not in shared and w not in _KINDS]
     words_b = [w for w in b if w not in shared and w not in _KINDS]
-    found = 0.0
-    for word in words_a:
-        if any(word in other or other in word for other in words_b):
-            found += PARTIAL_WORD * WORD_WEIGHT
-    return found
+    if not words_a or not words_b:
+        return 0.0
+    found_a = sum(1 for w in words_a if any(w in o or o in w for o in words_b))
+    found_b = sum(1 for w in words_b if any(w in o or o in w for o in words_a))
+    return min(found_a, found_b) * PARTIAL_WORD * WORD_WEIGHT  # symmetric: score(a, b) == score(b, a)
 
 
 def _of_kind(tokens: Mapping, kind: str) -> set[str]:

@@ -85,8 +85,9 @@ def test_signatures_are_json_storable_and_keys_are_short(labelled):
 
 
 def test_score_is_symmetric_and_bounded(labelled):
-    sample = labelled[::5]
-    for a, b in combinations(sample, 2):
+    for a, b in combinations(labelled, 2):
+        if a["community"] != b["community"]:
+            continue
         value = score(a["signature"], b["signature"])
         assert 0.0 <= value <= 1.0
         assert value == pytest.approx(score(b["signature"], a["signature"]))
