@@ -20,6 +20,12 @@ both texts name a thing and the things differ, when both name a problem and the 
 the thing is local to a building (a lift, a unit door, a stairwell pipe) and the two complaints are about
 different buildings or units. Without a building in the text, the caller's building (``home_building``)
 stands in for local things: "我们楼电梯坏了" from 3栋 and from 5栋 are two events.
+
+At intake: keep ``signature(text, home_building=…)`` with the complaint and one index row per ``index_keys``;
+read the ``CANDIDATES_PER_KEY`` most recent rows of each key in the community and window, ``shortlist`` them,
+keep those of the same category, and ``rank`` their signatures: the matches, best first. The new complaint is
+the (distinct households among the matches + 1)-th about the same thing; it joins the open collective complaint
+(or group of earlier matches) with the best ``affinity`` at or above ``THRESHOLD``.
 """
 
 import logging
