@@ -2,6 +2,7 @@
 
 from propdesk.api.router import build_api
 from propdesk.communities import api as communities_api
+from propdesk.complaints.api import router as complaints_router
 from propdesk.dispatch.api import router as dispatch_router
 from propdesk.intake.api import router as intake_router
 from propdesk.intake.api_registers import router as registers_router
@@ -18,6 +19,7 @@ api = build_api(
         registers_router,
         notify_router,
         communities_api.router,
+        complaints_router,
     ]
 )
 communities_api.install(api)
