@@ -36,6 +36,8 @@ ENTRIES = (
     ),
     Entry(_("工单"), _("查询、处理、答复、转交工单"), "tickets:list", action="ticket.browse"),
     Entry(_("我的工单"), _("指派给我的工单"), "tickets:mine", FIELD),
+    Entry(_("投诉"), _("投诉登记：分类、负责人、时限与重复投诉"), "complaints:list", action="complaint.browse"),
+    Entry(_("投诉工作台"), _("客服主管：即将到期、重复投诉优先"), "complaints:workbench", action="complaint.workbench"),
     Entry(
         _("登记簿"),
         _("报修、投诉建议、反馈、来电来访等登记簿，可打印、导出"),
