@@ -9,6 +9,7 @@ from propdesk.intake.api_registers import router as registers_router
 from propdesk.notify.api import router as notify_router
 from propdesk.sla.api import router as sla_router
 from propdesk.tickets.api import router as tickets_router
+from propdesk.visitors.api import router as visitors_router
 
 api = build_api(
     [
@@ -19,6 +20,7 @@ api = build_api(
         registers_router,
         notify_router,
         communities_api.router,
+        visitors_router,
         complaints_router,
     ]
 )

@@ -1,0 +1,200 @@
+"""The visitor register over the API (``/api/v1/visitors/…``): check-in by form or invitation code, check-out,
+the register, overstays, invitations and the audited reveal — the same services, selectors and rules as the
+gate page (``views.py``)."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Query, Router
+from ninja.responses import Status
+
+from propdesk.api.errors import COMMON_ERRORS, ErrorOut
+from propdesk.api.idempotency import idempotent, key_header
+from propdesk.api.schemas import Id, Ref, page_of
+from propdesk.communities.models import Community
+from propdesk.core.http import resolve_client_ip
+
+from . import selectors, services
+from .api_schemas import (
+    CodeIn,
+    InvitationFilters,
+    InvitationIn,
+    InvitationOut,
+    InvitationPage,
+    RevealIn,
+    RevealOut,
+    VersionIn,
+    VisitFilters,
+    VisitIn,
+    VisitOut,
+    VisitPage,
+    invitation_body,
+    visit_body,
+)
+from .models import Invitation, Visit
+
+router = Router(tags=["访客登记 Visitors"])
+CONFLICT = {409: ErrorOut, **COMMON_ERRORS}
+
+
+def _gate_community(request: HttpRequest, community_id: int | None) -> Community | None:
+    """A community where the caller keeps the gate: another is 404, no gate anywhere is 403."""
+    if community_id is None:
+        return None
+    communities = selectors.gate_communities(user=request.auth)
+    found = communities.filter(pk=community_id).first()
+    if found is not None:
+        return found
+    if not communities.exists():
+        raise PermissionDenied(_("访客登记仅限门岗、前台和安全、客服主管使用"))
+    raise Http404(_("小区不存在或您无权登记访客"))
+
+
+def _invite_community(request: HttpRequest, community_id: int) -> Community:
+    found = Community.objects.visible_to(request.auth).filter(pk=community_id).first()
+    if found is None:
+        raise Http404(_("小区不存在或您无权查看"))
+    return found
+
+
+def _visit(request: HttpRequest, visit_id: int) -> Visit:
+    try:
+        return selectors.visit_get(user=request.auth, pk=visit_id)
+    except Visit.DoesNotExist as exc:
+        raise Http404(_("来访记录不存在或您无权查看")) from exc
+
+
+def _invitation(request: HttpRequest, invitation_id: int) -> Invitation:
+    try:
+        return selectors.invitation_get(user=request.auth, pk=invitation_id)
+    except Invitation.DoesNotExist as exc:
+        raise Http404(_("预约不存在或您无权查看")) from exc
+
+
+@router.get("/visitors/communities", response={200: list[Ref], **COMMON_ERRORS})
+def gate_communities(request: HttpRequest):
+    """本人值守门岗的小区 / The communities where the caller keeps the gate."""
+    return [{"id": c.pk, "name": c.name} for c in selectors.gate_communities(user=request.auth)]
+
+
+@router.get("/visitors/visits", response={200: VisitPage, **COMMON_ERRORS})
+def list_visits(request: HttpRequest, filters: Query[VisitFilters]):
+    """来访登记簿（可按小区、日期、是否在内、事由、姓名/车牌/房号筛选），证件号、电话已脱敏 / The register."""
+    qs = selectors.visit_register(
+        user=request.auth,
+        filters=selectors.VisitFilters(
+            community_id=filters.community_id,
+            date_from=filters.date_from,
+            date_to=filters.date_to,
+            inside=filters.inside,
+            purpose=filters.purpose or "",
+            q=filters.q,
+        ),
+    )
+    page = page_of(qs, filters.offset, filters.limit)
+    return {**page, "items": [visit_body(v) for v in page["items"]]}
+
+
+@router.post("/visitors/visits", response={201: VisitOut, **COMMON_ERRORS})
+def check_in(
+    request: HttpRequest, response: HttpResponse, payload: VisitIn, idempotency_key: str | None = key_header()
+):
+    """登记访客进入（核验证件；证件号加密保存）。支持 ``Idempotency-Key`` / Register a visitor in."""
+
+    def create() -> tuple[int, dict]:
+        community = _gate_community(request, payload.community_id)
+        data = payload.dict(exclude={"community_id"})
+        visit = services.check_in(actor=request.auth, community=community, **data)
+        return 201, visit_body(selectors.visit_get(user=request.auth, pk=visit.pk))
+
+    return idempotent(request, response, endpoint="visitors.check_in", key=idempotency_key, create=create)
+
+
+@router.post("/visitors/check-in-by-code", response={201: VisitOut, **COMMON_ERRORS})
+def check_in_by_code(request: HttpRequest, payload: CodeIn):
+    """凭邀请码一步登记进入；未到时段、已过期、已使用或已取消的邀请码会被拒绝 / Check in by invitation code."""
+    community = _gate_community(request, payload.community_id)
+    visit = services.check_in_by_code(
+        actor=request.auth,
+        code=payload.code,
+        community=community,
+        document_type=payload.document_type or "",
+        id_number=payload.id_number,
+        area=payload.area,
+    )
+    return Status(201, visit_body(selectors.visit_get(user=request.auth, pk=visit.pk)))
+
+
+@router.get("/visitors/visits/{visit_id}", response={200: VisitOut, **COMMON_ERRORS})
+def get_visit(request: HttpRequest, visit_id: Id):
+    """一条来访记录 / One visit."""
+    return visit_body(_visit(request, visit_id))
+
+
+@router.post("/visitors/visits/{visit_id}/check-out", response={200: VisitOut, **CONFLICT})
+def check_out(request: HttpRequest, visit_id: Id, payload: VersionIn):
+    """登记访客离开（只能一次）/ Register the visitor out (once)."""
+    visit = services.check_out(
+        actor=request.auth, visit=_visit(request, visit_id), expected_version=payload.expected_version
+    )
+    return visit_body(selectors.visit_get(user=request.auth, pk=visit.pk))
+
+
+@router.post("/visitors/visits/{visit_id}/reveal", response={200: RevealOut, **COMMON_ERRORS})
+def reveal(request: HttpRequest, visit_id: Id, payload: RevealIn):
+    """查看完整证件号：须有权限并填写原因，每次查看都有记录（R-CV-4）/ Reveal the identity number, audited."""
+    visit = _visit(request, visit_id)
+    number = services.reveal_id(
+        actor=request.auth, visit=visit, reason=payload.reason, ip_address=resolve_client_ip(request.META)
+    )
+    return {"visit_id": visit.pk, "id_number": number}
+
+
+@router.get("/visitors/overstays", response={200: list[VisitOut], **COMMON_ERRORS})
+def overstays(request: HttpRequest, community_id: Id | None = None):
+    """逗留超时的访客（超过设定小时数、过了日终时间或隔夜仍未离开）/ Visitors inside for too long."""
+    return [visit_body(v) for v in selectors.overstays(user=request.auth, community_id=community_id)]
+
+
+@router.get("/visitors/invitations", response={200: InvitationPage, **COMMON_ERRORS})
+def list_invitations(request: HttpRequest, filters: Query[InvitationFilters]):
+    """访客预约 / Invitations the caller may see."""
+    if filters.expected_today:
+        qs = selectors.expected_today(user=request.auth, community_id=filters.community_id)
+    else:
+        qs = selectors.invitations(user=request.auth).order_by("-valid_from", "-id")
+        if filters.community_id:
+            qs = qs.filter(community_id=filters.community_id)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    page = page_of(qs, filters.offset, filters.limit)
+    return {**page, "items": [invitation_body(i, request.auth) for i in page["items"]]}
+
+
+@router.post("/visitors/invitations", response={201: InvitationOut, **COMMON_ERRORS})
+def invite(
+    request: HttpRequest, response: HttpResponse, payload: InvitationIn, idempotency_key: str | None = key_header()
+):
+    """预约访客（住户本人，或门岗、前台代住户登记），返回 6 位邀请码。支持 ``Idempotency-Key`` / Invite a visitor."""
+
+    def create() -> tuple[int, dict]:
+        community = _invite_community(request, payload.community_id)
+        invitation = services.invite(actor=request.auth, community=community, **payload.dict(exclude={"community_id"}))
+        return 201, invitation_body(selectors.invitation_get(user=request.auth, pk=invitation.pk), request.auth)
+
+    return idempotent(request, response, endpoint="visitors.invite", key=idempotency_key, create=create)
+
+
+@router.get("/visitors/invitations/{invitation_id}", response={200: InvitationOut, **COMMON_ERRORS})
+def get_invitation(request: HttpRequest, invitation_id: Id):
+    """一条预约 / One invitation."""
+    return invitation_body(_invitation(request, invitation_id), request.auth)
+
+
+@router.post("/visitors/invitations/{invitation_id}/cancel", response={200: InvitationOut, **CONFLICT})
+def cancel_invitation(request: HttpRequest, invitation_id: Id, payload: VersionIn):
+    """取消预约（邀请码随即失效）/ Cancel an invitation (its code stops working)."""
+    invitation = services.cancel_invitation(
+        actor=request.auth, invitation=_invitation(request, invitation_id), expected_version=payload.expected_version
+    )
+    return invitation_body(selectors.invitation_get(user=request.auth, pk=invitation.pk), request.auth)

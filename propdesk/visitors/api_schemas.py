@@ -1,0 +1,188 @@
+"""The shapes of the visitor API: what goes in (bounded) and what comes out (identity numbers and phones
+masked; an invitation's code only to whoever made it and to the household)."""
+
+from typing import Literal
+
+from ninja import Field, Schema
+
+from propdesk.api.schemas import Id, InputDate, InputDateTime, LocalDateTime, Page, PageParams, Ref, UserRef, Version
+from propdesk.core.masking import mask_phone
+from propdesk.core.scoping import get_scope
+
+from .choices import DocumentType, InvitationStatus, Purpose
+from .models import MAX_PEOPLE, Invitation, Visit
+
+DocumentTypeIn = Literal["id_card", "passport", "hk_macau", "taiwan", "other"]
+PurposeIn = Literal["visit", "delivery", "contractor", "service", "business", "other"]
+assert set(DocumentTypeIn.__args__) == set(DocumentType.values)
+assert set(PurposeIn.__args__) == set(Purpose.values)
+
+
+class VisitIn(Schema):
+    community_id: Id
+    visitor_name: str = Field(..., max_length=50, description="访客姓名")
+    document_type: DocumentTypeIn = Field(..., description="证件类型")
+    id_number: str = Field(..., max_length=40, description="证件号码（居民身份证校验出生日期和校验位）")
+    purpose: PurposeIn
+    phone: str = Field("", max_length=30)
+    room: str = Field("", max_length=40, description="受访房号，如 3-2-1202；探亲访友、装修施工、上门服务必填")
+    area: str = Field("", max_length=100, description="允许到达区域")
+    plate: str = Field("", max_length=16, description="车牌，如 粤B12345")
+    people: int = Field(1, ge=1, le=MAX_PEOPLE)
+    checked_in_at: InputDateTime | None = Field(None, description="进入时间，默认现在；可补登 12 小时内")
+
+
+class CodeIn(Schema):
+    code: str = Field(..., max_length=20, description="6 位邀请码")
+    community_id: Id | None = Field(None, description="多个小区有同一邀请码时指定")
+    document_type: DocumentTypeIn | None = None
+    id_number: str = Field("", max_length=40)
+    area: str = Field("", max_length=100)
+
+
+class VersionIn(Schema):
+    expected_version: Version | None = None
+
+
+class RevealIn(Schema):
+    reason: str = Field(..., min_length=1, max_length=200)
+
+
+class RevealOut(Schema):
+    visit_id: int
+    id_number: str
+
+
+class InvitationIn(Schema):
+    community_id: Id
+    visitor_name: str = Field(..., max_length=50)
+    room: str = Field(..., max_length=40, description="受访房号，如 3-2-1202")
+    valid_from: InputDateTime
+    valid_until: InputDateTime
+    phone: str = Field("", max_length=30)
+    purpose: PurposeIn = "visit"
+    people: int = Field(1, ge=1, le=MAX_PEOPLE)
+    plate: str = Field("", max_length=16)
+
+
+class VisitFilters(PageParams):
+    community_id: Id | None = None
+    date_from: InputDate | None = None
+    date_to: InputDate | None = None
+    inside: bool | None = Field(None, description="true 仍在小区内，false 已离开")
+    purpose: PurposeIn | None = None
+    q: str = Field("", max_length=50, description="访客姓名、车牌或房号（3-2-1202）")
+
+
+class InvitationFilters(PageParams):
+    community_id: Id | None = None
+    status: Literal["pending", "used", "cancelled"] | None = None
+    expected_today: bool = Field(False, description="只看今天待到访（时段未过）")
+
+
+class VisitOut(Schema):
+    id: int
+    community: Ref
+    room: str | None
+    visitor_name: str
+    document_type: str
+    id_number: str = Field(description="脱敏，如 4403**********1234；已按期删除为空")
+    id_erased: bool
+    phone: str = Field(description="脱敏")
+    purpose: str
+    purpose_label: str
+    area: str
+    plate: str
+    people: int
+    host_confirmed: bool
+    invitation_id: int | None
+    checked_in_at: LocalDateTime
+    checked_in_by: UserRef | None
+    checked_out_at: LocalDateTime | None
+    checked_out_by: UserRef | None
+    inside: bool
+    version: int
+
+
+class VisitPage(Page):
+    items: list[VisitOut]
+
+
+class InvitationOut(Schema):
+    id: int
+    community: Ref
+    room: str
+    visitor_name: str
+    phone: str = Field(description="脱敏")
+    purpose: str
+    people: int
+    plate: str
+    valid_from: LocalDateTime
+    valid_until: LocalDateTime
+    code: str | None = Field(description="邀请码：只给登记人和受访住户看")
+    status: str
+    status_label: str
+    used_at: LocalDateTime | None
+    version: int
+
+
+class InvitationPage(Page):
+    items: list[InvitationOut]
+
+
+def _user_ref(user) -> dict | None:
+    from propdesk.api.schemas import user_ref
+
+    return user_ref(user)
+
+
+def visit_body(visit: Visit) -> dict:
+    data = {
+        "id": visit.pk,
+        "community": {"id": visit.community_id, "name": visit.community.name},
+        "room": visit.household.unit.label if visit.household_id else None,
+        "visitor_name": visit.visitor_name,
+        "document_type": visit.document_type,
+        "id_number": visit.id_masked,
+        "id_erased": visit.id_erased_at is not None,
+        "phone": mask_phone(visit.phone),
+        "purpose": visit.purpose,
+        "purpose_label": str(visit.get_purpose_display()),
+        "area": visit.area,
+        "plate": visit.plate,
+        "people": visit.people,
+        "host_confirmed": visit.host_confirmed,
+        "invitation_id": visit.invitation_id,
+        "checked_in_at": visit.checked_in_at,
+        "checked_in_by": _user_ref(visit.checked_in_by),
+        "checked_out_at": visit.checked_out_at,
+        "checked_out_by": _user_ref(visit.checked_out_by),
+        "inside": visit.inside,
+        "version": visit.version,
+    }
+    return VisitOut(**data).model_dump(mode="json")
+
+
+def may_see_code(user, invitation: Invitation) -> bool:
+    return invitation.created_by_id == user.pk or invitation.household_id in get_scope(user).household
+
+
+def invitation_body(invitation: Invitation, user) -> dict:
+    data = {
+        "id": invitation.pk,
+        "community": {"id": invitation.community_id, "name": invitation.community.name},
+        "room": invitation.household.unit.label,
+        "visitor_name": invitation.visitor_name,
+        "phone": mask_phone(invitation.phone),
+        "purpose": invitation.purpose,
+        "people": invitation.people,
+        "plate": invitation.plate,
+        "valid_from": invitation.valid_from,
+        "valid_until": invitation.valid_until,
+        "code": invitation.code if may_see_code(user, invitation) else None,
+        "status": invitation.status,
+        "status_label": str(InvitationStatus(invitation.status).label),
+        "used_at": invitation.used_at,
+        "version": invitation.version,
+    }
+    return InvitationOut(**data).model_dump(mode="json")
