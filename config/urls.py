@@ -28,6 +28,7 @@ urlpatterns = [
     path("inbox/", include("propdesk.notify.urls")),
     path("sla/", include("propdesk.sla.urls")),
     path("dispatch/", include("propdesk.dispatch.urls")),
+    path("visitors/", include("propdesk.visitors.urls")),
     path("complaints/", include("propdesk.complaints.urls")),
     path("api/v1/", api.urls),
     path("api/", include("propdesk.api.urls")),

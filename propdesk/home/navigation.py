@@ -44,6 +44,10 @@ ENTRIES = (
         "intake:registers",
         action="register.view",
     ),
+    Entry(
+        _("门岗访客"), _("访客进出登记、凭邀请码进入、逗留提醒、代住户预约"), "visitors:gate", action="visit.check_in"
+    ),
+    Entry(_("来访登记簿"), _("访客来访记录，可按日期、事由、房号查询"), "visitors:register", action="visit.read"),
     Entry(_("报事处理及时率"), _("按服务中心、部门、人员、类别统计及时率"), "sla:timeliness", action="timeliness.view"),
     Entry(_("消息"), _("超时预警、升级通知"), "notify:inbox", STAFF_ROLES),
     Entry(_("小区档案"), _("小区、楼栋、房号、住户与住户成员"), "communities:list", action="community.browse"),

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "visitors"
+urlpatterns = [
+    path("", views.gate, name="gate"),
+    path("check-in/", views.check_in, name="check_in"),
+    path("check-in/code/", views.check_in_code, name="check_in_code"),
+    path("visits/<int:pk>/check-out/", views.check_out, name="check_out"),
+    path("invitations/", views.invite, name="invite"),
+    path("invitations/<int:pk>/cancel/", views.cancel_invitation, name="cancel_invitation"),
+    path("register/", views.register, name="register"),
+]

@@ -1,0 +1,249 @@
+"""The gate page (phone-sized: today's visitors inside, expected invitations, check-in by form or code,
+check-out, overstays) and the visitor register with filters — the same services, selectors and rules as the
+API. Every form posts, then redirects back to the gate; a refused form is shown again with its errors (400)."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from propdesk.core.inputs import parse_id, parse_period
+from propdesk.core.permissions import can, require
+
+from . import selectors, services
+from .choices import DocumentType, Purpose
+from .models import Invitation, Visit
+
+PAGE_SIZE = 30
+
+
+def _gate_communities(request: HttpRequest):
+    communities = list(selectors.gate_communities(user=request.user))
+    if not communities:
+        raise PermissionDenied(_("访客登记仅限门岗、前台和安全、客服主管使用"))
+    return communities
+
+
+def _chosen(communities, raw: str | None):
+    """The community picked in ``?community=`` (or the form), else the first of the user's gates."""
+    wanted = parse_id(raw)
+    return next((c for c in communities if c.pk == wanted), communities[0])
+
+
+def _gate_url(community) -> str:
+    return f"{reverse('visitors:gate')}?community={community.pk}"
+
+
+def _errors(exc: ValidationError) -> dict[str, list[str]]:
+    return exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+
+
+def _local_input(raw: str | None, field: str) -> dt.datetime | None:
+    """A ``datetime-local`` input (2026-11-18T09:30) as an aware datetime; empty → None."""
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    try:
+        value = dt.datetime.fromisoformat(raw)
+    except ValueError:
+        raise ValidationError({field: _("时间格式不正确")}) from None
+    if not dt.date(2000, 1, 1) <= value.date() <= dt.date(2099, 12, 31):
+        raise ValidationError({field: _("时间超出范围")})
+    return timezone.make_aware(value) if timezone.is_naive(value) else value
+
+
+def _version(raw: str | None) -> int | None:
+    raw = (raw or "").strip()
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
+
+
+def _people(raw: str | None) -> int:
+    raw = (raw or "1").strip()
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 4 else 0
+
+
+def _gate_context(request: HttpRequest, community, **extra) -> dict:
+    user = request.user
+    now = timezone.now()
+    overstaying = selectors.overstays(user=user, community_id=community.pk, now=now)
+    overstay_ids = {v.pk for v in overstaying}
+    inside = list(selectors.inside_now(user=user, community_id=community.pk))
+    for visit in inside:
+        visit.overstaying = visit.pk in overstay_ids
+    return {
+        "communities": _gate_communities(request),
+        "community": community,
+        "inside": inside,
+        "overstays": overstaying,
+        "expected": list(selectors.expected_today(user=user, community_id=community.pk, now=now)[:50]),
+        "document_types": DocumentType.choices,
+        "purposes": Purpose.choices,
+        "errors": {},
+        "values": {},
+        "open_form": "",
+        **extra,
+    }
+
+
+@login_required
+def gate(request: HttpRequest) -> HttpResponse:
+    communities = _gate_communities(request)
+    community = _chosen(communities, request.GET.get("community"))
+    return render(request, "visitors/gate.html", _gate_context(request, community))
+
+
+def _refused(request: HttpRequest, community, exc: ValidationError, form: str) -> HttpResponse:
+    context = _gate_context(request, community, errors=_errors(exc), values=request.POST, open_form=form)
+    return render(request, "visitors/gate.html", context, status=400)
+
+
+@login_required
+@require_POST
+def check_in(request: HttpRequest) -> HttpResponse:
+    community = _chosen(_gate_communities(request), request.POST.get("community"))
+    post = request.POST
+    try:
+        visit = services.check_in(
+            actor=request.user,
+            community=community,
+            visitor_name=post.get("visitor_name", ""),
+            document_type=post.get("document_type", ""),
+            id_number=post.get("id_number", ""),
+            purpose=post.get("purpose", ""),
+            phone=post.get("phone", ""),
+            room=post.get("room", ""),
+            area=post.get("area", ""),
+            plate=post.get("plate", ""),
+            people=_people(post.get("people")),
+            checked_in_at=_local_input(post.get("checked_in_at"), "checked_in_at"),
+        )
+    except ValidationError as exc:
+        return _refused(request, community, exc, "check_in")
+    messages.success(request, _("已登记 %(name)s 进入") % {"name": visit.visitor_name})
+    return redirect(_gate_url(community))
+
+
+@login_required
+@require_POST
+def check_in_code(request: HttpRequest) -> HttpResponse:
+    community = _chosen(_gate_communities(request), request.POST.get("community"))
+    post = request.POST
+    try:
+        visit = services.check_in_by_code(
+            actor=request.user,
+            code=post.get("code", ""),
+            community=community,
+            document_type=post.get("document_type", ""),
+            id_number=post.get("id_number", ""),
+        )
+    except ValidationError as exc:
+        return _refused(request, community, exc, "code")
+    messages.success(
+        request,
+        _("%(name)s 凭邀请码进入，受访 %(room)s") % {"name": visit.visitor_name, "room": visit.household.unit.label},
+    )
+    return redirect(_gate_url(community))
+
+
+@login_required
+@require_POST
+def check_out(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        visit = selectors.visit_get(user=request.user, pk=pk)
+    except Visit.DoesNotExist as exc:
+        raise Http404(_("来访记录不存在或您无权查看")) from exc
+    try:
+        visit = services.check_out(
+            actor=request.user, visit=visit, expected_version=_version(request.POST.get("version"))
+        )
+    except ValidationError as exc:
+        messages.error(request, _errors(exc).popitem()[1][0])
+    else:
+        messages.success(request, _("已登记 %(name)s 离开") % {"name": visit.visitor_name})
+    return redirect(_gate_url(visit.community))
+
+
+@login_required
+@require_POST
+def invite(request: HttpRequest) -> HttpResponse:
+    community = _chosen(_gate_communities(request), request.POST.get("community"))
+    post = request.POST
+    try:
+        invitation = services.invite(
+            actor=request.user,
+            community=community,
+            visitor_name=post.get("visitor_name", ""),
+            room=post.get("room", ""),
+            phone=post.get("phone", ""),
+            purpose=post.get("purpose", "visit"),
+            people=_people(post.get("people")),
+            valid_from=_local_input(post.get("valid_from"), "valid_from"),
+            valid_until=_local_input(post.get("valid_until"), "valid_until"),
+        )
+    except ValidationError as exc:
+        return _refused(request, community, exc, "invite")
+    messages.success(
+        request,
+        _("已为 %(room)s 预约访客 %(name)s，邀请码 %(code)s（请告知住户）")
+        % {"room": invitation.household.unit.label, "name": invitation.visitor_name, "code": invitation.code},
+    )
+    return redirect(_gate_url(community))
+
+
+@login_required
+@require_POST
+def cancel_invitation(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        invitation = selectors.invitation_get(user=request.user, pk=pk)
+    except Invitation.DoesNotExist as exc:
+        raise Http404(_("预约不存在或您无权查看")) from exc
+    try:
+        services.cancel_invitation(actor=request.user, invitation=invitation)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc).popitem()[1][0])
+    else:
+        messages.success(request, _("已取消 %(name)s 的预约") % {"name": invitation.visitor_name})
+    return redirect(_gate_url(invitation.community))
+
+
+@login_required
+def register(request: HttpRequest) -> HttpResponse:
+    """The register (来访登记簿): staff of the gate and the center manager, or a resident for their household."""
+    require(request.user, "visit.read", message=_("您无权查看来访登记"))
+    get = request.GET
+    errors = {}
+    try:
+        date_from, date_to = parse_period(get)
+    except ValidationError as exc:
+        errors, date_from, date_to = _errors(exc), None, None
+    inside = {"1": True, "0": False}.get(get.get("inside", ""))
+    purpose = get.get("purpose", "") if get.get("purpose", "") in Purpose.values else ""
+    filters = selectors.VisitFilters(
+        community_id=parse_id(get.get("community")),
+        date_from=date_from,
+        date_to=date_to,
+        inside=inside,
+        purpose=purpose,
+        q=get.get("q", "")[:50],
+    )
+    page = Paginator(selectors.visit_register(user=request.user, filters=filters), PAGE_SIZE).get_page(get.get("page"))
+    query = get.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "query": query.urlencode(),
+        "filters": filters,
+        "errors": errors,
+        "communities": list(selectors.readable_communities(user=request.user)),
+        "purposes": Purpose.choices,
+        "may_gate": can(request.user, "visit.check_in"),
+    }
+    return render(request, "visitors/register.html", context, status=400 if errors else 200)
