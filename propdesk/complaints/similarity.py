@@ -47,7 +47,7 @@ KEY_MAX_CHARS = 40
 # Lookup bounds for a busy community: read at most this many most recent postings per key in the window, and
 # score at most MAX_CANDIDATES of them, those sharing the most keys first (bench/complaint_similarity.py).
 CANDIDATES_PER_KEY = 100
-MAX_CANDIDATES = 300
+MAX_CANDIDATES = 200
 
 OBJECT, PROBLEM, MINOR = "o", "p", "m"
 WEIGHTS = {OBJECT: 3.0, PROBLEM: 2.5, MINOR: 1.0}
