@@ -28,10 +28,14 @@ from .api_schemas import (
     VisitIn,
     VisitOut,
     VisitPage,
+    WatchIn,
+    WatchOut,
+    WatchRemoveIn,
     invitation_body,
     visit_body,
+    watch_body,
 )
-from .models import Invitation, Visit
+from .models import Invitation, Visit, WatchEntry
 
 router = Router(tags=["访客登记 Visitors"])
 CONFLICT = {409: ErrorOut, **COMMON_ERRORS}
@@ -92,7 +96,7 @@ def list_visits(request: HttpRequest, filters: Query[VisitFilters]):
         ),
     )
     page = page_of(qs, filters.offset, filters.limit)
-    return {**page, "items": [visit_body(v) for v in page["items"]]}
+    return {**page, "items": [visit_body(v, request.auth) for v in page["items"]]}
 
 
 @router.post("/visitors/visits", response={201: VisitOut, **COMMON_ERRORS})
@@ -105,7 +109,7 @@ def check_in(
         community = _gate_community(request, payload.community_id)
         data = payload.dict(exclude={"community_id"})
         visit = services.check_in(actor=request.auth, community=community, **data)
-        return 201, visit_body(selectors.visit_get(user=request.auth, pk=visit.pk))
+        return 201, visit_body(selectors.visit_get(user=request.auth, pk=visit.pk), request.auth)
 
     return idempotent(request, response, endpoint="visitors.check_in", key=idempotency_key, create=create)
 
@@ -122,13 +126,13 @@ def check_in_by_code(request: HttpRequest, payload: CodeIn):
         id_number=payload.id_number,
         area=payload.area,
     )
-    return Status(201, visit_body(selectors.visit_get(user=request.auth, pk=visit.pk)))
+    return Status(201, visit_body(selectors.visit_get(user=request.auth, pk=visit.pk), request.auth))
 
 
 @router.get("/visitors/visits/{visit_id}", response={200: VisitOut, **COMMON_ERRORS})
 def get_visit(request: HttpRequest, visit_id: Id):
     """一条来访记录 / One visit."""
-    return visit_body(_visit(request, visit_id))
+    return visit_body(_visit(request, visit_id), request.auth)
 
 
 @router.post("/visitors/visits/{visit_id}/check-out", response={200: VisitOut, **CONFLICT})
@@ -137,7 +141,7 @@ def check_out(request: HttpRequest, visit_id: Id, payload: VersionIn):
     visit = services.check_out(
         actor=request.auth, visit=_visit(request, visit_id), expected_version=payload.expected_version
     )
-    return visit_body(selectors.visit_get(user=request.auth, pk=visit.pk))
+    return visit_body(selectors.visit_get(user=request.auth, pk=visit.pk), request.auth)
 
 
 @router.post("/visitors/visits/{visit_id}/reveal", response={200: RevealOut, **COMMON_ERRORS})
@@ -153,7 +157,7 @@ def reveal(request: HttpRequest, visit_id: Id, payload: RevealIn):
 @router.get("/visitors/overstays", response={200: list[VisitOut], **COMMON_ERRORS})
 def overstays(request: HttpRequest, community_id: Id | None = None):
     """逗留超时的访客（超过设定小时数、过了日终时间或隔夜仍未离开）/ Visitors inside for too long."""
-    return [visit_body(v) for v in selectors.overstays(user=request.auth, community_id=community_id)]
+    return [visit_body(v, request.auth) for v in selectors.overstays(user=request.auth, community_id=community_id)]
 
 
 @router.get("/visitors/invitations", response={200: InvitationPage, **COMMON_ERRORS})
@@ -198,3 +202,42 @@ def cancel_invitation(request: HttpRequest, invitation_id: Id, payload: VersionI
         actor=request.auth, invitation=_invitation(request, invitation_id), expected_version=payload.expected_version
     )
     return invitation_body(selectors.invitation_get(user=request.auth, pk=invitation.pk), request.auth)
+
+
+def _watch_keeper(request: HttpRequest) -> None:
+    if not selectors.watch_centers(user=request.auth).exists():
+        raise PermissionDenied(_("布控名单仅限安全管理员查看和维护"))
+
+
+@router.get("/visitors/watch", response={200: list[WatchOut], **COMMON_ERRORS})
+def list_watch(request: HttpRequest):
+    """布控名单（有效的）；仅安全管理员 / The active watch list (security managers only)."""
+    _watch_keeper(request)
+    return [watch_body(e) for e in selectors.watch_list(user=request.auth)[:500]]
+
+
+@router.post("/visitors/watch", response={201: WatchOut, **COMMON_ERRORS})
+def add_watch(request: HttpRequest, payload: WatchIn):
+    """布控一名人员（按证件号码）或一辆车（按车牌），须填原因和有效期，留有记录 / Watch a person or a plate."""
+    _watch_keeper(request)
+    center = selectors.watch_centers(user=request.auth).filter(pk=payload.service_center_id).first()
+    if center is None:
+        raise Http404(_("服务中心不存在或您无权布控"))
+    entry = services.watch_add(
+        actor=request.auth,
+        service_center=center,
+        **payload.dict(exclude={"service_center_id", "document_type"}),
+        document_type=payload.document_type or "",
+    )
+    return Status(201, watch_body(entry))
+
+
+@router.post("/visitors/watch/{entry_id}/remove", response={200: WatchOut, **COMMON_ERRORS})
+def remove_watch(request: HttpRequest, entry_id: Id, payload: WatchRemoveIn):
+    """撤销布控（须填原因，留有记录）/ Remove a watch entry, with a reason."""
+    _watch_keeper(request)
+    try:
+        entry = selectors.watch_list(user=request.auth, active_only=False).get(pk=entry_id)
+    except WatchEntry.DoesNotExist as exc:
+        raise Http404(_("布控记录不存在或您无权查看")) from exc
+    return watch_body(services.watch_remove(actor=request.auth, entry=entry, reason=payload.reason))

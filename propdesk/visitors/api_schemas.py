@@ -95,6 +95,7 @@ class VisitOut(Schema):
     plate: str
     people: int
     host_confirmed: bool
+    watch_alert: bool = Field(description="与布控名单相符（仅员工可见）")
     invitation_id: int | None
     checked_in_at: LocalDateTime
     checked_in_by: UserRef | None
@@ -136,7 +137,12 @@ def _user_ref(user) -> dict | None:
     return user_ref(user)
 
 
-def visit_body(visit: Visit) -> dict:
+def _is_resident_view(user) -> bool:
+    """Residents never learn of the watch list (R-CV-3)."""
+    return user is not None and not get_scope(user).is_staff_member
+
+
+def visit_body(visit: Visit, user=None) -> dict:
     data = {
         "id": visit.pk,
         "community": {"id": visit.community_id, "name": visit.community.name},
@@ -152,6 +158,7 @@ def visit_body(visit: Visit) -> dict:
         "plate": visit.plate,
         "people": visit.people,
         "host_confirmed": visit.host_confirmed,
+        "watch_alert": visit.watch_alert and not _is_resident_view(user),
         "invitation_id": visit.invitation_id,
         "checked_in_at": visit.checked_in_at,
         "checked_in_by": _user_ref(visit.checked_in_by),
@@ -186,3 +193,51 @@ def invitation_body(invitation: Invitation, user) -> dict:
         "version": invitation.version,
     }
     return InvitationOut(**data).model_dump(mode="json")
+
+
+class WatchIn(Schema):
+    service_center_id: Id
+    kind: Literal["person", "plate"]
+    reason: str = Field(..., max_length=200, description="布控原因")
+    expires_at: InputDateTime = Field(..., description="有效期至（一年之内）")
+    name: str = Field("", max_length=50)
+    document_type: DocumentTypeIn | None = None
+    id_number: str = Field("", max_length=40)
+    plate: str = Field("", max_length=16)
+
+
+class WatchRemoveIn(Schema):
+    reason: str = Field(..., max_length=200, description="撤销原因")
+
+
+class WatchOut(Schema):
+    id: int
+    service_center: Ref
+    kind: str
+    name: str
+    document_type: str
+    id_number: str = Field(description="脱敏")
+    plate: str
+    reason: str
+    expires_at: LocalDateTime
+    created_at: LocalDateTime
+    created_by: UserRef | None
+    active: bool
+
+
+def watch_body(entry) -> dict:
+    data = {
+        "id": entry.pk,
+        "service_center": {"id": entry.service_center_id, "name": entry.service_center.name},
+        "kind": entry.kind,
+        "name": entry.name,
+        "document_type": entry.document_type,
+        "id_number": entry.id_masked,
+        "plate": entry.plate,
+        "reason": entry.reason,
+        "expires_at": entry.expires_at,
+        "created_at": entry.created_at,
+        "created_by": _user_ref(entry.created_by),
+        "active": entry.active,
+    }
+    return WatchOut(**data).model_dump(mode="json")

@@ -32,9 +32,15 @@ class VisitEventKind(models.TextChoices):
     CHECKED_OUT = "checked_out", _("离开登记")
     REVEALED = "revealed", _("查看证件号码")
     ID_ERASED = "id_erased", _("证件号码已按期删除")
+    WATCH_ALERT = "watch_alert", _("布控预警")
 
 
 class InvitationEventKind(models.TextChoices):
     CREATED = "created", _("预约登记")
     USED = "used", _("凭码进入")
     CANCELLED = "cancelled", _("取消预约")
+
+
+class WatchKind(models.TextChoices):
+    PERSON = "person", _("人员")
+    PLATE = "plate", _("车辆")

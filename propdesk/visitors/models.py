@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from propdesk.core.models import DomainEvent
 from propdesk.core.scoping import ScopedQuerySet
 
-from .choices import DocumentType, InvitationEventKind, InvitationStatus, Purpose, VisitEventKind
+from .choices import DocumentType, InvitationEventKind, InvitationStatus, Purpose, VisitEventKind, WatchKind
 
 DEFAULT_RETENTION_DAYS = 90
 DEFAULT_OVERSTAY_HOURS = 4
@@ -117,6 +117,7 @@ class Visit(models.Model):
     plate = models.CharField(_("车牌"), max_length=10, blank=True)
     people = models.PositiveSmallIntegerField(_("人数"), default=1)
     host_confirmed = models.BooleanField(_("住户已确认"), default=False)
+    watch_alert = models.BooleanField(_("布控预警"), default=False)
     invitation = models.OneToOneField(
         Invitation, verbose_name=_("预约"), null=True, blank=True, on_delete=models.PROTECT, related_name="visit"
     )
@@ -184,3 +185,40 @@ class InvitationEvent(DomainEvent):
     class Meta(DomainEvent.Meta):
         verbose_name = _("预约记录")
         verbose_name_plural = _("预约记录")
+
+
+class WatchEntry(models.Model):
+    """A person (by identity document) or a vehicle (by plate) the security manager wants to be alerted of at
+    the gates of a service center (R-CV-3), with the reason and an expiry. Never shown to residents."""
+
+    service_center = models.ForeignKey(
+        "org.ServiceCenter", verbose_name=_("服务中心"), on_delete=models.PROTECT, related_name="watch_entries"
+    )
+    kind = models.CharField(_("类别"), max_length=10, choices=WatchKind.choices)
+    name = models.CharField(_("姓名或说明"), max_length=50, blank=True)
+    document_type = models.CharField(_("证件类型"), max_length=16, choices=DocumentType.choices, blank=True)
+    id_digest = models.CharField(_("证件号码摘要"), max_length=64, blank=True, db_index=True, editable=False)
+    id_masked = models.CharField(_("证件号码"), max_length=40, blank=True, editable=False)
+    plate = models.CharField(_("车牌"), max_length=10, blank=True, db_index=True)
+    reason = models.CharField(_("布控原因"), max_length=200)
+    expires_at = models.DateTimeField(_("有效期至"))
+    created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+"
+    )
+    removed_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_paths = {"service_center": "service_center"}
+
+    class Meta:
+        verbose_name = _("布控名单")
+        verbose_name_plural = _("布控名单")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.name or self.plate or self.id_masked}"
+
+    @property
+    def active(self) -> bool:
+        return self.removed_at is None and self.expires_at > timezone.now()

@@ -4,7 +4,8 @@ The gate (门岗) is kept by the security guards and the receptionists, with the
 supervisor who stand there at peak hours (R-CV-5). They register visitors in and out, check invited visitors
 in by their code and pre-register visitors for a resident. The center manager reads the register. Revealing
 a visitor's identity number after the fact — for the security manager, the CS supervisor and the center
-manager only — is audited (R-CV-4). A resident sees the visits and invitations of their own household and
+manager only — is audited (R-CV-4). The watch list (布控名单, R-CV-3) is kept by the security manager of a center; a match alerts the
+guard at the gate and the security managers. A resident sees the visits and invitations of their own household and
 may invite or cancel for it; nobody else sees anything.
 """
 
@@ -30,3 +31,7 @@ invitation = RuleSet("invitation", community=lambda i: i.community_id, household
 invitation.allow("create", GATE, residents=True)
 invitation.allow("cancel", GATE, residents=True)
 invitation.allow("read", READERS, residents=True)
+
+watch = RuleSet("watch", center=lambda w: w.service_center_id, paths={"center": "service_center_id"})
+# Add, remove and read the watch list of a center: its security manager (asked over the whole center).
+watch.allow("manage", {Role.SECURITY_MANAGER})

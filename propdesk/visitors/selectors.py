@@ -8,10 +8,11 @@ from django.utils import timezone
 
 from propdesk.communities.models import Community
 from propdesk.core.permissions import condition
+from propdesk.org.models import ServiceCenter
 
 from . import permissions  # noqa: F401  (declares the visitor rules)
 from .choices import InvitationStatus
-from .models import DEFAULT_DAY_END, DEFAULT_OVERSTAY_HOURS, Invitation, Visit, VisitorSettings
+from .models import DEFAULT_DAY_END, DEFAULT_OVERSTAY_HOURS, Invitation, Visit, VisitorSettings, WatchEntry
 
 VISIT_RELATED = ("community", "household__unit__building", "checked_in_by", "checked_out_by")
 
@@ -133,3 +134,19 @@ def expected_today(*, user, community_id: int | None = None, now: dt.datetime | 
     if community_id:
         qs = qs.filter(community_id=community_id)
     return qs.order_by("valid_from", "id")
+
+
+def watch_centers(*, user):
+    """The service centers whose watch list the user keeps (the security manager)."""
+    return (
+        ServiceCenter.objects.visible_to(user)
+        .filter(condition(user, "watch.manage", paths={"center": "pk"}))
+        .order_by("code")
+    )
+
+
+def watch_list(*, user, active_only: bool = True):
+    qs = WatchEntry.objects.restrict(user, "watch.manage").select_related("service_center", "created_by")
+    if active_only:
+        qs = qs.filter(removed_at__isnull=True, expires_at__gt=timezone.now())
+    return qs.order_by("-created_at", "-id")

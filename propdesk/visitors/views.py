@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from propdesk.core.inputs import parse_id, parse_period
 from propdesk.core.permissions import can, require
+from propdesk.core.scoping import get_scope
 
 from . import selectors, services
 from .choices import DocumentType, Purpose
@@ -93,6 +94,15 @@ def _gate_context(request: HttpRequest, community, **extra) -> dict:
     }
 
 
+def _warn_watch(request: HttpRequest, visit) -> None:
+    """The guard's alert when a visitor matches the watch list (the security managers are notified too)."""
+    if getattr(visit, "watch_hits", None):
+        messages.warning(
+            request,
+            _("布控预警：%(name)s 与布控名单相符，请留意并报告安全管理员（已自动通知）") % {"name": visit.visitor_name},
+        )
+
+
 @login_required
 def gate(request: HttpRequest) -> HttpResponse:
     communities = _gate_communities(request)
@@ -128,6 +138,7 @@ def check_in(request: HttpRequest) -> HttpResponse:
     except ValidationError as exc:
         return _refused(request, community, exc, "check_in")
     messages.success(request, _("已登记 %(name)s 进入") % {"name": visit.visitor_name})
+    _warn_watch(request, visit)
     return redirect(_gate_url(community))
 
 
@@ -150,6 +161,7 @@ def check_in_code(request: HttpRequest) -> HttpResponse:
         request,
         _("%(name)s 凭邀请码进入，受访 %(room)s") % {"name": visit.visitor_name, "room": visit.household.unit.label},
     )
+    _warn_watch(request, visit)
     return redirect(_gate_url(community))
 
 
@@ -245,5 +257,6 @@ def register(request: HttpRequest) -> HttpResponse:
         "communities": list(selectors.readable_communities(user=request.user)),
         "purposes": Purpose.choices,
         "may_gate": can(request.user, "visit.check_in"),
+        "staff_view": get_scope(request.user).is_staff_member,
     }
     return render(request, "visitors/register.html", context, status=400 if errors else 200)

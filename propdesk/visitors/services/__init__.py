@@ -4,6 +4,7 @@ from .common import settings_for
 from .invitations import cancel_invitation, check_in_by_code, invite
 from .retention import erase_expired_ids
 from .visits import check_in, check_out, reveal_id
+from .watch import watch_add, watch_remove
 
 __all__ = [
     "cancel_invitation",
@@ -14,4 +15,6 @@ __all__ = [
     "invite",
     "reveal_id",
     "settings_for",
+    "watch_add",
+    "watch_remove",
 ]

@@ -27,6 +27,7 @@ from .common import (
     lock,
 )
 from .visits import identity_fields
+from .watch import alert_on_match
 
 CODE_LENGTH = 6
 # A visitor may be let in this long before the window opens (traffic was light).
@@ -214,4 +215,5 @@ def check_in_by_code(
     VisitEvent.record(
         visit, VisitEventKind.CHECKED_IN, actor, purpose=visit.purpose, people=visit.people, invitation=invitation.pk
     )
+    visit.watch_hits = alert_on_match(visit, actor)
     return visit

@@ -30,6 +30,7 @@ from .common import (
     host_household,
     lock,
 )
+from .watch import alert_on_match
 
 # A check-in time typed by the guard may be a little in the past (registered after letting a visitor in).
 BACKDATE_LIMIT = dt.timedelta(hours=12)
@@ -99,6 +100,7 @@ def check_in(
         **cleaned,
     )
     VisitEvent.record(visit, VisitEventKind.CHECKED_IN, actor, purpose=visit.purpose, people=visit.people)
+    visit.watch_hits = alert_on_match(visit, actor)
     return visit
 
 

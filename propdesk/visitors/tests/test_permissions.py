@@ -3,7 +3,7 @@ literally (typed by hand, not read from ``visitors/permissions.py``). A row read
 role in ``COLUMNS`` order — ``Y`` allowed, ``.`` denied.
 
 Center roles sit at service center A, the company roles at the company, the branch leader at the branch, the
-resident in household A (3栋2单元1202 of community A). "own" is a visit or invitation of household A in
+resident in household A (3栋2单元1202 of community A); the watch list is asked of center A or B. "own" is a visit or invitation of household A in
 community A, "other" one of household B in community B (center B, same branch). ``[anywhere]``: no object.
 
 Then the same through the services and selectors: denied writes change nothing, each reader sees only their
@@ -20,7 +20,7 @@ from propdesk.org.choices import Role
 from propdesk.testing.factories import UserFactory
 from propdesk.testing.roles import role_user
 from propdesk.visitors import selectors, services
-from propdesk.visitors.models import Invitation, InvitationEvent, Visit, VisitEvent
+from propdesk.visitors.models import Invitation, InvitationEvent, Visit, VisitEvent, WatchEntry
 
 from .conftest import NOW, visit_kwargs
 
@@ -58,6 +58,8 @@ visit.reveal                    .  .  .  Y  Y  .  .  Y  .  .  .  .  .  .  .  .  
 invitation.create               .  Y  .  Y  .  .  .  Y  .  .  Y  .  .  .  .  .  .  .  Y
 invitation.cancel               .  Y  .  Y  .  .  .  Y  .  .  Y  .  .  .  .  .  .  .  Y
 invitation.read                 .  Y  .  Y  Y  .  .  Y  .  .  Y  .  .  .  .  .  .  .  Y
+watch.manage                    .  .  .  .  .  .  .  Y  .  .  .  .  .  .  .  .  .  .  .
+watch.manage[anywhere]          .  .  .  .  .  .  .  Y  .  .  .  .  .  .  .  .  .  .  .
 """
 
 #                               co rc ca cs cm dm rm sm te hk sg im hr rk cl qd bd bl re
@@ -69,6 +71,7 @@ visit.reveal                    .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  
 invitation.create               .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
 invitation.cancel               .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
 invitation.read                 .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+watch.manage                    .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
 """
 
 
@@ -102,6 +105,8 @@ def _object(world, action: str, which: str):
     community, household = (
         (world.community_a, world.household_a) if which == "own" else (world.community_b, world.household_b)
     )
+    if name.startswith("watch."):
+        return name, WatchEntry(service_center=community.service_center)
     model = Visit if name.startswith("visit.") else Invitation
     return name, model(community=community, household=household)
 
@@ -122,7 +127,7 @@ def test_other_scope(world, action, column, allowed):
 
 def test_every_visitor_action_is_in_the_tables():
     in_tables = {line.split()[0].partition("[")[0] for line in (OWN + OTHER).strip().splitlines() if line.strip()}
-    declared = {a for a in registered_actions() if a.split(".")[0] in {"visit", "invitation"}}
+    declared = {a for a in registered_actions() if a.split(".")[0] in {"visit", "invitation", "watch"}}
     assert declared == in_tables
 
 

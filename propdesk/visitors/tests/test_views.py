@@ -149,3 +149,18 @@ def test_the_register_filters_and_a_resident_sees_only_their_household(world, gu
 def test_the_home_page_has_the_gate_tile_for_guards_only(world, guard_a, technician_a):
     assert "门岗访客" in login(guard_a).get("/").content.decode()
     assert "门岗访客" not in login(technician_a).get("/").content.decode()
+
+
+def test_a_watched_visitor_is_flagged_to_the_guard_on_the_gate_page(world, guard_a, staff):
+    services.watch_add(
+        actor=staff(Role.SECURITY_MANAGER),
+        service_center=world.center_a,
+        kind="person",
+        document_type="id_card",
+        id_number=ID_A,
+        reason="尾随",
+        expires_at=NOW + dt.timedelta(days=1),
+    )
+    page = login(guard_a).post("/visitors/check-in/", form(world), follow=True).content.decode()
+    assert "布控预警：王强 与布控名单相符" in page
+    assert 'class="badge urgent"' in page
