@@ -222,3 +222,26 @@ class WatchEntry(models.Model):
     @property
     def active(self) -> bool:
         return self.removed_at is None and self.expires_at > timezone.now()
+
+
+class VisitorExport(models.Model):
+    """Audit row of every export of the visitor register (R-CV-4, PIPL): who took which rows, when, from where."""
+
+    at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("导出人"), on_delete=models.PROTECT, related_name="+"
+    )
+    community = models.ForeignKey(
+        "communities.Community", verbose_name=_("小区"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    filters = models.JSONField(_("筛选条件"), default=dict, blank=True)
+    rows = models.PositiveIntegerField(_("导出条数"), default=0)
+    ip_address = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("访客登记导出记录")
+        verbose_name_plural = _("访客登记导出记录")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{timezone.localtime(self.at):%Y-%m-%d %H:%M} {self.rows}"

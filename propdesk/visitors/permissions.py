@@ -26,6 +26,8 @@ visit.allow("check_out", GATE)
 visit.allow("read", READERS, residents=True)
 # The clear identity number, with a reason, audited.
 visit.allow("reveal", REVEALERS)
+# The register as an .xlsx sheet (numbers masked), every export audited.
+visit.allow("export", REVEALERS)
 
 invitation = RuleSet("invitation", community=lambda i: i.community_id, household=lambda i: i.household_id, paths=_PATHS)
 invitation.allow("create", GATE, residents=True)

@@ -150,3 +150,12 @@ def watch_list(*, user, active_only: bool = True):
     if active_only:
         qs = qs.filter(removed_at__isnull=True, expires_at__gt=timezone.now())
     return qs.order_by("-created_at", "-id")
+
+
+def export_communities(*, user):
+    """The communities whose register the user may export."""
+    return (
+        Community.objects.visible_to(user)
+        .filter(condition(user, "visit.export", paths={"community": "pk"}))
+        .values("pk")
+    )

@@ -11,4 +11,5 @@ urlpatterns = [
     path("invitations/", views.invite, name="invite"),
     path("invitations/<int:pk>/cancel/", views.cancel_invitation, name="cancel_invitation"),
     path("register/", views.register, name="register"),
+    path("register/export.xlsx", views.register_export, name="register_export"),
 ]

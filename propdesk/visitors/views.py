@@ -3,23 +3,25 @@ check-out, overstays) and the visitor register with filters — the same service
 API. Every form posts, then redirects back to the gate; a refused form is shown again with its errors (400)."""
 
 import datetime as dt
+import tempfile
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from propdesk.core.http import client_ip
 from propdesk.core.inputs import parse_id, parse_period
 from propdesk.core.permissions import can, require
 from propdesk.core.scoping import get_scope
 
-from . import selectors, services
+from . import export, selectors, services
 from .choices import DocumentType, Purpose
 from .models import Invitation, Visit
 
@@ -226,28 +228,34 @@ def cancel_invitation(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(_gate_url(invitation.community))
 
 
-@login_required
-def register(request: HttpRequest) -> HttpResponse:
-    """The register (来访登记簿): staff of the gate and the center manager, or a resident for their household."""
-    require(request.user, "visit.read", message=_("您无权查看来访登记"))
+def _register_filters(request: HttpRequest) -> tuple[selectors.VisitFilters, dict]:
     get = request.GET
     errors = {}
     try:
         date_from, date_to = parse_period(get)
     except ValidationError as exc:
         errors, date_from, date_to = _errors(exc), None, None
-    inside = {"1": True, "0": False}.get(get.get("inside", ""))
-    purpose = get.get("purpose", "") if get.get("purpose", "") in Purpose.values else ""
+    purpose = get.get("purpose", "")
     filters = selectors.VisitFilters(
         community_id=parse_id(get.get("community")),
         date_from=date_from,
         date_to=date_to,
-        inside=inside,
-        purpose=purpose,
+        inside={"1": True, "0": False}.get(get.get("inside", "")),
+        purpose=purpose if purpose in Purpose.values else "",
         q=get.get("q", "")[:50],
     )
-    page = Paginator(selectors.visit_register(user=request.user, filters=filters), PAGE_SIZE).get_page(get.get("page"))
-    query = get.copy()
+    return filters, errors
+
+
+@login_required
+def register(request: HttpRequest) -> HttpResponse:
+    """The register (来访登记簿): staff of the gate and the center manager, or a resident for their household."""
+    require(request.user, "visit.read", message=_("您无权查看来访登记"))
+    filters, errors = _register_filters(request)
+    page = Paginator(selectors.visit_register(user=request.user, filters=filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
     query.pop("page", None)
     context = {
         "page": page,
@@ -257,6 +265,24 @@ def register(request: HttpRequest) -> HttpResponse:
         "communities": list(selectors.readable_communities(user=request.user)),
         "purposes": Purpose.choices,
         "may_gate": can(request.user, "visit.check_in"),
+        "may_export": can(request.user, "visit.export"),
         "staff_view": get_scope(request.user).is_staff_member,
     }
     return render(request, "visitors/register.html", context, status=400 if errors else 200)
+
+
+@login_required
+def register_export(request: HttpRequest) -> HttpResponse:
+    """The filtered register as .xlsx (masked), audited."""
+    require(request.user, "visit.export", message=_("您无权导出访客登记"))
+    filters, errors = _register_filters(request)
+    if errors:
+        messages.error(request, next(iter(errors.values()))[0])
+        return redirect(reverse("visitors:register"))
+    output = tempfile.TemporaryFile()  # noqa: SIM115 -- FileResponse closes it after sending
+    summary = {k: v for k, v in request.GET.items() if k in {"community", "from", "to", "inside", "purpose", "q"}}
+    export.export_register(output, actor=request.user, filters=filters, summary=summary, ip_address=client_ip(request))
+    output.seek(0)
+    response = FileResponse(output, content_type=export.XLSX)
+    response["Content-Disposition"] = export.content_disposition(timezone.localdate())
+    return response

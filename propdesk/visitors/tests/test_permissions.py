@@ -55,6 +55,8 @@ visit.check_out                 .  Y  .  Y  .  .  .  Y  .  .  Y  .  .  .  .  .  
 visit.read                      .  Y  .  Y  Y  .  .  Y  .  .  Y  .  .  .  .  .  .  .  Y
 visit.read[anywhere]            .  Y  .  Y  Y  .  .  Y  .  .  Y  .  .  .  .  .  .  .  Y
 visit.reveal                    .  .  .  Y  Y  .  .  Y  .  .  .  .  .  .  .  .  .  .  .
+visit.export                    .  .  .  Y  Y  .  .  Y  .  .  .  .  .  .  .  .  .  .  .
+visit.export[anywhere]          .  .  .  Y  Y  .  .  Y  .  .  .  .  .  .  .  .  .  .  .
 invitation.create               .  Y  .  Y  .  .  .  Y  .  .  Y  .  .  .  .  .  .  .  Y
 invitation.cancel               .  Y  .  Y  .  .  .  Y  .  .  Y  .  .  .  .  .  .  .  Y
 invitation.read                 .  Y  .  Y  Y  .  .  Y  .  .  Y  .  .  .  .  .  .  .  Y
@@ -68,6 +70,7 @@ visit.check_in                  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  
 visit.check_out                 .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
 visit.read                      .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
 visit.reveal                    .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+visit.export                    .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
 invitation.create               .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
 invitation.cancel               .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
 invitation.read                 .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
