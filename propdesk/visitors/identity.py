@@ -68,6 +68,8 @@ PROVINCES = frozenset(
     ]
 )
 EARLIEST_BIRTH = dt.date(1900, 1, 1)
+# Vehicle plates: 粤B12345, 粤BD12345 (new energy), 粤B1234学 — a province, a letter, then 5 or 6 letters and digits.
+PLATE_RE = re.compile(r"^[\u4e00-\u9fa5][A-Z](?:[A-Z0-9]{5,6}|[A-Z0-9]{4}[挂学警港澳领使])$")
 
 _FULL_WIDTH = str.maketrans(
     "０１２３４５６７８９ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ－　",

@@ -7,11 +7,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from propdesk.communities.models import Community
+from propdesk.communities.validators import parse_room
 from propdesk.core.permissions import condition
 from propdesk.org.models import ServiceCenter
 
 from . import permissions  # noqa: F401  (declares the visitor rules)
 from .choices import InvitationStatus
+from .identity import PLATE_RE
 from .models import DEFAULT_DAY_END, DEFAULT_OVERSTAY_HOURS, Invitation, Visit, VisitorSettings, WatchEntry
 
 VISIT_RELATED = ("community", "household__unit__building", "checked_in_by", "checked_out_by")
@@ -58,6 +60,17 @@ class VisitFilters:
     q: str = ""
 
 
+def _search(q: str) -> Q:
+    """A room (3-2-1202, 3栋2单元1202) by its unit code, a plate exactly, anything else in the visitor's name."""
+    room = parse_room(q)
+    if room:
+        return Q(household__unit__code=room)
+    plate = "".join(q.split()).upper()
+    if PLATE_RE.match(plate):
+        return Q(plate=plate)
+    return Q(visitor_name__contains=q)
+
+
 def visit_register(*, user, filters: VisitFilters):
     """The register (来访登记簿), newest first, filtered."""
     qs = visits(user=user)
@@ -71,9 +84,8 @@ def visit_register(*, user, filters: VisitFilters):
         qs = qs.filter(checked_out_at__isnull=filters.inside)
     if filters.purpose:
         qs = qs.filter(purpose=filters.purpose)
-    if filters.q:
-        q = filters.q.strip()
-        qs = qs.filter(Q(visitor_name__contains=q) | Q(plate__contains=q.upper()) | Q(household__unit__code=q))
+    if filters.q.strip():
+        qs = qs.filter(_search(filters.q.strip()))
     return qs.order_by("-checked_in_at", "-id")
 
 

@@ -1,8 +1,6 @@
 """What the visitor services share: the company's settings, the row lock with its version check, and the
 checks of the fields a visit and an invitation have in common."""
 
-import re
-
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -14,10 +12,9 @@ from propdesk.core.inputs import clean_text
 
 from .. import permissions  # noqa: F401  (declares the visitor rules)
 from ..choices import Purpose
+from ..identity import PLATE_RE
 from ..models import MAX_PEOPLE, VisitorSettings
 
-# 粤B12345, 粤BD12345 (new energy), 粤B1234学: a province, a letter, then 5 or 6 letters and digits.
-PLATE_RE = re.compile(r"^[\u4e00-\u9fa5][A-Z](?:[A-Z0-9]{5,6}|[A-Z0-9]{4}[挂学警港澳领使])$")
 _PLATE_FULL_WIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 # Purposes that go to a household: the room is required.
 NEEDS_HOST = frozenset({Purpose.VISIT, Purpose.CONTRACTOR, Purpose.SERVICE})
