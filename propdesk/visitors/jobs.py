@@ -3,9 +3,10 @@
 from propdesk.core.worker import periodic
 
 
-@periodic(3600, name="visitors.erase_expired_ids")
+@periodic(300, name="visitors.erase_expired_ids")
 def erase_expired_ids():
-    """Erase identity numbers past the company's retention period (default 90 days), keeping the visits."""
+    """Erase identity numbers past the company's retention period (default 90 days), keeping the visits; at
+    most ``RUN_LIMIT`` per run, so a backlog is worked off over several runs."""
     from .services import erase_expired_ids
 
     return erase_expired_ids()

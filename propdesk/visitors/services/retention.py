@@ -12,11 +12,15 @@ from ..choices import VisitEventKind
 from ..models import DEFAULT_RETENTION_DAYS, Visit, VisitEvent, VisitorSettings
 
 BATCH = 500
+# One run erases at most this many numbers (about 3 s at 1M visits, docs in bench/visitor_bench.py) so that a
+# backlog never holds the worker's other jobs (the SLA sweep) for long; the next run goes on.
+RUN_LIMIT = 20_000
 
 
-def erase_expired_ids(now: dt.datetime | None = None) -> int:
+def erase_expired_ids(now: dt.datetime | None = None, limit: int = RUN_LIMIT) -> int:
     """Erase the identity numbers (encrypted value, digest and masked form) of the visits that checked in
-    more than the retention period ago, in batches, one history entry per visit. Returns how many."""
+    more than the retention period ago, in batches, one history entry per visit, at most ``limit`` per run.
+    Returns how many."""
     now = now or timezone.now()
     days_of = dict(VisitorSettings.objects.values_list("company_id", "retention_days"))
     erased = 0
@@ -27,11 +31,10 @@ def erase_expired_ids(now: dt.datetime | None = None) -> int:
             id_erased_at__isnull=True,
             checked_in_at__lt=now - dt.timedelta(days=days),
         ).exclude(id_encrypted="")
-        while True:
+        while erased < limit:
             with transaction.atomic():
-                ids = list(
-                    expired.select_for_update(skip_locked=True, of=("self",)).values_list("pk", flat=True)[:BATCH]
-                )
+                claimed = expired.select_for_update(skip_locked=True, of=("self",)).values_list("pk", flat=True)
+                ids = list(claimed[: min(BATCH, limit - erased)])
                 if not ids:
                     break
                 Visit.objects.filter(pk__in=ids).update(id_encrypted="", id_digest="", id_masked="", id_erased_at=now)

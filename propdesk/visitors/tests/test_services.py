@@ -187,3 +187,12 @@ def test_a_company_retention_of_30_days_is_followed(world, guard_a):
     visit = services.check_in(actor=guard_a, **visit_kwargs(world))
     Visit.objects.filter(pk=visit.pk).update(checked_in_at=NOW - dt.timedelta(days=31))
     assert services.erase_expired_ids() == 1
+
+
+def test_one_run_erases_at_most_its_limit_and_the_next_goes_on(world, guard_a):
+    for n in range(3):
+        visit = services.check_in(actor=guard_a, **visit_kwargs(world, visitor_name=f"访客{n}"))
+        Visit.objects.filter(pk=visit.pk).update(checked_in_at=NOW - dt.timedelta(days=100))
+    assert services.erase_expired_ids(limit=2) == 2
+    assert services.erase_expired_ids(limit=2) == 1
+    assert Visit.objects.filter(id_erased_at__isnull=True).count() == 0
