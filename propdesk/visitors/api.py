@@ -16,6 +16,7 @@ from propdesk.core.http import resolve_client_ip
 
 from . import selectors, services
 from .api_schemas import (
+    CallOut,
     CodeIn,
     InvitationFilters,
     InvitationIn,
@@ -139,6 +140,23 @@ def get_visit(request: HttpRequest, visit_id: Id):
 def check_out(request: HttpRequest, visit_id: Id, payload: VersionIn):
     """登记访客离开（只能一次）/ Register the visitor out (once)."""
     visit = services.check_out(
+        actor=request.auth, visit=_visit(request, visit_id), expected_version=payload.expected_version
+    )
+    return visit_body(selectors.visit_get(user=request.auth, pk=visit.pk), request.auth)
+
+
+@router.post("/visitors/visits/{visit_id}/call-host", response={200: CallOut, **COMMON_ERRORS})
+def call_host(request: HttpRequest, visit_id: Id):
+    """致电受访住户核实：返回 ``tel:`` URI 交给手机拨号（号码不显示），每次都记入个人信息查看记录 /
+    Call the host household: a ``tel:`` URI for the dialler; every call is audited."""
+    visit = _visit(request, visit_id)
+    return {"uri": services.call_host(actor=request.auth, visit=visit, ip_address=resolve_client_ip(request.META))}
+
+
+@router.post("/visitors/visits/{visit_id}/confirm-host", response={200: VisitOut, **CONFLICT})
+def confirm_host(request: HttpRequest, visit_id: Id, payload: VersionIn):
+    """登记住户已确认该访客 / Record that the host household confirmed the visitor."""
+    visit = services.confirm_host(
         actor=request.auth, visit=_visit(request, visit_id), expected_version=payload.expected_version
     )
     return visit_body(selectors.visit_get(user=request.auth, pk=visit.pk), request.auth)

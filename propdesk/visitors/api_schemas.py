@@ -48,6 +48,10 @@ class RevealIn(Schema):
     reason: str = Field(..., min_length=1, max_length=200)
 
 
+class CallOut(Schema):
+    uri: str = Field(description="tel: URI，交给手机拨号（号码不要显示或保存）")
+
+
 class RevealOut(Schema):
     visit_id: int
     id_number: str

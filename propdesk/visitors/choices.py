@@ -33,6 +33,8 @@ class VisitEventKind(models.TextChoices):
     REVEALED = "revealed", _("查看证件号码")
     ID_ERASED = "id_erased", _("证件号码已按期删除")
     WATCH_ALERT = "watch_alert", _("布控预警")
+    HOST_CALLED = "host_called", _("致电住户")
+    HOST_CONFIRMED = "host_confirmed", _("住户已确认")
 
 
 class InvitationEventKind(models.TextChoices):

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -182,6 +182,45 @@ def check_out(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _errors(exc).popitem()[1][0])
     else:
         messages.success(request, _("已登记 %(name)s 离开") % {"name": visit.visitor_name})
+    return redirect(_gate_url(visit.community))
+
+
+class TelRedirect(HttpResponseRedirect):
+    """A redirect to a ``tel:`` URI: the phone's dialler opens with the number, the page stays as it is."""
+
+    allowed_schemes = ["tel"]
+
+
+def _visit_of(request: HttpRequest, pk: int) -> Visit:
+    try:
+        return selectors.visit_get(user=request.user, pk=pk)
+    except Visit.DoesNotExist as exc:
+        raise Http404(_("来访记录不存在或您无权查看")) from exc
+
+
+@login_required
+@require_POST
+def call_host(request: HttpRequest, pk: int) -> HttpResponse:
+    """致电住户: the guard's phone dials the host household; the number is never shown, each call audited."""
+    visit = _visit_of(request, pk)
+    try:
+        uri = services.call_host(actor=request.user, visit=visit, ip_address=client_ip(request))
+    except ValidationError as exc:
+        messages.error(request, _errors(exc).popitem()[1][0])
+        return redirect(_gate_url(visit.community))
+    return TelRedirect(uri)
+
+
+@login_required
+@require_POST
+def confirm_host(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = _visit_of(request, pk)
+    try:
+        services.confirm_host(actor=request.user, visit=visit, expected_version=_version(request.POST.get("version")))
+    except ValidationError as exc:
+        messages.error(request, _errors(exc).popitem()[1][0])
+    else:
+        messages.success(request, _("已记录住户确认 %(name)s 来访") % {"name": visit.visitor_name})
     return redirect(_gate_url(visit.community))
 
 

@@ -1,16 +1,19 @@
 """Every write of the visitor register: visits in and out, invitations, the audited reveal, retention."""
 
 from .common import settings_for
+from .host import call_host, confirm_host
 from .invitations import cancel_invitation, check_in_by_code, invite
 from .retention import erase_expired_ids
 from .visits import check_in, check_out, reveal_id
 from .watch import watch_add, watch_remove
 
 __all__ = [
+    "call_host",
     "cancel_invitation",
     "check_in",
     "check_in_by_code",
     "check_out",
+    "confirm_host",
     "erase_expired_ids",
     "invite",
     "reveal_id",
