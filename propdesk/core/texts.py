@@ -4,14 +4,16 @@ A deadline name, an inbox message, a history note or an automatic reply is not s
 it is stored as its Chinese source string (the gettext msgid) and its parameters, and rendered when read, in
 the reader's language. Parameters may themselves be texts (a status label, a deadline name)::
 
-    from django.utils.translation import gettext_noop as N_
+    from django.utils.translation import gettext_noop
     from propdesk.core.texts import t
 
-    note = t(N_("工单 %(number)s 已派给 %(name)s"), number=ticket.number, name=person_name(user))
+    note = t(gettext_noop("工单 %(number)s 已派给 %(name)s"), number=ticket.number, name=person_name(user))
     event.note = note.dumps()        # stored: '{"m": "工单 %(number)s 已派给 %(name)s", "p": {...}}'
     render(event.note)               # read: "Ticket T-… assigned to …" for a reader who chose English
 
-``gettext_noop`` marks the msgid for ``make messages``; nothing is translated when the text is written.
+``gettext_noop`` marks the msgid for ``make messages``; nothing is translated when the text is written. Call
+it by that name: ``makemessages`` (xgettext) knows ``gettext_noop`` but not an alias such as ``N_``, whose
+strings would silently stay out of the catalogue. A choice label as a parameter is ``label(Status.NEW.label)``.
 A stored value that is plain text (typed by a person, or written before texts were stored this way) renders
 as itself; a plain string that happens to be a msgid (a seeded shift name such as "早班") is translated.
 """
@@ -23,6 +25,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext
 
 MARK = '{"m":'
@@ -126,3 +129,19 @@ def render(stored: Text | str | Mapping | None, language: str | None = None) -> 
         with translation.override(language):
             return gettext(value)
     return gettext(value)
+
+
+def label(value) -> Text | str:
+    """A lazily translated string — a choice's label (``Status.NEW.label``), ``gettext_lazy("…")`` — as a
+    Text to store as a parameter, so that it too is read in the reader's language. Anything else as a string."""
+    if isinstance(value, Text):
+        return value
+    args = getattr(value, "_args", None)
+    if isinstance(value, Promise) and isinstance(args, tuple) and len(args) == 1 and not getattr(value, "_kw", None):
+        return Text(args[0])
+    return str(value)
+
+
+def shorten(value: str, limit: int) -> str:
+    """A rendered text cut to ``limit`` characters (an ellipsis marks the cut)."""
+    return value if len(value) <= limit else value[: limit - 1] + "…"

@@ -39,7 +39,7 @@ class DispatchSettingsAdmin(ServicedAdmin):
 @admin.register(ShiftTemplate)
 class ShiftTemplateAdmin(ServicedAdmin):
     change_action = "shift.change"
-    list_display = ("name", "department", "starts", "ends")
+    list_display = ("__str__", "department", "starts", "ends")
     list_filter = ("department__service_center",)
 
 

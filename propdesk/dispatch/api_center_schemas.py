@@ -100,6 +100,10 @@ class ShiftOut(Schema):
     def resolve_department(obj) -> dict:
         return ref(obj.department)
 
+    @staticmethod
+    def resolve_name(obj) -> str:
+        return obj.name_text  # a seeded shift name is its msgid: in the request's language
+
 
 class RotaEntryOut(Schema):
     id: int

@@ -10,6 +10,7 @@ from typing import Literal
 from ninja import Schema
 from pydantic import Field
 
+from propdesk.core import texts
 from propdesk.tickets.api import (
     Id,
     InputDateTime,
@@ -112,6 +113,19 @@ class WorkOrderOut(Schema):
     def resolve_customer_signed(obj: WorkOrder) -> bool:
         return bool(obj.signature)
 
+    # Texts the system may have written (msgid + parameters): in the request's language.
+    @staticmethod
+    def resolve_result(obj: WorkOrder) -> str:
+        return texts.render(obj.result)
+
+    @staticmethod
+    def resolve_customer_absent_reason(obj: WorkOrder) -> str:
+        return texts.render(obj.customer_absent_reason)
+
+    @staticmethod
+    def resolve_return_visit_note(obj: WorkOrder) -> str:
+        return texts.render(obj.return_visit_note)
+
 
 class WorkOrderPage(Page):
     items: list[WorkOrderOut]
@@ -135,6 +149,10 @@ class WorkOrderEventOut(Schema):
     @staticmethod
     def resolve_on_behalf_of(obj) -> dict | None:
         return user_ref(obj.on_behalf_of)
+
+    @staticmethod
+    def resolve_reason(obj) -> str:
+        return texts.render(obj.reason)
 
 
 class MaterialOut(Schema):

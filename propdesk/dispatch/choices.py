@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 
 class Trade(models.TextChoices):
@@ -114,3 +115,16 @@ class ContactSheetStep(models.TextChoices):
     MANAGER_SIGNED = "manager_signed", _("经理核实签字")
     DEVELOPER_RECEIVED = "developer_received", _("开发商项目部签收")
     DEVELOPER_DONE = "developer_done", _("开发商整改完成签字")
+
+
+# The usual names of shifts (the demo company's, and what a center types in the admin): a shift named so is
+# read in the reader's language (``ShiftTemplate.name_text``); listed here so that ``make messages`` keeps them.
+SHIFT_NAMES = (
+    gettext_noop("白班"),
+    gettext_noop("夜班"),
+    gettext_noop("早班"),
+    gettext_noop("中班"),
+    gettext_noop("晚班"),
+    gettext_noop("全天班"),
+    gettext_noop("值班"),
+)

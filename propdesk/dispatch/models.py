@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from propdesk.core import texts
 from propdesk.core.models import DomainEvent
 from propdesk.core.scoping import ScopedQuerySet, get_scope
 
@@ -67,7 +68,12 @@ class ShiftTemplate(models.Model):
         constraints = [models.UniqueConstraint(fields=["department", "name"], name="dispatch_shift_name_uniq")]
 
     def __str__(self) -> str:
-        return f"{self.name} {self.starts:%H:%M}–{self.ends:%H:%M}"
+        return f"{self.name_text} {self.starts:%H:%M}–{self.ends:%H:%M}"
+
+    @property
+    def name_text(self) -> str:
+        """The name in the reader's language: a usual name (choices.SHIFT_NAMES) is translated, another as typed."""
+        return texts.render(self.name)
 
     def window(self, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
         tz = timezone.get_current_timezone()

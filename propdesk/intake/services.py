@@ -5,12 +5,15 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from propdesk.communities.models import Community, Household, Resident, Unit
 from propdesk.communities.validators import clean_phone
+from propdesk.core import texts
 from propdesk.core.errors import field_error
 from propdesk.core.inputs import clean_text as _clean_text
 from propdesk.core.permissions import require
+from propdesk.core.texts import t
 from propdesk.org.models import ServiceCenter
 from propdesk.tickets.choices import Channel, Kind, Priority, Source
 from propdesk.tickets.models import Ticket
@@ -83,10 +86,11 @@ def _caller(party, name: str, phone: str) -> tuple[str, str]:
 
 def _note_follow_up(actor, interaction: Interaction) -> None:
     """The customer called again about an open matter: the ticket's history says so."""
-    text = _("客户再次%(channel)s：%(content)s") % {
-        "channel": Channel(interaction.channel).label,
-        "content": interaction.content[:4000],
-    }
+    text = t(
+        gettext_noop("客户再次%(channel)s：%(content)s"),
+        channel=texts.label(Channel(interaction.channel).label),
+        content=interaction.content[:4000],
+    )
     ticket_add_note(actor=actor, ticket=interaction.ticket, text=text, interaction=interaction.pk)
 
 

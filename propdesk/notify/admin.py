@@ -14,7 +14,7 @@ class NotificationAdmin(admin.ModelAdmin):
         "recipient",
         "channel",
         "kind",
-        "subject",
+        "subject_text",
         "state",
         "attempts",
         "next_attempt_at",
@@ -25,6 +25,10 @@ class NotificationAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in Notification._meta.fields]
     actions = ["retry"]
     date_hierarchy = "created_at"
+
+    @admin.display(description=_("标题"))
+    def subject_text(self, obj):
+        return obj.subject_text()
 
     def has_add_permission(self, request):
         return False

@@ -30,6 +30,15 @@ class NotificationOut(Schema):
     def resolve_read(obj) -> bool:
         return obj.read_at is not None
 
+    # Written by the system as msgid + parameters: read in the request's language (Accept-Language).
+    @staticmethod
+    def resolve_subject(obj) -> str:
+        return obj.subject_text()
+
+    @staticmethod
+    def resolve_body(obj) -> str:
+        return obj.body_text()
+
 
 class NotificationPage(Page):
     items: list[NotificationOut]

@@ -6,6 +6,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from propdesk.core import texts
+
+SUBJECT_MAX = 200
+
 
 class Channel(models.TextChoices):
     INAPP = "inapp", _("站内消息")
@@ -28,7 +32,9 @@ class Notification(models.Model):
     channel = models.CharField(_("渠道"), max_length=10, choices=Channel.choices)
     dedupe_key = models.CharField(_("去重键"), max_length=200, unique=True)
     kind = models.CharField(_("类型"), max_length=40)
-    subject = models.CharField(_("标题"), max_length=200)
+    # What the system wrote, as ``core.texts`` (msgid + parameters): read with ``subject_text``/``body_text``
+    # in the reader's language. The rendered subject is at most SUBJECT_MAX characters.
+    subject = models.TextField(_("标题"))
     body = models.TextField(_("内容"), blank=True)
     url = models.CharField(_("链接"), max_length=300, blank=True)
     state = models.CharField(_("状态"), max_length=10, choices=DeliveryState.choices, default=DeliveryState.PENDING)
@@ -52,4 +58,11 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_channel_display()} → {self.recipient}: {self.subject}"
+        return f"{self.get_channel_display()} → {self.recipient}: {self.subject_text()}"
+
+    def subject_text(self, language: str | None = None) -> str:
+        """The subject in the active language (or ``language``), at most SUBJECT_MAX characters."""
+        return texts.shorten(texts.render(self.subject, language), SUBJECT_MAX)
+
+    def body_text(self, language: str | None = None) -> str:
+        return texts.render(self.body, language)

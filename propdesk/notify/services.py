@@ -16,19 +16,29 @@ from django.utils.translation import gettext as _
 
 from propdesk.core.events import record_event
 from propdesk.core.permissions import require
+from propdesk.core.texts import Text
 
-from .models import Channel, DeliveryState, Notification
+from .models import SUBJECT_MAX, Channel, DeliveryState, Notification
 
 log = logging.getLogger("propdesk.notify")
 
 
 @dataclass(frozen=True)
 class Message:
+    """What to tell. ``subject`` and ``body`` are texts the system writes (``core.texts.t(...)``), stored as
+    msgid + parameters and read in each reader's language; plain strings are stored as they are."""
+
     kind: str
-    subject: str
-    body: str = ""
+    subject: Text | str
+    body: Text | str = ""
     url: str = ""
     urgent: bool = False
+
+
+def recipient_language(user) -> str:
+    """The language a message is delivered in by email or gateway. Users keep no language preference yet,
+    so it is the site's default (Chinese); an in-app message is read in the reader's own language."""
+    return getattr(user, "language", None) or settings.LANGUAGE_CODE
 
 
 def channels_for(user, message: Message) -> list[str]:
@@ -57,8 +67,8 @@ def notify(*, recipients, message: Message, dedupe: str) -> list[Notification]:
                 channel=channel,
                 dedupe_key=key,
                 kind=message.kind,
-                subject=message.subject[:200],
-                body=message.body,
+                subject=_stored(message.subject, SUBJECT_MAX),
+                body=_stored(message.body, None),
                 url=message.url[:300],
                 # In-app messages are delivered by being written.
                 state=DeliveryState.SENT if inapp else DeliveryState.PENDING,
@@ -72,6 +82,13 @@ def notify(*, recipients, message: Message, dedupe: str) -> list[Notification]:
                 continue  # already queued by an earlier attempt of the same change
             created.append(notification)
     return created
+
+
+def _stored(value: Text | str, limit: int | None) -> str:
+    if isinstance(value, Text):
+        return value.dumps()
+    value = str(value or "")
+    return value[:limit] if limit else value
 
 
 # ----------------------------------------------------------------------------- the inbox
@@ -142,11 +159,12 @@ def _deliver_one(notification: Notification) -> None:
 
 
 def send_email(notification: Notification) -> None:
-    body = notification.body
+    language = recipient_language(notification.recipient)
+    body = notification.body_text(language)
     if notification.url:
         body = f"{body}\n\n{settings.PROPDESK_BASE_URL.rstrip('/')}{notification.url}"
     send_mail(
-        subject=f"[PropDesk] {notification.subject}",
+        subject=f"[PropDesk] {notification.subject_text(language)}",
         message=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=[notification.recipient.email],
@@ -162,12 +180,14 @@ def webhook_signature(secret: str, body: bytes, timestamp: str) -> str:
 
 def send_webhook(notification: Notification) -> None:
     profile = getattr(notification.recipient, "staff_profile", None)
+    language = recipient_language(notification.recipient)
+    text = f"{notification.subject_text(language)} {notification.body_text(language)}"
     payload = {
         "id": notification.dedupe_key,
         "kind": notification.kind,
         "to": profile.phone if profile else "",
         "name": profile.name if profile else notification.recipient.get_username(),
-        "text": f"{notification.subject} {notification.body}".strip()[:500],
+        "text": text.strip()[:500],
         "url": f"{settings.PROPDESK_BASE_URL.rstrip('/')}{notification.url}" if notification.url else "",
     }
     body = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()

@@ -7,7 +7,7 @@ from .models import BusinessCalendar, CalendarDay, EscalationStep, SlaPolicy, Sl
 
 @admin.register(BusinessCalendar)
 class BusinessCalendarAdmin(admin.ModelAdmin):
-    list_display = ("name", "kind", "opens", "closes")
+    list_display = ("__str__", "kind", "opens", "closes")
 
     def save_model(self, request, obj, form, change):
         from propdesk.core.services import master_data_save
@@ -29,7 +29,7 @@ class CalendarDayAdmin(admin.ModelAdmin):
 @admin.register(SlaPolicy)
 class SlaPolicyAdmin(ScopedAdmin):
     list_display = (
-        "name",
+        "__str__",
         "code",
         "service_center",
         "start_event",

@@ -16,6 +16,7 @@ from ninja import Field, Query, Router, Schema
 
 from propdesk.api.errors import COMMON_ERRORS
 from propdesk.api.schemas import Id, InputDate, LocalDateTime, Page, PageParams, UserRef, page_of, user_ref
+from propdesk.core import texts
 from propdesk.core.permissions import require
 
 from .models import EscalationStep, SlaTarget
@@ -32,6 +33,10 @@ class PolicyRef(Schema):
     code: str
     name: str
     requirement: str = Field(description="依据，如 R-WO-1")
+
+    @staticmethod
+    def resolve_name(obj) -> str:
+        return texts.render(obj.name)  # a seeded name is its msgid: in the request's language
 
 
 class StepOut(Schema):

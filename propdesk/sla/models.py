@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from propdesk.core import texts
 from propdesk.core.scoping import ScopedQuerySet
 
 from .choices import CalendarKind, TargetState, Trigger
@@ -27,7 +28,7 @@ class BusinessCalendar(models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        return texts.render(self.name)
 
 
 class CalendarDay(models.Model):
@@ -104,7 +105,8 @@ class SlaPolicy(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        # A seeded name is its msgid (choices.SEEDED_NAMES): read in the reader's language.
+        return texts.render(self.name)
 
     @property
     def duration(self) -> dt.timedelta | None:

@@ -6,8 +6,9 @@ import datetime as dt
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from propdesk.core.texts import t
 from propdesk.notify.services import Message, notify
 
 from .choices import TargetState
@@ -40,12 +41,12 @@ def remind_due_within_24h(*, now: dt.datetime | None = None) -> int:
                 recipients=recipients_for(ticket, ["owner"]),
                 message=Message(
                     kind="reminder.24h",
-                    subject=_("24 小时内到期：%(ticket)s %(policy)s（%(due)s）")
-                    % {
-                        "ticket": ticket.number,
-                        "policy": target.policy.name,
-                        "due": timezone.localtime(target.due_at).strftime("%m-%d %H:%M"),
-                    },
+                    subject=t(
+                        gettext_noop("24 小时内到期：%(ticket)s %(policy)s（%(due)s）"),
+                        ticket=ticket.number,
+                        policy=t(target.policy.name),
+                        due=timezone.localtime(target.due_at).strftime("%m-%d %H:%M"),
+                    ),
                     body=ticket.title,
                     url=reverse("tickets:detail", args=[ticket.pk]),
                 ),
@@ -91,15 +92,18 @@ def remind_before_holiday(*, now: dt.datetime | None = None) -> int:
         for user in recipients_for(target.ticket, ["owner"]):
             by_owner.setdefault(user.pk, (user, []))[1].append(target)
     for user, items in by_owner.values():
-        numbers = "、".join(sorted({t.ticket.number for t in items})[:20])
+        numbers = "、".join(sorted({target.ticket.number for target in items})[:20])
         with transaction.atomic():
             sent += len(
                 notify(
                     recipients=[user],
                     message=Message(
                         kind="reminder.holiday",
-                        subject=_("节前提醒：%(n)s 项事项将在假期（%(day)s 起）到期")
-                        % {"n": len(items), "day": first_day},
+                        subject=t(
+                            gettext_noop("节前提醒：%(n)s 项事项将在假期（%(day)s 起）到期"),
+                            n=len(items),
+                            day=first_day,
+                        ),
                         body=numbers,
                         url=reverse("tickets:mine"),
                     ),

@@ -10,6 +10,8 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from propdesk.core import texts
+
 from .choices import TargetState
 from .models import EscalationStep, SlaTarget
 
@@ -120,6 +122,8 @@ def timeliness(
         elif group_by == "kind" and key:
             kinds = dict(SlaTarget.ticket.field.related_model._meta.get_field("kind").flatchoices)
             label = str(kinds.get(key, key))
+        elif group_by == "policy" and key:
+            label = texts.render(key)  # a seeded policy name is its msgid
         else:
             label = key or str(_("（未指定）"))
         result.append(RateRow(label=label, met=row["met"], breached=row["breached"]))

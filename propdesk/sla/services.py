@@ -13,9 +13,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from propdesk.core.people import person_name
 from propdesk.core.permissions import require
+from propdesk.core.texts import Text, t
 
 from . import permissions  # noqa: F401  (declares the SLA rules)
 from .choices import TargetState, Trigger
@@ -168,6 +170,12 @@ def on_ticket_status(*, ticket, from_status: str, to_status: str, at: dt.datetim
             target.save()
 
 
+def _acknowledged(step: EscalationStep) -> Text:
+    if step.acknowledgement:
+        return t(gettext_noop("已确认升级（第 %(level)s 级）：%(note)s"), level=step.level, note=step.acknowledgement)
+    return t(gettext_noop("已确认升级（第 %(level)s 级）"), level=step.level)
+
+
 @transaction.atomic
 def escalation_acknowledge(*, actor, step: EscalationStep, note: str = "") -> EscalationStep:
     """A notified person (or a supervisor of the ticket) confirms they have taken the escalation in hand."""
@@ -183,7 +191,7 @@ def escalation_acknowledge(*, actor, step: EscalationStep, note: str = "") -> Es
     _announce(
         ticket=ticket,
         actor=actor,
-        reason=_("已确认升级（第 %(level)s 级）%(note)s") % {"level": step.level, "note": step.acknowledgement},
+        reason=_acknowledged(step),
         data={"acknowledged_step": step.pk},
     )
     return step

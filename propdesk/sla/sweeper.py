@@ -9,8 +9,9 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from propdesk.core.texts import Text, t
 from propdesk.notify.services import Message, notify
 from propdesk.org.choices import DepartmentKind, Role
 from propdesk.org.selectors import control_center_on_duty, role_holders
@@ -195,6 +196,19 @@ def _due_step_taken(target: SlaTarget) -> bool:
     return first_due is not None and target.escalation_level >= first_due
 
 
+def _step_text(step: LadderStep, **params) -> Text:
+    """What a ladder step says (stored as msgid + parameters, read in each reader's language)."""
+    if step.when == "start":
+        return t(gettext_noop("重大事项，请知悉：%(ticket)s %(policy)s（%(due)s 前须告知客户进展）"), **params)
+    if step.when == "warn":
+        return t(gettext_noop("即将超时：%(ticket)s %(policy)s（%(due)s 到期）"), **params)
+    return t(
+        gettext_noop("已超时（第 %(level)s 级）：%(ticket)s %(policy)s（应于 %(due)s 完成）"),
+        level=step.level,
+        **params,
+    )
+
+
 def _take_step(target: SlaTarget, step: LadderStep, ticket, people: "_RecipientCache | None" = None) -> bool:
     """Take one ladder step; False when it had been taken already."""
     worker = target.work_order.assignee if target.work_order_id and target.work_order.assignee_id else None
@@ -219,25 +233,7 @@ def _take_step(target: SlaTarget, step: LadderStep, ticket, people: "_RecipientC
     target.escalation_level = step.level
     policy = target.policy
     local_due = timezone.localtime(target.due_at).strftime("%m-%d %H:%M")
-    if step.when == "start":
-        subject = _("重大事项，请知悉：%(ticket)s %(policy)s（%(due)s 前须告知客户进展）") % {
-            "ticket": ticket.number,
-            "policy": policy.name,
-            "due": local_due,
-        }
-    elif step.when == "warn":
-        subject = _("即将超时：%(ticket)s %(policy)s（%(due)s 到期）") % {
-            "ticket": ticket.number,
-            "policy": policy.name,
-            "due": local_due,
-        }
-    else:
-        subject = _("已超时（第 %(level)s 级）：%(ticket)s %(policy)s（应于 %(due)s 完成）") % {
-            "level": step.level,
-            "ticket": ticket.number,
-            "policy": policy.name,
-            "due": local_due,
-        }
+    subject = _step_text(step, ticket=ticket.number, policy=t(policy.name), due=local_due)
     _announce(
         ticket=ticket,
         actor=None,

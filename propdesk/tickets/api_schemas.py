@@ -19,6 +19,7 @@ from propdesk.api.schemas import (
     unit_ref,
     user_ref,
 )
+from propdesk.core import texts
 from propdesk.core.inputs import TEXT_MAX
 from propdesk.core.masking import mask_phone
 
@@ -186,6 +187,11 @@ class ReplyOut(Schema):
     def resolve_by(obj) -> dict:
         return user_ref(obj.by)
 
+    @staticmethod
+    def resolve_content(obj) -> str:
+        # A return visit's answer is written by the system: read in the request's language.
+        return texts.render(obj.content)
+
 
 class AttachmentOut(Schema):
     id: int
@@ -219,6 +225,11 @@ class EventOut(Schema):
     @staticmethod
     def resolve_on_behalf_of(obj) -> dict | None:
         return user_ref(obj.on_behalf_of)
+
+    @staticmethod
+    def resolve_reason(obj) -> str:
+        # A note the system wrote (msgid + parameters) in the request's language; a person's as typed.
+        return texts.render(obj.reason)
 
 
 class LinkedTicketRef(Schema):

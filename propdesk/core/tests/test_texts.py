@@ -43,3 +43,19 @@ def test_odd_parameters_are_stored_as_strings():
 
     stored = t("%(day)s", day=dt.date(2026, 11, 29)).dumps()
     assert texts.render(stored) == "2026-11-29"
+
+
+def test_a_choice_label_is_stored_as_its_msgid_and_read_in_the_readers_language():
+    from django.utils.translation import gettext_lazy
+
+    stored = t(N_("处理类别：%(a)s → %(b)s"), a=texts.label(gettext_lazy("待派单")), b="x").dumps()
+    assert '"a":{"m":"待派单","p":{}}' in stored
+    assert texts.render(stored, "en") == "Routing class: To dispatch → x"
+    assert texts.render(stored, "zh-hans") == "处理类别：待派单 → x"
+    assert texts.label("plain") == "plain"
+    assert texts.label(t(N_("待派单"))) == t(N_("待派单"))
+
+
+def test_shorten_cuts_a_rendered_text_with_an_ellipsis():
+    assert texts.shorten("abc", 3) == "abc"
+    assert texts.shorten("abcd", 3) == "ab…"

@@ -9,9 +9,11 @@ from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from propdesk.core.errors import field_error
 from propdesk.core.permissions import can, require
+from propdesk.core.texts import t
 from propdesk.notify.services import Message, notify
 from propdesk.org.choices import Role
 from propdesk.org.models import RoleMembership
@@ -135,7 +137,7 @@ def work_order_assign(
         recipients=[assignee],
         message=Message(
             kind="dispatch.assigned",
-            subject=_("新工作单 %(n)s：%(where)s") % {"n": wo.number, "where": where(wo)},
+            subject=t(gettext_noop("新工作单 %(n)s：%(where)s"), n=wo.number, where=where(wo)),
             body=wo.description[:200],
             url=reverse("dispatch:job", args=[wo.pk]),
             urgent=True,
@@ -157,7 +159,11 @@ def after_dispatch(wo: WorkOrder, actor, now: dt.datetime) -> None:
     sla.on_ticket_event(ticket=ticket, trigger=Trigger.WORK_DISPATCHED, at=now, work_order=wo)
     if ticket.status == TicketStatus.NEW:
         ticket_services.ticket_transition(
-            check_permission=False, actor=actor, ticket=ticket, to_status=TicketStatus.IN_PROGRESS, reason=_("已派单")
+            check_permission=False,
+            actor=actor,
+            ticket=ticket,
+            to_status=TicketStatus.IN_PROGRESS,
+            reason=t(gettext_noop("已派单")),
         )
 
 
@@ -175,7 +181,7 @@ def work_order_offer(*, actor, work_order: WorkOrder, expected_version: int | No
         recipients=workers,
         message=Message(
             kind="dispatch.offered",
-            subject=_("抢单：%(n)s %(where)s") % {"n": wo.number, "where": where(wo)},
+            subject=t(gettext_noop("抢单：%(n)s %(where)s"), n=wo.number, where=where(wo)),
             body=wo.description[:200],
             url=reverse("dispatch:job", args=[wo.pk]),
         ),

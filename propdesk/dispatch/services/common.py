@@ -5,9 +5,12 @@ import datetime as dt
 
 from django.db.models import F
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from propdesk.core import texts
 from propdesk.core.errors import StaleVersion, field_error
 from propdesk.core.permissions import can, require
+from propdesk.core.texts import Text, t
 from propdesk.tickets import services as ticket_services
 from propdesk.tickets.choices import Status as TicketStatus
 from propdesk.tickets.models import Ticket
@@ -41,8 +44,11 @@ def lock(work_order: WorkOrder, expected_version: int | None = None) -> WorkOrde
     return locked
 
 
-def move(wo: WorkOrder, to_status: str, actor, *, reason: str = "", on_behalf_of=None, kind=EventKind.STATUS, **data):
-    """The only place a work order's status changes."""
+def move(
+    wo: WorkOrder, to_status: str, actor, *, reason: Text | str = "", on_behalf_of=None, kind=EventKind.STATUS, **data
+):
+    """The only place a work order's status changes. A ``reason`` the system writes is a ``core.texts`` Text,
+    stored as msgid + parameters (read in the reader's language); a person's is stored as typed."""
     if to_status not in ALLOWED_TRANSITIONS[wo.status]:
         raise field_error(
             "status",
@@ -61,19 +67,19 @@ def move(wo: WorkOrder, to_status: str, actor, *, reason: str = "", on_behalf_of
         on_behalf_of=on_behalf_of,
         from_status=from_status,
         to_status=to_status,
-        reason=reason,
+        reason=texts.dumps(reason),
         data=data,
     )
     return wo
 
 
-def touch(wo: WorkOrder, actor, kind: str, *, reason: str = "", on_behalf_of=None, **data) -> None:
+def touch(wo: WorkOrder, actor, kind: str, *, reason: Text | str = "", on_behalf_of=None, **data) -> None:
     """Save a change that is not a status change, with its history row."""
     wo.version = F("version") + 1
     wo.save()
     wo.refresh_from_db()
     WorkOrderEvent.objects.create(
-        work_order=wo, kind=kind, actor=actor, on_behalf_of=on_behalf_of, reason=reason, data=data
+        work_order=wo, kind=kind, actor=actor, on_behalf_of=on_behalf_of, reason=texts.dumps(reason), data=data
     )
 
 
@@ -106,9 +112,13 @@ def sync_ticket(wo: WorkOrder, actor) -> None:
             actor=actor,
             ticket=ticket,
             to_status=TicketStatus.RESOLVED,
-            reason=_("工作单已全部完成"),
+            reason=t(gettext_noop("工作单已全部完成")),
         )
     if statuses <= {Status.CLOSED} and ticket.status == TicketStatus.RESOLVED:
         ticket_services.ticket_transition(
-            check_permission=False, actor=actor, ticket=ticket, to_status=TicketStatus.CLOSED, reason=_("已回访，销单")
+            check_permission=False,
+            actor=actor,
+            ticket=ticket,
+            to_status=TicketStatus.CLOSED,
+            reason=t(gettext_noop("已回访，销单")),
         )

@@ -14,9 +14,13 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from propdesk.core import texts
 from propdesk.core.errors import field_error
 from propdesk.core.files import sniff_type
+from propdesk.core.people import person_name
+from propdesk.core.texts import t
 from propdesk.notify.services import Message, notify
 from propdesk.org.choices import Role
 from propdesk.org.models import RoleMembership
@@ -64,7 +68,9 @@ def work_order_decline(*, actor, work_order: WorkOrder, reason: str) -> WorkOrde
         recipients=list(get_user_model().objects.filter(pk__in=control.values("user"))),
         message=Message(
             kind="dispatch.declined",
-            subject=_("%(who)s 拒单 %(n)s：%(r)s") % {"who": previous, "n": wo.number, "r": reason},
+            subject=t(
+                gettext_noop("%(who)s 拒单 %(n)s：%(r)s"), who=person_name(previous), n=wo.number, r=reason[:150]
+            ),
             url=reverse("dispatch:board"),
             urgent=True,
         ),
@@ -169,7 +175,7 @@ def work_order_sign_off(*, actor, work_orders: list[WorkOrder], on_behalf_of=Non
         wo.signed_off_at = now
         required, note = needs_return_visit(wo)
         wo.return_visit_required = required
-        wo.return_visit_note = note
+        wo.return_visit_note = texts.dumps(note)
         move(wo, Status.SIGNED_OFF, actor, on_behalf_of=behalf, return_visit_required=required)
         sla.on_ticket_event(ticket=wo.ticket, trigger=Trigger.WORK_SIGNED_OFF, at=now, work_order=wo)
         if not required:

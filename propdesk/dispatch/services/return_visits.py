@@ -7,9 +7,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from propdesk.core.errors import field_error
 from propdesk.core.permissions import require
+from propdesk.core.texts import Text, t
 from propdesk.notify.services import Message, notify
 from propdesk.sla import services as sla
 from propdesk.sla.choices import Trigger
@@ -20,17 +22,18 @@ from ..models import ReturnVisit, WorkOrder
 from .common import lock, move, settings_for, sync_ticket, touch
 
 
-def needs_return_visit(wo: WorkOrder) -> tuple[bool, str]:
-    """Whether the job gets a return visit, and the note saying why not when it does not."""
+def needs_return_visit(wo: WorkOrder) -> tuple[bool, Text | str]:
+    """Whether the job gets a return visit, and the note saying why not when it does not (a ``core.texts``
+    Text: store it with ``dumps()``)."""
     if wo.trade in HOUSEKEEPING_TRADES or wo.routing == Routing.HOUSEKEEPING:
         return True, ""
     config = settings_for(wo.service_center_id)
     if config.return_visit_policy == ReturnVisitPolicy.SKIP_IF_RATED and wo.customer_rating is not None:
-        return False, _("客户已现场评价 %(r)s 分，按规则免回访") % {"r": wo.customer_rating}
+        return False, t(gettext_noop("客户已现场评价 %(r)s 分，按规则免回访"), r=wo.customer_rating)
     # A sample is deterministic per work order, so the decision can be re-derived and audited.
     sampled_out = random.Random(wo.pk).randrange(100) >= config.sample_percent  # noqa: S311 (sampling, not security)
     if config.return_visit_policy == ReturnVisitPolicy.SAMPLE and sampled_out:
-        return False, _("按 %(p)s%% 抽样规则未抽中，免回访") % {"p": config.sample_percent}
+        return False, t(gettext_noop("按 %(p)s%% 抽样规则未抽中，免回访"), p=config.sample_percent)
     return True, ""
 
 
@@ -83,7 +86,13 @@ def _customer_not_reached(wo: WorkOrder, visit: ReturnVisit, actor) -> None:
     """Another attempt later, or — after the center's number of attempts — closed with a note."""
     attempts = wo.return_visits.filter(reached=False).count()
     if attempts < settings_for(wo.service_center_id).max_visit_attempts:
-        touch(wo, actor, EventKind.RETURN_VISIT, reason=_("第 %(n)s 次回访未联系上") % {"n": attempts}, visit=visit.pk)
+        touch(
+            wo,
+            actor,
+            EventKind.RETURN_VISIT,
+            reason=t(gettext_noop("第 %(n)s 次回访未联系上"), n=attempts),
+            visit=visit.pk,
+        )
         return
     now = timezone.now()
     wo.closed_at = now
@@ -92,11 +101,17 @@ def _customer_not_reached(wo: WorkOrder, visit: ReturnVisit, actor) -> None:
         Status.CLOSED,
         actor,
         kind=EventKind.RETURN_VISIT,
-        reason=_("回访 %(n)s 次均未联系上客户，销单") % {"n": attempts},
+        reason=t(gettext_noop("回访 %(n)s 次均未联系上客户，销单"), n=attempts),
         visit=visit.pk,
     )
     sla.on_ticket_event(ticket=wo.ticket, trigger=Trigger.RETURN_VISITED, at=now, work_order=wo)
     sync_ticket(wo, actor)
+
+
+def visit_text(quality: int, on_time: bool, minutes_late: int | None) -> Text:
+    """The automatic reply a return visit puts on the ticket, read in the reader's language."""
+    punctuality = t(gettext_noop("准时")) if on_time else t(gettext_noop("迟到 %(m)s 分钟"), m=minutes_late)
+    return t(gettext_noop("回访：服务质量 %(q)s 分，%(t)s"), q=quality, t=punctuality)
 
 
 def _customer_reached(wo: WorkOrder, visit: ReturnVisit, actor) -> None:
@@ -108,8 +123,7 @@ def _customer_reached(wo: WorkOrder, visit: ReturnVisit, actor) -> None:
         actor=actor,
         ticket=wo.ticket,
         method="phone",
-        content=_("回访：服务质量 %(q)s 分，%(t)s")
-        % {"q": quality, "t": _("准时") if visit.on_time else _("迟到 %(m)s 分钟") % {"m": minutes_late}},
+        content=visit_text(quality, visit.on_time, minutes_late),
         customer_opinion=visit.comments,
         satisfied=visit.satisfied,
     )
@@ -124,7 +138,7 @@ def _customer_reached(wo: WorkOrder, visit: ReturnVisit, actor) -> None:
         Status.PENDING,
         actor,
         kind=EventKind.RETURN_VISIT,
-        reason=_("回访不满意，重新派单"),
+        reason=t(gettext_noop("回访不满意，重新派单")),
         visit=visit.pk,
         quality=quality,
     )
@@ -132,7 +146,7 @@ def _customer_reached(wo: WorkOrder, visit: ReturnVisit, actor) -> None:
         recipients=sla.recipients_for(wo.ticket, ["supervisor"]),
         message=Message(
             kind="dispatch.dissatisfied",
-            subject=_("回访不满意：%(n)s（%(q)s 分）") % {"n": wo.number, "q": quality},
+            subject=t(gettext_noop("回访不满意：%(n)s（%(q)s 分）"), n=wo.number, q=quality),
             body=visit.comments,
             url=reverse("tickets:detail", args=[wo.ticket_id]),
             urgent=True,

@@ -9,10 +9,13 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from propdesk.communities.models import Vendor
+from propdesk.core import texts
 from propdesk.core.errors import field_error
 from propdesk.core.permissions import require
+from propdesk.core.texts import t
 from propdesk.notify.services import Message, notify
 from propdesk.sla import services as sla
 
@@ -39,8 +42,11 @@ def notify_vendor(wo: WorkOrder, actor) -> None:
         wo,
         actor,
         EventKind.VENDOR,
-        reason=_("已通知外联单位 %(v)s，承诺 %(h)s 小时内处理")
-        % {"v": wo.vendor.name, "h": wo.vendor.promised_response_hours},
+        reason=t(
+            gettext_noop("已通知外联单位 %(v)s，承诺 %(h)s 小时内处理"),
+            v=wo.vendor.name,
+            h=wo.vendor.promised_response_hours,
+        ),
         vendor=wo.vendor_id,
         due=wo.vendor_due_at.isoformat(),
     )
@@ -99,9 +105,12 @@ def work_order_route(
     if routing == wo.routing and (vendor.pk if vendor else None) == wo.vendor_id:
         return wo
     data = {"from_routing": wo.routing, ROUTING_DATA_KEY: routing, "vendor": vendor.pk if vendor else None}
-    note = _("处理类别：%(a)s → %(b)s") % {"a": Routing(wo.routing).label, "b": Routing(routing).label}
+    change = {"a": texts.label(Routing(wo.routing).label), "b": texts.label(Routing(routing).label)}
     reason = (reason or "").strip()[:500]
-    note = f"{note}（{reason}）" if reason else note
+    if reason:
+        note = t(gettext_noop("处理类别：%(a)s → %(b)s（%(reason)s）"), reason=reason, **change)
+    else:
+        note = t(gettext_noop("处理类别：%(a)s → %(b)s"), **change)
     wo.routing, wo.vendor = routing, vendor
     wo.vendor_notified_at = wo.vendor_due_at = wo.vendor_chased_at = None
     if routing == Routing.VENDOR:
@@ -177,12 +186,19 @@ def contact_sheet_advance(
         sheet = _draft_sheet(wo, actor, content)
     else:
         sheet = _advance_sheet(wo, actor, step, signer_name, scan, now)
-    touch(wo, actor, EventKind.CONTACT_SHEET, reason=ContactSheetStep(step).label, step=step, signer=signer_name)
+    touch(
+        wo,
+        actor,
+        EventKind.CONTACT_SHEET,
+        reason=texts.label(ContactSheetStep(step).label),
+        step=step,
+        signer=signer_name,
+    )
     if step == ContactSheetStep.DEVELOPER_DONE and wo.status in (Status.PENDING, Status.ASSIGNED, Status.ACCEPTED):
         wo.finished_at = now
-        wo.result = wo.result or _("开发商已整改完成（%(who)s 签字）") % {"who": signer_name}
+        wo.result = wo.result or t(gettext_noop("开发商已整改完成（%(who)s 签字）"), who=signer_name).dumps()
         wo.customer_confirmed = False
-        wo.customer_absent_reason = _("开发商整改")
+        wo.customer_absent_reason = t(gettext_noop("开发商整改")).dumps()
         if wo.status == Status.PENDING:
             move(wo, Status.ACCEPTED, actor)
         move(wo, Status.FINISHED, actor)
@@ -208,7 +224,7 @@ def vendor_record_result(*, actor, work_order: WorkOrder, result: str) -> WorkOr
     wo.result = result[:5000]
     wo.finished_at = now
     wo.customer_confirmed = False
-    wo.customer_absent_reason = _("外联单位处理")
+    wo.customer_absent_reason = t(gettext_noop("外联单位处理")).dumps()
     if wo.status == Status.PENDING:
         move(wo, Status.ACCEPTED, actor)
     move(wo, Status.FINISHED, actor, vendor=wo.vendor_id)
@@ -228,14 +244,21 @@ def chase_overdue_vendors(*, now: dt.datetime | None = None) -> int:
             locked = lock(wo)
             locked.vendor_chased_at = now
             touch(
-                locked, None, EventKind.VENDOR, reason=_("外联单位 %(v)s 已超过承诺时间，催办") % {"v": wo.vendor.name}
+                locked,
+                None,
+                EventKind.VENDOR,
+                reason=t(gettext_noop("外联单位 %(v)s 已超过承诺时间，催办"), v=wo.vendor.name),
             )
             notify(
                 recipients=sla.recipients_for(wo.ticket, ["control", "owner"]),
                 message=Message(
                     kind="dispatch.vendor_overdue",
-                    subject=_("请催办外联单位 %(v)s（%(p)s）：%(n)s")
-                    % {"v": wo.vendor.name, "p": wo.vendor.phone, "n": wo.number},
+                    subject=t(
+                        gettext_noop("请催办外联单位 %(v)s（%(p)s）：%(n)s"),
+                        v=wo.vendor.name,
+                        p=wo.vendor.phone,
+                        n=wo.number,
+                    ),
                     url=reverse("dispatch:work_order", args=[wo.pk]),
                     urgent=True,
                 ),
@@ -294,6 +317,6 @@ def mark_overdue_engineering(*, now: dt.datetime | None = None) -> int:
         with transaction.atomic():
             locked = lock(wo)
             locked.in_followup_register = True
-            touch(locked, None, EventKind.FOLLOW_UP, reason=_("超时未完成，转入工程类跟进登记"))
+            touch(locked, None, EventKind.FOLLOW_UP, reason=t(gettext_noop("超时未完成，转入工程类跟进登记")))
         moved += 1
     return moved

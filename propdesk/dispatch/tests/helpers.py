@@ -198,7 +198,7 @@ def inbox(user, kind: str | None = None) -> list[str]:
     qs = Notification.objects.filter(recipient=user, channel=NotifyChannel.INAPP)
     if kind is not None:
         qs = qs.filter(kind=kind)
-    return list(qs.order_by("created_at", "pk").values_list("subject", flat=True))
+    return [n.subject_text() for n in qs.order_by("created_at", "pk")]
 
 
 def target(ticket: Ticket, code: str) -> SlaTarget:

@@ -11,6 +11,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from propdesk.core.texts import render
 from propdesk.dispatch import services
 from propdesk.dispatch.choices import EventKind, Routing, Status
 from propdesk.dispatch.models import WorkOrder
@@ -64,11 +65,8 @@ def unchanged(wo) -> tuple:
 
 
 def route_events(wo) -> list[tuple]:
-    return list(
-        fresh(wo)
-        .events.filter(data__has_key="to_routing")
-        .values_list("kind", "actor__username", "from_status", "to_status", "reason", "data")
-    )
+    rows = fresh(wo).events.filter(data__has_key="to_routing").select_related("actor")
+    return [(e.kind, e.actor.username, e.from_status, e.to_status, render(e.reason), e.data) for e in rows]
 
 
 # ----------------------------------------------------------------------------- the service
@@ -97,7 +95,7 @@ def test_routing_a_pending_job_to_a_vendor_tells_the_vendor_and_starts_the_chase
             {"from_routing": "engineering", "to_routing": "vendor", "vendor": vendor.pk},
         )
     ]
-    assert list(fresh(wo).events.filter(kind=EventKind.VENDOR).values_list("reason", flat=True)) == [
+    assert [render(e.reason) for e in fresh(wo).events.filter(kind=EventKind.VENDOR)] == [
         "已通知外联单位 宽带公司，承诺 4 小时内处理"
     ]
     # past the promised time the control center is told to chase

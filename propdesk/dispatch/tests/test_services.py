@@ -14,6 +14,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from propdesk.communities.models import Household
+from propdesk.core.texts import render
 from propdesk.dispatch import services
 from propdesk.dispatch.choices import (
     ContactSheetStep,
@@ -229,7 +230,7 @@ def test_vendor_routing_records_the_promised_time(world, crew, ticket):
         on18(14),
         2,
     )
-    assert list(wo.events.values_list("kind", "reason")) == [
+    assert [(e.kind, render(e.reason)) for e in wo.events.all()] == [
         (EventKind.CREATED, ""),
         (EventKind.VENDOR, "已通知外联单位 宽带公司，承诺 4 小时内处理"),
     ]
@@ -774,7 +775,7 @@ def test_return_visit_of_repairs_follows_the_center_policy(
     services.work_order_sign_off(actor=crew.operator, work_orders=[wo])
 
     wo = fresh(wo)
-    assert (wo.return_visit_required, wo.return_visit_note) == (required, note)
+    assert (wo.return_visit_required, render(wo.return_visit_note)) == (required, note)
     if required:
         assert (wo.status, wo.closed_at, Ticket.objects.get(pk=ticket.pk).status) == (
             Status.SIGNED_OFF,
@@ -788,7 +789,7 @@ def test_return_visit_of_repairs_follows_the_center_policy(
             NOW,
             TicketStatus.CLOSED,
         )
-        assert wo.events.last().reason == note
+        assert render(wo.events.last().reason) == note
 
 
 def test_housekeeping_always_gets_a_return_visit(world, crew):
@@ -849,7 +850,7 @@ def test_a_satisfied_return_visit_closes_the_job_and_the_ticket(crew, ticket, wo
     assert (wo.status, wo.closed_at) == (Status.CLOSED, on18(10, 40))
     ticket = Ticket.objects.get(pk=ticket.pk)
     assert (ticket.status, ticket.closed_at) == (TicketStatus.CLOSED, on18(10, 40))
-    assert list(Reply.objects.filter(ticket=ticket).values_list("content", "satisfied", "customer_opinion")) == [
+    assert [(render(r.content), r.satisfied, r.customer_opinion) for r in Reply.objects.filter(ticket=ticket)] == [
         ("回访：服务质量 3 分，迟到 10 分钟", True, "还行")
     ]
 
@@ -863,7 +864,7 @@ def test_a_dissatisfied_return_visit_reopens_the_job_and_tells_the_supervisor(cr
 
     wo = fresh(wo)
     assert (wo.status, wo.assignee, wo.closed_at) == (Status.PENDING, None, None)
-    assert wo.events.last().reason == "回访不满意，重新派单"
+    assert render(wo.events.last().reason) == "回访不满意，重新派单"
     ticket = Ticket.objects.get(pk=ticket.pk)
     assert (ticket.status, ticket.reopen_count) == (TicketStatus.IN_PROGRESS, 1)
     assert inbox(crew.supervisor, "dispatch.dissatisfied") == [f"回访不满意：{NUMBER}（1 分）"]
@@ -876,12 +877,12 @@ def test_unreachable_return_visits_are_retried_then_the_job_is_closed_with_a_not
     for attempt in (1, 2):
         services.return_visit_record(actor=crew.operator, work_order=wo, reached=False)
         assert fresh(wo).status == Status.SIGNED_OFF
-        assert fresh(wo).events.last().reason == f"第 {attempt} 次回访未联系上"
+        assert render(fresh(wo).events.last().reason) == f"第 {attempt} 次回访未联系上"
     services.return_visit_record(actor=crew.operator, work_order=wo, reached=False)
 
     wo = fresh(wo)
     assert (wo.status, wo.closed_at) == (Status.CLOSED, NOW)
-    assert wo.events.last().reason == "回访 3 次均未联系上客户，销单"
+    assert render(wo.events.last().reason) == "回访 3 次均未联系上客户，销单"
     assert ReturnVisit.objects.filter(work_order=wo, reached=False).count() == 3
     assert Ticket.objects.get(pk=ticket.pk).status == TicketStatus.CLOSED
 
@@ -890,7 +891,10 @@ def test_the_number_of_visit_attempts_is_the_centers_setting(world, crew, wo):
     config(world, max_visit_attempts=1)
     wo = advance(wo, crew, Status.SIGNED_OFF)
     services.return_visit_record(actor=crew.operator, work_order=wo, reached=False)
-    assert (fresh(wo).status, fresh(wo).events.last().reason) == (Status.CLOSED, "回访 1 次均未联系上客户，销单")
+    assert (fresh(wo).status, render(fresh(wo).events.last().reason)) == (
+        Status.CLOSED,
+        "回访 1 次均未联系上客户，销单",
+    )
 
 
 @pytest.mark.parametrize(
@@ -988,7 +992,7 @@ def test_the_contact_sheet_goes_step_by_step_and_ends_the_job(crew, rectificatio
         t(2026, 11, 25, 15),
     )
     wo = fresh(wo)
-    assert (wo.status, wo.result, wo.finished_at) == (
+    assert (wo.status, render(wo.result), wo.finished_at) == (
         Status.REPORTED,
         "开发商已整改完成（王工 签字）",
         t(2026, 11, 25, 15),
@@ -1078,7 +1082,7 @@ def test_an_overdue_vendor_is_chased_every_4_hours_until_done(world, crew, ticke
     assert inbox(crew.operator, "dispatch.vendor_overdue") == [subject]
     assert inbox(crew.receptionist, "dispatch.vendor_overdue") == [subject]
     wo = fresh(wo)
-    assert (wo.vendor_chased_at, wo.events.last().kind, wo.events.last().reason) == (
+    assert (wo.vendor_chased_at, wo.events.last().kind, render(wo.events.last().reason)) == (
         on18(14, 1),
         EventKind.VENDOR,
         "外联单位 宽带公司 已超过承诺时间，催办",
@@ -1111,7 +1115,7 @@ def test_engineering_jobs_not_finished_in_48_hours_go_to_the_follow_up_register(
     assert services.mark_overdue_engineering(now=t(2026, 11, 20, 10, 1)) == 1
 
     wo = fresh(wo)
-    assert (wo.in_followup_register, wo.events.last().kind, wo.events.last().reason) == (
+    assert (wo.in_followup_register, wo.events.last().kind, render(wo.events.last().reason)) == (
         True,
         EventKind.FOLLOW_UP,
         "超时未完成，转入工程类跟进登记",

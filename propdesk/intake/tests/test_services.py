@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from propdesk.core.texts import render
 from propdesk.intake.choices import Outcome
 from propdesk.intake.models import Interaction
 from propdesk.intake.services import interaction_record
@@ -171,7 +172,7 @@ def test_follow_up_adds_a_note_to_the_ticket_and_no_new_ticket(world, clock, now
     assert (interaction.outcome, interaction.ticket) == (Outcome.FOLLOW_UP, ticket)
     note = ticket.events.last()
     assert (note.kind, note.actor, note.at) == (EventKind.NOTE, reception_a, local(2026, 11, 22, 15, 0))
-    assert note.reason == "客户再次来访：师傅还没来"
+    assert render(note.reason) == "客户再次来访：师傅还没来"
     assert note.data == {"interaction": interaction.pk}
     assert [e.kind for e in ticket.events.all()] == [EventKind.CREATED, EventKind.NOTE]
 

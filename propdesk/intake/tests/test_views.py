@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from propdesk.core.texts import render
 from propdesk.intake.choices import Outcome
 from propdesk.intake.models import Interaction
 from propdesk.tickets.choices import Channel, EventKind, Kind, Source
@@ -235,7 +236,7 @@ def test_follow_up_from_the_desk_adds_a_note(world, desk, reception_a):
     assert response.status_code == 200
     assert Ticket.objects.count() == 1
     assert Interaction.objects.get().outcome == Outcome.FOLLOW_UP
-    assert ticket.events.last().reason == "客户再次来访：师傅还没来"
+    assert render(ticket.events.last().reason) == "客户再次来访：师傅还没来"
 
 
 def test_household_of_another_center_cannot_be_posted(world, desk):

@@ -16,9 +16,11 @@ from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_noop
 
 from propdesk.core.models import Event
+from propdesk.core.texts import t
 from propdesk.notify.models import Channel, DeliveryState, Notification
 from propdesk.notify.services import Message, deliver_pending, notification_retry, notify
 from propdesk.org.choices import Role
@@ -302,6 +304,35 @@ def test_email_without_a_link_has_only_the_body(zhang, smtp):
     assert [m.rcpt_tos for m in smtp.received] == [["zhang@example.com"]]
     assert smtp.received[0].message["Subject"].strip() == f"[PropDesk] {ROUTINE.subject}"
     assert smtp.received[0].message.get_content().replace("\r\n", "\n") == f"{ROUTINE.body}\n"
+
+
+def test_a_system_text_is_delivered_in_the_recipients_language_not_the_workers(zhang, smtp, gateway):
+    # given a message the system wrote (msgid + parameters); users keep no language preference, so the
+    # recipient's language is the site's default, Chinese — even when the delivery worker runs in English
+    subject = t(gettext_noop("新工作单 %(n)s：%(where)s"), n="BX-20261122-0001-1", where="翠湖花园 3栋")
+    notify(recipients=[zhang], message=Message(kind="dispatch.assigned", subject=subject, urgent=True), dedupe="a1")
+    row = the_row(Channel.INAPP)
+    assert row.subject == subject.dumps()
+
+    with translation.override("en"):
+        assert deliver_pending() == 2
+        # the inbox reads in the reader's language
+        assert row.subject_text() == "New work order BX-20261122-0001-1: 翠湖花园 3栋"
+
+    assert smtp.received[0].message["Subject"].strip() == "[PropDesk] 新工作单 BX-20261122-0001-1：翠湖花园 3栋"
+    assert json.loads(gateway.received[0].body.decode())["text"] == "新工作单 BX-20261122-0001-1：翠湖花园 3栋"
+
+
+def test_a_long_system_subject_is_stored_whole_and_read_at_most_200_characters(zhang):
+    title = "漏" * 300
+    subject = t(gettext_noop("工单重新打开：%(n)s %(title)s"), n="BX-20261122-0001", title=title)
+    notify(recipients=[zhang], message=Message(kind="ticket.reopened", subject=subject), dedupe="r1")
+
+    row = the_row(Channel.INAPP)
+    assert row.subject == subject.dumps()  # a TextField: the JSON is never cut
+    assert len(row.subject_text()) == 200
+    assert row.subject_text().startswith("工单重新打开：BX-20261122-0001 漏漏")
+    assert row.subject_text().endswith("…")
 
 
 # ----------------------------------------------------------------------------- delivery: webhook

@@ -13,6 +13,7 @@ import datetime as dt
 
 import pytest
 
+from propdesk.core.texts import render
 from propdesk.dispatch.models import DutyStatus, RotaEntry, ShiftTemplate
 from propdesk.notify.models import Channel as NotifyChannel
 from propdesk.notify.models import Notification
@@ -167,10 +168,10 @@ def test_the_superiors_are_told_of_a_major_matter_when_it_is_recorded(clock, wor
     target = SlaTarget.objects.get(ticket=ticket, policy__code="major_progress")
     assert steps(ticket, "major_progress") == [(1, "start", pks(people["supervisor"], people["manager"]))]
     assert told("sla.start") == pks(people["supervisor"], people["manager"])
-    subject = Notification.objects.filter(kind="sla.start").values_list("subject", flat=True).first()
+    subject = Notification.objects.filter(kind="sla.start").first().subject_text()
     assert subject == f"重大事项，请知悉：{ticket.number} 重大事项 48 小时内告知进展（11-20 10:00 前须告知客户进展）"
     escalated = TicketEvent.objects.get(ticket=ticket, kind=EventKind.ESCALATED)
-    assert escalated.reason == subject
+    assert render(escalated.reason) == subject
     assert (target.escalation_level, target.next_check_at) == (1, target.warn_at)
 
 

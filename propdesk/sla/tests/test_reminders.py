@@ -72,11 +72,8 @@ def target(ticket: Ticket, code: str) -> SlaTarget:
 
 def sent(kind: str) -> list[tuple]:
     """(recipient, channel, subject, body, url, dedupe key) of every notification of ``kind``, oldest first."""
-    return list(
-        Notification.objects.filter(kind=kind)
-        .order_by("pk")
-        .values_list("recipient__username", "channel", "subject", "body", "url", "dedupe_key")
-    )
+    rows = Notification.objects.filter(kind=kind).order_by("pk").select_related("recipient")
+    return [(n.recipient.username, n.channel, n.subject_text(), n.body_text(), n.url, n.dedupe_key) for n in rows]
 
 
 def remind_24h_at(clock, moment) -> int:
@@ -254,7 +251,7 @@ def test_an_owner_with_an_email_address_is_also_reminded_by_email(clock, desk, r
         (NotifyChannel.EMAIL, DeliveryState.PENDING),
         (NotifyChannel.INAPP, DeliveryState.SENT),
     ]
-    assert {n.subject for n in rows} == {f"24 小时内到期：{ticket.number} {MAJOR}（11-20 10:00）"}
+    assert {n.subject_text() for n in rows} == {f"24 小时内到期：{ticket.number} {MAJOR}（11-20 10:00）"}
 
 
 # --- the last working day before a holiday --------------------------------------------------------------------

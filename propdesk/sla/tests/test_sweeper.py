@@ -19,6 +19,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from propdesk.core.texts import render
 from propdesk.notify.models import Channel as NotifyChannel
 from propdesk.notify.models import DeliveryState, Notification
 from propdesk.notify.services import Message, notify
@@ -150,15 +151,15 @@ def test_warning_step_notifies_the_owner(clock, world, cast):
         {"policy": "first_response", "level": 1, "when": "warn", "recipients": [cast.reception.pk]}
     ]
     event = TicketEvent.objects.get(ticket=ticket, kind=EventKind.ESCALATED)
-    assert ticket.number in event.reason
-    assert "11-18 12:00" in event.reason
+    assert ticket.number in render(event.reason)
+    assert "11-18 12:00" in render(event.reason)
     note = Notification.objects.get(recipient=cast.reception)
     assert note.channel == NotifyChannel.INAPP
     assert note.dedupe_key == f"sla:{row.pk}:L1:inapp:{cast.reception.pk}"
     assert note.kind == "sla.warn"
     assert note.state == DeliveryState.SENT
     assert note.url == reverse("tickets:detail", args=[ticket.pk])
-    assert ticket.number in note.subject
+    assert ticket.number in note.subject_text()
 
 
 def test_breach_at_the_due_moment(clock, world, cast):
@@ -445,8 +446,7 @@ def test_escalation_acknowledge_records_who_and_when(clock, world, cast):
     assert done.pk == step.pk
     event = TicketEvent.objects.filter(ticket=ticket, kind=EventKind.ESCALATED).latest("pk")
     assert (event.actor, event.at, event.data) == (cast.supervisor, on18(12, 5), {"acknowledged_step": step.pk})
-    assert "第 2 级" in event.reason
-    assert "已安排专人回电" in event.reason
+    assert render(event.reason) == "已确认升级（第 2 级）：已安排专人回电"
 
 
 def test_second_acknowledge_is_refused(clock, world, cast):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from propdesk.communities.models import Community, Household, Resident, Unit
 from propdesk.core.errors import StaleVersion, field_error
 from propdesk.core.inputs import TEXT_MAX, clean_text
+from propdesk.core.texts import Text
 from propdesk.org.choices import DepartmentKind
 from propdesk.org.models import Department
 
@@ -62,7 +63,12 @@ def _save(ticket: Ticket, fields: list[str]) -> None:
 _event = events.record
 
 
-_clean_text = clean_text
+def _clean_text(value, field: str, *, required: bool = True, limit: int = TEXT_MAX):
+    """Text typed by a person, cleaned (``core.inputs.clean_text``); a text the system wrote (a ``core.texts``
+    Text) is kept as it is and stored as msgid + parameters by ``events.record``."""
+    if isinstance(value, Text):
+        return value
+    return clean_text(value, field, required=required, limit=limit)
 
 
 def validate_received_at(received_at: dt.datetime | None, household: Household | None) -> dt.datetime:

@@ -7,10 +7,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from propdesk.core import texts
 from propdesk.core.errors import field_error
 from propdesk.core.files import sniff_type
 from propdesk.core.permissions import require
+from propdesk.core.texts import Text, t
 from propdesk.sla import services as sla
 from propdesk.sla.choices import Trigger
 
@@ -35,7 +38,7 @@ def ticket_reply(
     actor,
     ticket: Ticket,
     method: str,
-    content: str,
+    content: Text | str,
     customer_opinion: str = "",
     satisfied: bool | None = None,
     at: dt.datetime | None = None,
@@ -51,26 +54,37 @@ def ticket_reply(
     if at < ticket.received_at:
         raise ValidationError({"at": _("答复时间不能早于接报时间")})
     reply = Reply.objects.create(
-        ticket=ticket, by=actor, method=method, content=content, customer_opinion=opinion, satisfied=satisfied, at=at
+        ticket=ticket,
+        by=actor,
+        method=method,
+        content=texts.dumps(content),  # a return visit's answer is written by the system: msgid + parameters
+        customer_opinion=opinion,
+        satisfied=satisfied,
+        at=at,
     )
     _save(ticket, [])
     _event(ticket, EventKind.REPLIED, actor, reply=reply.pk, method=method, satisfied=satisfied)
     sla.on_ticket_event(ticket=ticket, trigger=Trigger.TICKET_REPLIED, at=at)
     if satisfied is False and ticket.status in (Status.RESOLVED, Status.CLOSED):
         # Reopening tells the person concerned (R-CP-6).
-        ticket_transition(
-            actor=actor, ticket=ticket, to_status=Status.IN_PROGRESS, reason=_("客户不满意：") + (opinion or content)
-        )
+        said = opinion[:500] if opinion else (content if isinstance(content, Text) else content[:500])
+        reason = t(gettext_noop("客户不满意：%(opinion)s"), opinion=said)
+        ticket_transition(actor=actor, ticket=ticket, to_status=Status.IN_PROGRESS, reason=reason)
     elif opinion or satisfied is not None:
-        verdict = {True: _("满意"), False: _("不满意"), None: ""}[satisfied]
-        notices.customer_answered(
-            ticket, actor=actor, text="　".join(t for t in (verdict, opinion) if t), key=f"reply{reply.pk}"
-        )
+        notices.customer_answered(ticket, actor=actor, text=_verdict(satisfied, opinion), key=f"reply{reply.pk}")
     return reply
 
 
+def _verdict(satisfied: bool | None, opinion: str) -> Text | str:
+    """What the customer said of a reply, for the person concerned: satisfied or not, and their words."""
+    if satisfied is None:
+        return opinion
+    verdict = t(gettext_noop("满意")) if satisfied else t(gettext_noop("不满意"))
+    return t(gettext_noop("%(verdict)s　%(opinion)s"), verdict=verdict, opinion=opinion) if opinion else verdict
+
+
 @transaction.atomic
-def ticket_add_note(*, actor, ticket: Ticket, text: str, interaction: int | None = None) -> TicketEvent:
+def ticket_add_note(*, actor, ticket: Ticket, text: Text | str, interaction: int | None = None) -> TicketEvent:
     """An internal note on the ticket's timeline (not shown to the customer); ``interaction`` links the
     front-desk record of a customer's follow-up call or visit."""
     ticket = _lock(ticket, None)

@@ -4,8 +4,9 @@ with an answer. Written with ``notify.services.notify`` in the transaction of th
 key of the change, and never to the person who made it."""
 
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from propdesk.core.texts import Text, t
 from propdesk.notify.services import Message, notify
 from propdesk.org.selectors import control_center_on_duty
 
@@ -30,13 +31,13 @@ def concerned(ticket: Ticket) -> list:
     return [ticket.first_responder]
 
 
-def _tell(ticket: Ticket, recipients, *, actor, kind: str, subject: str, body: str, dedupe: str) -> None:
+def _tell(ticket: Ticket, recipients, *, actor, kind: str, subject: Text, body: Text | str, dedupe: str) -> None:
     notify(
         recipients=[u for u in recipients if u is not None and getattr(actor, "pk", None) != u.pk],
         message=Message(
             kind=kind,
             subject=subject,
-            body=body[:500],
+            body=body if isinstance(body, Text) else body[:500],
             url=reverse("tickets:detail", args=[ticket.pk]),
             urgent=ticket.priority == Priority.URGENT,
         ),
@@ -54,8 +55,12 @@ def assigned(ticket: Ticket, *, actor) -> None:
         [ticket.assignee],
         actor=actor,
         kind="ticket.assigned",
-        subject=_("指派给您：%(n)s %(title)s（%(where)s）")
-        % {"n": ticket.number, "title": ticket.title, "where": _where(ticket)},
+        subject=t(
+            gettext_noop("指派给您：%(n)s %(title)s（%(where)s）"),
+            n=ticket.number,
+            title=ticket.title,
+            where=_where(ticket),
+        ),
         body=ticket.content,
         dedupe=f"ticket-assigned:{ticket.pk}:v{ticket.version}",
     )
@@ -67,33 +72,37 @@ def handed_off(ticket: Ticket, *, actor) -> None:
         control_center_people(ticket),
         actor=actor,
         kind="ticket.handed_off",
-        subject=_("转交控制中心：%(n)s %(title)s（%(where)s）")
-        % {"n": ticket.number, "title": ticket.title, "where": _where(ticket)},
+        subject=t(
+            gettext_noop("转交控制中心：%(n)s %(title)s（%(where)s）"),
+            n=ticket.number,
+            title=ticket.title,
+            where=_where(ticket),
+        ),
         body=ticket.content,
         dedupe=f"ticket-handed-off:{ticket.pk}:v{ticket.version}",
     )
 
 
-def reopened(ticket: Ticket, *, actor, reason: str) -> None:
+def reopened(ticket: Ticket, *, actor, reason: Text | str) -> None:
     _tell(
         ticket,
         concerned(ticket),
         actor=actor,
         kind="ticket.reopened",
-        subject=_("工单重新打开：%(n)s %(title)s") % {"n": ticket.number, "title": ticket.title},
+        subject=t(gettext_noop("工单重新打开：%(n)s %(title)s"), n=ticket.number, title=ticket.title),
         body=reason,
         dedupe=f"ticket-reopened:{ticket.pk}:{ticket.reopen_count}",
     )
 
 
-def customer_answered(ticket: Ticket, *, actor, text: str, key: str) -> None:
+def customer_answered(ticket: Ticket, *, actor, text: Text | str, key: str) -> None:
     """The customer came back: called or visited again about the matter, or gave their opinion of a reply."""
     _tell(
         ticket,
         concerned(ticket),
         actor=actor,
         kind="ticket.customer",
-        subject=_("客户回复：%(n)s %(title)s") % {"n": ticket.number, "title": ticket.title},
+        subject=t(gettext_noop("客户回复：%(n)s %(title)s"), n=ticket.number, title=ticket.title),
         body=text,
         dedupe=f"ticket-customer:{ticket.pk}:{key}",
     )

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from propdesk.core.errors import field_error
 from propdesk.core.permissions import can, require
+from propdesk.core.texts import Text
 from propdesk.sla import services as sla
 from propdesk.sla.choices import Trigger
 
@@ -33,7 +34,7 @@ def ticket_transition(
     actor,
     ticket: Ticket,
     to_status: str,
-    reason: str = "",
+    reason: Text | str = "",
     expected_version: int | None = None,
     on_behalf_of=None,
     check_permission: bool = True,
@@ -141,7 +142,7 @@ def _already_there(ticket: Ticket, control) -> str:
 
 @transaction.atomic
 def ticket_assign(
-    *, actor, ticket: Ticket, assignee, reason: str = "", expected_version: int | None = None, on_behalf_of=None
+    *, actor, ticket: Ticket, assignee, reason: Text | str = "", expected_version: int | None = None, on_behalf_of=None
 ) -> Ticket:
     """Make ``assignee`` (staff of the ticket's community) responsible for the ticket."""
     ticket = _lock(ticket, expected_version)
@@ -171,7 +172,7 @@ def ticket_assign(
     return ticket
 
 
-def record_escalation(*, ticket: Ticket, actor, reason: str, data: dict) -> TicketEvent:
+def record_escalation(*, ticket: Ticket, actor, reason: Text | str, data: dict) -> TicketEvent:
     """The ticket's own record of an escalation step the SLA engine took or someone acknowledged."""
     return events.record(ticket, EventKind.ESCALATED, actor, reason=reason, **data)
 

@@ -52,7 +52,7 @@ def operators(world, control):
 def inbox(kind: str | None = None) -> list[tuple[int, str]]:
     """(recipient, subject) of the in-app messages about tickets, oldest first."""
     rows = Notification.objects.filter(channel=NotifyChannel.INAPP, kind__startswith=kind or "ticket.")
-    return list(rows.order_by("pk").values_list("recipient_id", "subject"))
+    return [(n.recipient_id, n.subject_text()) for n in rows.order_by("pk")]
 
 
 def test_the_assignee_is_told_with_what_and_where(ticket, reception_a, technician_a):

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
 
 from propdesk.communities.models import Household
+from propdesk.core.texts import render
 from propdesk.org.choices import DepartmentKind, Role
 from propdesk.testing.concurrency import errors, outcome, postgresql_only, run_together
 from propdesk.testing.factories import (
@@ -764,7 +765,7 @@ def test_unsatisfied_customer_reopens_a_resolved_ticket(world, now, reception_a)
         Status.RESOLVED,
         Status.IN_PROGRESS,
     )
-    assert reopened.reason == "客户不满意：还是漏水"
+    assert render(reopened.reason) == "客户不满意：还是漏水"
 
 
 def test_satisfied_customer_leaves_a_resolved_ticket_resolved(world, now, reception_a):
