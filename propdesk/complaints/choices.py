@@ -38,6 +38,19 @@ class Source(models.TextChoices):
     SELF_COLLECTED = "self_collected", _("中心自行收集")
 
 
+class Category(models.TextChoices):
+    """What a complaint is about, as the collective-complaint detection compares it (same category only):
+    taken from the things the text names when the complaint is recorded (``services.detection.category_of``)."""
+
+    REPAIR = "repair", _("设施维修")
+    ENVIRONMENT = "environment", _("环境卫生")
+    SECURITY = "security", _("安全秩序")
+    NOISE = "noise", _("噪音扰民")
+    FEES = "fees", _("收费")
+    PARKING = "parking", _("停车")
+    OTHER = "other", _("其他")
+
+
 class CollectiveStatus(models.TextChoices):
     OPEN = "open", _("已立案")
     HANDLING = "handling", _("处理中")
@@ -60,11 +73,15 @@ class EventKind(models.TextChoices):
     MAJOR = "major", _("重大事项")
     REPEAT = "repeat", _("重复投诉")
     SOURCE = "source", _("更改来源")
+    LINKED = "linked", _("归入集体投诉")
+    UNLINKED = "unlinked", _("移出集体投诉")
 
 
 class CollectiveEventKind(models.TextChoices):
     OPENED = "opened", _("立案")
     JOINED = "joined", _("加入投诉")
+    LEFT = "left", _("移出投诉")
     DECIDED = "decided", _("经理决定")
     REPLY_AGREED = "reply_agreed", _("约定答复时间")
+    HOME_VISIT = "home_visit", _("上门回访")
     CLOSED = "closed", _("结案")

@@ -112,3 +112,47 @@ class RegisterFilters(forms.Form):
         empty_value=None,
     )
     q = forms.CharField(label=_("搜索"), required=False, max_length=100)
+
+
+# ----------------------------------------------------------------------------- collective complaints (R-CP-4)
+
+
+YES_NO = [("yes", _("是")), ("no", _("否"))]
+
+
+class DecideForm(VersionedForm):
+    notify_general_manager = forms.TypedChoiceField(
+        label=_("通报公司总经理"), choices=YES_NO, coerce=lambda v: v == "yes", widget=forms.RadioSelect
+    )
+    notify_developer = forms.TypedChoiceField(
+        label=_("通报地产公司客户服务中心"), choices=YES_NO, coerce=lambda v: v == "yes", widget=forms.RadioSelect
+    )
+    note = forms.CharField(label=_("说明"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class HomeVisitForm(VersionedForm):
+    household = forms.TypedChoiceField(label=_("住户"), choices=[], coerce=int)
+    visited_by = forms.TypedChoiceField(label=_("回访人"), choices=[], coerce=int, required=False, empty_value=None)
+    visited_at = DateTimeField(label=_("回访时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    customer_said = forms.CharField(label=_("客户意见"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    satisfied = forms.TypedChoiceField(
+        label=_("客户是否满意"),
+        choices=[("", _("未评价")), ("yes", _("满意")), ("no", _("不满意"))],
+        required=False,
+        coerce=lambda v: v == "yes",
+        empty_value=None,
+    )
+    signature = forms.CharField(widget=forms.HiddenInput, required=False, strip=False, max_length=800_000)
+
+    def __init__(self, *args, households=(), staff=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["household"].choices = list(households)
+        self.fields["visited_by"].choices = [("", _("本人")), *staff]
+
+
+class NoteForm(VersionedForm):
+    note = forms.CharField(label=_("说明"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class LinkForm(VersionedForm):
+    collective = forms.IntegerField(min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)

@@ -3,6 +3,7 @@ validity, owner rules, written-letter filing and repeat marks; collective compla
 signature and its index keys; the complaint's own append-only history."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -12,6 +13,7 @@ from propdesk.core.models import DomainEvent
 from propdesk.core.scoping import ScopedQuerySet
 
 from .choices import (
+    Category,
     CollectiveEventKind,
     CollectiveStatus,
     DeveloperMatter,
@@ -20,6 +22,27 @@ from .choices import (
     Source,
     Validity,
 )
+
+
+class ComplaintSettings(models.Model):
+    """What a service center sets for its complaints: the window in which similar complaints of the same
+    community count as one collective complaint (R-CP-4, default 24 h)."""
+
+    service_center = models.OneToOneField(
+        "org.ServiceCenter", verbose_name=_("服务中心"), on_delete=models.CASCADE, related_name="complaint_settings"
+    )
+    collective_window_minutes = models.PositiveIntegerField(
+        _("集体投诉时间窗（分钟）"),
+        default=24 * 60,
+        validators=[MinValueValidator(30), MaxValueValidator(7 * 24 * 60)],
+    )
+
+    class Meta:
+        verbose_name = _("投诉设置")
+        verbose_name_plural = _("投诉设置")
+
+    def __str__(self) -> str:
+        return str(self.service_center)
 
 
 class CollectiveComplaint(models.Model):
@@ -40,6 +63,7 @@ class CollectiveComplaint(models.Model):
         related_name="+",
     )
     title = models.CharField(_("事件"), max_length=100)
+    category = models.CharField(_("投诉类别"), max_length=12, choices=Category.choices, blank=True)
     opened_at = models.DateTimeField(_("立案时间"), default=timezone.now, db_index=True)
     status = models.CharField(_("状态"), max_length=12, choices=CollectiveStatus.choices, default=CollectiveStatus.OPEN)
     # The manager's decision (002 §4.5.1): whether to tell the company's general manager and the developer.
@@ -182,6 +206,7 @@ class Complaint(models.Model):
         related_name="complaints",
     )
     signature = models.JSONField(_("文本特征"), default=dict, blank=True)
+    category = models.CharField(_("投诉类别"), max_length=12, choices=Category.choices, blank=True)
     created_at = models.DateTimeField(_("建立时间"), default=timezone.now)
     version = models.PositiveIntegerField(_("版本"), default=1)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -237,6 +262,40 @@ class ComplaintKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.complaint_id} {self.key}"
+
+
+class HomeVisit(models.Model):
+    """A home visit answering one household of a collective complaint (002 §4.8): who went, when, what the
+    customer said, and the customer's signature drawn on the screen (optional)."""
+
+    collective = models.ForeignKey(
+        CollectiveComplaint, verbose_name=_("集体投诉"), on_delete=models.PROTECT, related_name="home_visits"
+    )
+    household = models.ForeignKey(
+        "communities.Household", verbose_name=_("住户"), on_delete=models.PROTECT, related_name="+"
+    )
+    visited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("回访人"), on_delete=models.PROTECT, related_name="+"
+    )
+    visited_at = models.DateTimeField(_("回访时间"))
+    customer_said = models.TextField(_("客户意见"))
+    satisfied = models.BooleanField(_("客户满意"), null=True, blank=True)
+    signature = models.FileField(_("客户签名"), upload_to="signatures/collective/%Y/%m/", blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("记录人"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("记录时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("上门回访")
+        verbose_name_plural = _("上门回访")
+        ordering = ["visited_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["collective", "household"], name="complaints_one_visit_per_household")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.collective_id} {self.household_id}"
 
 
 class ComplaintEvent(DomainEvent):

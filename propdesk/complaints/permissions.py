@@ -40,3 +40,17 @@ complaint.allow("reopen_repeat", COMPLAINT_HANDLERS)
 complaint.allow("browse", HANDLERS | OVERSIGHT)
 # The CS supervisor's workbench (what is due next, repeats first).
 complaint.allow("workbench", OWNER_DECIDERS)
+# R-CP-4: the desk links a complaint to a collective complaint (or takes it out) in one action.
+complaint.allow("link_collective", COMPLAINT_HANDLERS)
+
+# Collective complaints (集体投诉, R-CP-4): where they are is their community.
+collective = RuleSet("collective", community=lambda c: c.community_id, paths={"community": "community_id"})
+# The collective-complaint page and its special-event report: those who see the complaint register.
+collective.allow("browse", HANDLERS | OVERSIGHT)
+# The manager decides whether the general manager and the developer's customer center are told (002 §4.5.1).
+collective.allow("decide", {Role.CENTER_MANAGER})
+# The manager (or the CS supervisor organising the handling) agrees the reply time and closes it.
+collective.allow("agree_reply", OWNER_DECIDERS)
+collective.allow("close", OWNER_DECIDERS)
+# Home visits answer each household (002 §4.8): the complaint handlers go.
+collective.allow("visit", COMPLAINT_HANDLERS)

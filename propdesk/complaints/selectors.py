@@ -3,16 +3,17 @@ one complaint, its history and the earlier handling of a repeat (R-CP-6), the CS
 
 from dataclasses import dataclass
 
-from django.db.models import Case, Exists, F, IntegerField, Min, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, F, IntegerField, Min, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from propdesk.core.permissions import condition
+from propdesk.core.permissions import condition, restrict
 from propdesk.sla.choices import TargetState
 from propdesk.sla.models import SlaTarget
 from propdesk.tickets.choices import OPEN_STATUSES
 from propdesk.tickets.models import Reply, TicketEvent
 
-from .models import Complaint, ComplaintEvent
+from .choices import CollectiveStatus
+from .models import CollectiveComplaint, CollectiveEvent, Complaint, ComplaintEvent, HomeVisit
 
 RELATED = ("ticket", "community", "owner__staff_profile", "suggested_owner__staff_profile", "collective")
 LIVE = (TargetState.RUNNING, TargetState.BREACHED)
@@ -124,3 +125,85 @@ def workbench(*, user) -> QuerySet:
             When(collective__isnull=False, then=Value(0)), default=Value(1), output_field=IntegerField()
         ),
     ).order_by("repeat_rank", "collective_rank", F("next_due").asc(nulls_last=True), "created_at")
+
+
+# ----------------------------------------------------------------------------- collective complaints (R-CP-4)
+
+
+def collective_list(*, user, status: str | None = None) -> QuerySet:
+    """The collective complaints the user may see, newest first, with their numbers of households."""
+    qs = restrict(CollectiveComplaint.objects.visible_to(user), user, "collective.browse")
+    if status == "open":
+        qs = qs.exclude(status=CollectiveStatus.CLOSED)
+    elif status:
+        qs = qs.filter(status=status)
+    return qs.select_related("community", "building").annotate(
+        household_count=Count("complaints__household", distinct=True),
+        complaint_count=Count("complaints", distinct=True),
+    )
+
+
+def collective_get(*, user, pk: int) -> CollectiveComplaint:
+    """One collective complaint the user may see (``CollectiveComplaint.DoesNotExist`` otherwise)."""
+    return collective_list(user=user).select_related("decided_by__staff_profile", "service_center").get(pk=pk)
+
+
+@dataclass
+class HouseholdRow:
+    """One household of a collective complaint: its complaints and its home visit (if any)."""
+
+    household: object
+    complaints: list
+    visit: object
+
+
+def collective_households(collective: CollectiveComplaint) -> list[HouseholdRow]:
+    """The members grouped by household, in unit order (complaints without a household come last, alone)."""
+    complaints = (
+        Complaint.objects.filter(collective=collective)
+        .select_related("ticket", "household__unit__building")
+        .order_by("created_at", "id")
+    )
+    visits = {
+        v.household_id: v
+        for v in HomeVisit.objects.filter(collective=collective).select_related(
+            "visited_by__staff_profile", "recorded_by__staff_profile"
+        )
+    }
+    rows: dict = {}
+    for complaint in complaints:
+        key = complaint.household_id or f"c{complaint.pk}"
+        if key not in rows:
+            rows[key] = HouseholdRow(complaint.household, [], visits.get(complaint.household_id))
+        rows[key].complaints.append(complaint)
+    return sorted(rows.values(), key=lambda r: (r.household is None, str(r.household.unit) if r.household else ""))
+
+
+def collective_events(collective: CollectiveComplaint) -> QuerySet:
+    return CollectiveEvent.objects.filter(collective=collective).select_related("actor__staff_profile")
+
+
+@dataclass
+class Similar:
+    """What detection sees for a complaint: its matches, the n-th household, the open collective they share."""
+
+    nth: int
+    matches: list
+    collectives: list
+
+
+def similar_to(*, user, complaint: Complaint) -> Similar:
+    """The complaints the user may see that look like the same event (same community, category, window)."""
+    from .services.detection import find_matches
+
+    found = find_matches(complaint)
+    visible = set(
+        Complaint.objects.visible_to(user).filter(pk__in=[m.pk for m in found.matches]).values_list("pk", flat=True)
+    )
+    matches = [m for m in found.matches if m.pk in visible]
+    collectives = {
+        m.collective.pk: m.collective
+        for m in matches
+        if m.collective and m.collective.status != CollectiveStatus.CLOSED
+    }
+    return Similar(found.nth, matches, list(collectives.values()))

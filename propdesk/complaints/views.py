@@ -96,6 +96,7 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "is_done": complaint.ticket.status in (Status.RESOLVED, Status.CLOSED),
         "may": may,
         "earlier": selectors.earlier_handling(complaint),
+        "similar": selectors.similar_to(user=user, complaint=complaint),
         "events": list(selectors.complaint_events(complaint)),
         "timers": SlaTarget.objects.filter(ticket=complaint.ticket).select_related("policy").order_by("started_at"),
         "developer": services.developer_of(complaint),
@@ -227,6 +228,7 @@ ACTION_RULES = {
     "facts": "classify",
     "original": "file_original",
     "repeat": "reopen_repeat",
+    "link_collective": "link_collective",
 }
 
 

@@ -6,6 +6,14 @@ Each service locks the complaint row, checks ``expected_version``, asks the rule
 """
 
 from .base import ComplaintTrigger
+from .collective import complaint_link_collective, complaint_open_collective, complaint_unlink_collective
+from .collective_handling import (
+    collective_agree_reply,
+    collective_close,
+    collective_decide,
+    collective_home_visit,
+    missing_visits,
+)
 from .create import complaint_for, open_complaint_for_new_ticket, source_of
 from .handling import (
     complaint_agree_reply,
@@ -21,20 +29,28 @@ from .repeat import complaint_mark_repeat_of, complaint_reopen_repeat, mark_repe
 
 __all__ = [
     "ComplaintTrigger",
+    "collective_agree_reply",
+    "collective_close",
+    "collective_decide",
+    "collective_home_visit",
     "complaint_agree_reply",
     "complaint_answer_on_spot",
     "complaint_assign",
     "complaint_classify",
     "complaint_file_original",
     "complaint_for",
+    "complaint_link_collective",
     "complaint_mark_major",
     "complaint_mark_repeat_of",
+    "complaint_open_collective",
     "complaint_progress",
     "complaint_reopen_repeat",
     "complaint_reply",
     "complaint_set_facts",
+    "complaint_unlink_collective",
     "developer_of",
     "mark_repeat",
+    "missing_visits",
     "open_complaint_for_new_ticket",
     "source_of",
     "suggest_owner",

@@ -10,6 +10,7 @@ from propdesk.tickets.choices import Source as TicketSource
 from ..choices import EventKind, Source
 from ..models import Complaint
 from .base import _event
+from .detection import detect
 
 # Words in a superior source's description that name the developer's customer-service center (R-IN-1b).
 DEVELOPER_WORDS = ("开发商", "地产")
@@ -59,4 +60,6 @@ def complaint_for(ticket) -> Complaint:
             ticket.received_by,
             reason=t(N_("书面投诉：须书面答复，原件交资料管理员归档")).dumps(),
         )
+    # R-CP-4: index its text and join (or open, at the fifth household) its collective complaint.
+    detect(complaint, text=ticket.content)
     return complaint

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 
 from propdesk.complaints import services
 from propdesk.complaints.choices import ResponsibilityClass, Validity
-from propdesk.complaints.models import Complaint, ComplaintEvent
+from propdesk.complaints.models import CollectiveComplaint, Complaint, ComplaintEvent
 from propdesk.core.permissions import can, registered_actions
 from propdesk.org.choices import Role
 from propdesk.testing.factories import UserFactory
@@ -55,9 +55,16 @@ complaint.file_original            .  .  .  .  .  .  .  .  .  .  .  .  .  Y  .  
 complaint.reopen_repeat            Y  Y  Y  Y  Y  Y  .  .  .  .  .  .  .  .  .  .  .  .  .
 complaint.browse[anywhere]         Y  Y  Y  Y  Y  Y  Y  Y  .  .  .  .  .  .  .  Y  Y  Y  .
 complaint.workbench                .  .  .  Y  Y  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+complaint.link_collective          Y  Y  Y  Y  Y  Y  .  .  .  .  .  .  .  .  .  .  .  .  .
+collective.browse                  Y  Y  Y  Y  Y  Y  Y  Y  .  .  .  .  .  .  .  Y  Y  Y  .
+collective.decide                  .  .  .  .  Y  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+collective.agree_reply             .  .  .  Y  Y  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+collective.visit                   Y  Y  Y  Y  Y  Y  .  .  .  .  .  .  .  .  .  .  .  .  .
+collective.close                   .  .  .  Y  Y  .  .  .  .  .  .  .  .  .  .  .  .  .  .
 """
 
-# The same complaint in community B (center B): nobody of center A acts on it.
+# The same complaint in community B (center B): nobody of center A acts on it (the company's and the branch's
+# oversight see collective complaints everywhere in it).
 #                                  co rc ca cs cm dm rm sm te hk sg im hr rk cl qd bd bl re
 OTHER = """
 complaint.classify                 .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
@@ -68,6 +75,12 @@ complaint.be_owner                 .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  
 complaint.file_original            .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
 complaint.reopen_repeat            .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
 complaint.workbench                .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+complaint.link_collective          .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+collective.browse                  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  Y  Y  Y  .
+collective.decide                  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+collective.agree_reply             .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+collective.visit                   .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+collective.close                   .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
 """
 
 
@@ -100,6 +113,9 @@ def _object(world, action: str, which: str):
     name, _, qualifier = action.partition("[")
     if qualifier.rstrip("]") == "anywhere":
         return name, None
+    if name.startswith("collective."):
+        community = world.community_a if which == "own" else world.community_b
+        return name, CollectiveComplaint(community=community, service_center=community.service_center)
     if which == "own":
         return name, Complaint(community=world.community_a, household=world.household_a)
     return name, Complaint(community=world.community_b, household=world.household_b)
@@ -121,7 +137,7 @@ def test_other_scope(world, action, column, allowed):
 
 def test_every_complaint_action_is_in_the_tables():
     in_tables = {line.split()[0].partition("[")[0] for line in (OWN + OTHER).strip().splitlines() if line.strip()}
-    assert {a for a in registered_actions() if a.startswith("complaint.")} == in_tables
+    assert {a for a in registered_actions() if a.startswith(("complaint.", "collective."))} == in_tables
 
 
 def test_the_system_administrator_may_do_everything(world):
