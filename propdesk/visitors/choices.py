@@ -46,3 +46,12 @@ class InvitationEventKind(models.TextChoices):
 class WatchKind(models.TextChoices):
     PERSON = "person", _("人员")
     PLATE = "plate", _("车辆")
+
+
+class PeakSlot(models.TextChoices):
+    """The peak hours at the gate (R-CV-5, 002 §5.3): the CS supervisor, the security manager and the team
+    leader stand at the gate to recognise owners and register outsiders."""
+
+    MORNING = "morning", _("早高峰 7:30–8:30")
+    NOON = "noon", _("午间 12:00–13:00")
+    EVENING = "evening", _("晚高峰 18:00–19:00")

@@ -10,3 +10,11 @@ def erase_expired_ids():
     from .services import erase_expired_ids
 
     return erase_expired_ids()
+
+
+@periodic(60, name="visitors.peak_unstaffed")
+def peak_unstaffed():
+    """At 7:30, 12:00 and 18:00: tell the security managers of each community whose gate nobody checked in at."""
+    from .services import alert_unstaffed
+
+    return alert_unstaffed()

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from propdesk.core.models import DomainEvent
 from propdesk.core.scoping import ScopedQuerySet
 
-from .choices import DocumentType, InvitationEventKind, InvitationStatus, Purpose, VisitEventKind, WatchKind
+from .choices import DocumentType, InvitationEventKind, InvitationStatus, PeakSlot, Purpose, VisitEventKind, WatchKind
 
 DEFAULT_RETENTION_DAYS = 90
 DEFAULT_OVERSTAY_HOURS = 4
@@ -245,3 +245,45 @@ class VisitorExport(models.Model):
 
     def __str__(self) -> str:
         return f"{timezone.localtime(self.at):%Y-%m-%d %H:%M} {self.rows}"
+
+
+# When each peak slot starts and ends (local time).
+PEAK_HOURS = {
+    PeakSlot.MORNING: (dt.time(7, 30), dt.time(8, 30)),
+    PeakSlot.NOON: (dt.time(12, 0), dt.time(13, 0)),
+    PeakSlot.EVENING: (dt.time(18, 0), dt.time(19, 0)),
+}
+
+
+class GateDuty(models.Model):
+    """One person on the peak-hour gate roster of a community for one slot of one day, and their check-in at
+    the post."""
+
+    community = models.ForeignKey(
+        "communities.Community", verbose_name=_("小区"), on_delete=models.PROTECT, related_name="gate_duties"
+    )
+    day = models.DateField(_("日期"))
+    slot = models.CharField(_("时段"), max_length=10, choices=PeakSlot.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("值岗人员"), on_delete=models.PROTECT, related_name="+"
+    )
+    checked_in_at = models.DateTimeField(_("到岗时间"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("排班人"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("排班时间"), default=timezone.now)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_paths = {"community": "community"}
+
+    class Meta:
+        verbose_name = _("高峰期门岗值岗")
+        verbose_name_plural = _("高峰期门岗值岗")
+        ordering = ["day", "slot", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "day", "slot", "user"], name="visitors_gate_duty_uniq")
+        ]
+        indexes = [models.Index(fields=["community", "day"], name="visitors_gate_duty_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.community} {self.day} {self.get_slot_display()}"

@@ -9,6 +9,8 @@ guard at the gate and the security managers. A resident sees the visits and invi
 may invite or cancel for it; nobody else sees anything.
 """
 
+from django.db.models import Q
+
 from propdesk.core.permissions import RuleSet
 from propdesk.org.choices import Role
 
@@ -17,6 +19,15 @@ READERS = GATE | {Role.CENTER_MANAGER}
 REVEALERS = frozenset({Role.SECURITY_MANAGER, Role.CS_SUPERVISOR, Role.CENTER_MANAGER})
 
 _PATHS = {"community": "community_id", "household": "household_id"}
+
+
+def _own(user, duty) -> bool:
+    return duty.user_id == user.pk
+
+
+def _own_q(user) -> Q:
+    return Q(user=user)
+
 
 visit = RuleSet("visit", community=lambda v: v.community_id, household=lambda v: v.household_id, paths=_PATHS)
 # Register a visitor in (form or invitation code) and out.
@@ -37,3 +48,15 @@ invitation.allow("read", READERS, residents=True)
 watch = RuleSet("watch", center=lambda w: w.service_center_id, paths={"center": "service_center_id"})
 # Add, remove and read the watch list of a center: its security manager (asked over the whole center).
 watch.allow("manage", {Role.SECURITY_MANAGER})
+
+# Peak-hour gate duty (R-CV-5): the CS supervisor, the security manager and the center manager plan the roster
+# of a community; the people on it are the CS supervisor, the security manager and the guards' team leader
+# (a security guard); each checks in at the post themselves.
+gate_duty = RuleSet(
+    "gate_duty",
+    community=lambda d: d.community_id,
+    paths={"community": "community_id"},
+)
+gate_duty.allow("plan", {Role.CS_SUPERVISOR, Role.SECURITY_MANAGER, Role.CENTER_MANAGER})
+gate_duty.allow("be_on", {Role.CS_SUPERVISOR, Role.SECURITY_MANAGER, Role.SECURITY_GUARD})
+gate_duty.allow("check_in", {Role.CS_SUPERVISOR, Role.SECURITY_MANAGER, Role.SECURITY_GUARD}, when=_own, q=_own_q)

@@ -1,6 +1,7 @@
 """Every write of the visitor register: visits in and out, invitations, the audited reveal, retention."""
 
 from .common import settings_for
+from .duty import alert_unstaffed, coverage, duty_check_in, roster_add
 from .host import call_host, confirm_host
 from .invitations import cancel_invitation, check_in_by_code, invite
 from .retention import erase_expired_ids
@@ -8,15 +9,19 @@ from .visits import check_in, check_out, reveal_id
 from .watch import watch_add, watch_remove
 
 __all__ = [
+    "alert_unstaffed",
     "call_host",
     "cancel_invitation",
     "check_in",
     "check_in_by_code",
     "check_out",
     "confirm_host",
+    "coverage",
+    "duty_check_in",
     "erase_expired_ids",
     "invite",
     "reveal_id",
+    "roster_add",
     "settings_for",
     "watch_add",
     "watch_remove",

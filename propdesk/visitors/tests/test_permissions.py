@@ -20,7 +20,7 @@ from propdesk.org.choices import Role
 from propdesk.testing.factories import UserFactory
 from propdesk.testing.roles import role_user
 from propdesk.visitors import selectors, services
-from propdesk.visitors.models import Invitation, InvitationEvent, Visit, VisitEvent, WatchEntry
+from propdesk.visitors.models import GateDuty, Invitation, InvitationEvent, Visit, VisitEvent, WatchEntry
 
 from .conftest import NOW, visit_kwargs
 
@@ -62,6 +62,10 @@ invitation.cancel               .  Y  .  Y  .  .  .  Y  .  .  Y  .  .  .  .  .  
 invitation.read                 .  Y  .  Y  Y  .  .  Y  .  .  Y  .  .  .  .  .  .  .  Y
 watch.manage                    .  .  .  .  .  .  .  Y  .  .  .  .  .  .  .  .  .  .  .
 watch.manage[anywhere]          .  .  .  .  .  .  .  Y  .  .  .  .  .  .  .  .  .  .  .
+gate_duty.plan                  .  .  .  Y  Y  .  .  Y  .  .  .  .  .  .  .  .  .  .  .
+gate_duty.be_on                 .  .  .  Y  .  .  .  Y  .  .  Y  .  .  .  .  .  .  .  .
+gate_duty.check_in              .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+gate_duty.check_in[self]        .  .  .  Y  .  .  .  Y  .  .  Y  .  .  .  .  .  .  .  .
 """
 
 #                               co rc ca cs cm dm rm sm te hk sg im hr rk cl qd bd bl re
@@ -75,6 +79,9 @@ invitation.create               .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  
 invitation.cancel               .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
 invitation.read                 .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
 watch.manage                    .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+gate_duty.plan                  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+gate_duty.be_on                 .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+gate_duty.check_in[self]        .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
 """
 
 
@@ -101,13 +108,16 @@ def _user(world, column: str):
     return role_user(role, world.center_a)
 
 
-def _object(world, action: str, which: str):
+def _object(world, action: str, which: str, user=None):
     name, _, qualifier = action.partition("[")
     if qualifier == "anywhere]":
         return name, None
     community, household = (
         (world.community_a, world.household_a) if which == "own" else (world.community_b, world.household_b)
     )
+    if name.startswith("gate_duty."):
+        owner = user.pk if qualifier == "self]" and user is not None else 0
+        return name, GateDuty(community=community, user_id=owner)
     if name.startswith("watch."):
         return name, WatchEntry(service_center=community.service_center)
     model = Visit if name.startswith("visit.") else Invitation
@@ -117,27 +127,27 @@ def _object(world, action: str, which: str):
 @pytest.mark.parametrize(("action", "column", "allowed"), _parse(OWN), ids=str)
 def test_own_scope(world, action, column, allowed):
     user = _user(world, column)
-    name, obj = _object(world, action, "own")
+    name, obj = _object(world, action, "own", user)
     assert can(user, name, obj) is allowed
 
 
 @pytest.mark.parametrize(("action", "column", "allowed"), _parse(OTHER), ids=str)
 def test_other_scope(world, action, column, allowed):
     user = _user(world, column)
-    name, obj = _object(world, action, "other")
+    name, obj = _object(world, action, "other", user)
     assert can(user, name, obj) is allowed
 
 
 def test_every_visitor_action_is_in_the_tables():
     in_tables = {line.split()[0].partition("[")[0] for line in (OWN + OTHER).strip().splitlines() if line.strip()}
-    declared = {a for a in registered_actions() if a.split(".")[0] in {"visit", "invitation", "watch"}}
+    declared = {a for a in registered_actions() if a.split(".")[0] in {"visit", "invitation", "watch", "gate_duty"}}
     assert declared == in_tables
 
 
 def test_the_system_administrator_may_do_everything(world):
     admin = UserFactory(username="root", is_superuser=True, is_staff=True)
     for action, _column, _allowed in _parse(OTHER):
-        name, obj = _object(world, action, "other")
+        name, obj = _object(world, action, "other", admin)
         assert can(admin, name, obj) is True, action
 
 
