@@ -2,6 +2,7 @@
 the register, overstays, invitations and the audited reveal — the same services, selectors and rules as the
 gate page (``views.py``)."""
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -10,7 +11,7 @@ from ninja.responses import Status
 
 from propdesk.api.errors import COMMON_ERRORS, ErrorOut
 from propdesk.api.idempotency import idempotent, key_header
-from propdesk.api.schemas import Id, Ref, page_of
+from propdesk.api.schemas import Id, InputDate, Ref, page_of
 from propdesk.communities.models import Community
 from propdesk.core.http import resolve_client_ip
 
@@ -18,6 +19,11 @@ from . import selectors, services
 from .api_schemas import (
     CallOut,
     CodeIn,
+    CoverageOut,
+    DutyFilters,
+    DutyIn,
+    DutyOut,
+    DutyPage,
     InvitationFilters,
     InvitationIn,
     InvitationOut,
@@ -32,11 +38,12 @@ from .api_schemas import (
     WatchIn,
     WatchOut,
     WatchRemoveIn,
+    duty_body,
     invitation_body,
     visit_body,
     watch_body,
 )
-from .models import Invitation, Visit, WatchEntry
+from .models import GateDuty, Invitation, Visit, WatchEntry
 
 router = Router(tags=["访客登记 Visitors"])
 CONFLICT = {409: ErrorOut, **COMMON_ERRORS}
@@ -259,3 +266,48 @@ def remove_watch(request: HttpRequest, entry_id: Id, payload: WatchRemoveIn):
     except WatchEntry.DoesNotExist as exc:
         raise Http404(_("布控记录不存在或您无权查看")) from exc
     return watch_body(services.watch_remove(actor=request.auth, entry=entry, reason=payload.reason))
+
+
+@router.get("/visitors/gate-duty", response={200: DutyPage, **COMMON_ERRORS})
+def list_duty(request: HttpRequest, filters: Query[DutyFilters]):
+    """高峰期门岗值岗表（本人排的班或本人的值岗）/ The peak-hour gate roster the caller plans or is on."""
+    qs = selectors.duty_list(user=request.auth)
+    if filters.community_id:
+        qs = qs.filter(community_id=filters.community_id)
+    if filters.date_from:
+        qs = qs.filter(day__gte=filters.date_from)
+    if filters.date_to:
+        qs = qs.filter(day__lte=filters.date_to)
+    page = page_of(qs, filters.offset, filters.limit)
+    return {**page, "items": [duty_body(d) for d in page["items"]]}
+
+
+@router.post("/visitors/gate-duty", response={201: DutyOut, **COMMON_ERRORS})
+def add_duty(request: HttpRequest, payload: DutyIn):
+    """安排高峰期门岗值岗（7:30–8:30、12:00–13:00、18:00–19:00）/ Put someone on a peak slot."""
+    community = selectors.duty_communities(user=request.auth).filter(pk=payload.community_id).first()
+    if community is None:
+        raise PermissionDenied(_("您无权安排该小区的高峰期门岗值岗"))
+    user = get_user_model().objects.filter(pk=payload.user_id, is_active=True).first()
+    duty = services.roster_add(actor=request.auth, community=community, day=payload.day, slot=payload.slot, user=user)
+    return Status(201, duty_body(duty))
+
+
+@router.post("/visitors/gate-duty/{duty_id}/check-in", response={200: DutyOut, **COMMON_ERRORS})
+def duty_check_in(request: HttpRequest, duty_id: Id):
+    """值岗人员到岗登记（时段内，可提前 15 分钟）/ Check in at the post for one's own peak slot."""
+    try:
+        duty = selectors.duty_list(user=request.auth).get(pk=duty_id)
+    except GateDuty.DoesNotExist as exc:
+        raise Http404(_("值岗记录不存在或您无权查看")) from exc
+    return duty_body(services.duty_check_in(actor=request.auth, duty=duty))
+
+
+@router.get("/visitors/gate-duty/coverage", response={200: CoverageOut, **COMMON_ERRORS})
+def duty_coverage(request: HttpRequest, community_id: Id, month: InputDate):
+    """某小区某月高峰期门岗到岗率（至今日）/ A community's peak-slot coverage for a month (up to today)."""
+    community = selectors.duty_communities(user=request.auth).filter(pk=community_id).first()
+    if community is None:
+        raise Http404(_("小区不存在或您无权查看"))
+    result = services.coverage(community=community, month=month)
+    return {"community": {"id": community.pk, "name": community.name}, "month": f"{month:%Y-%m}", **result}

@@ -245,3 +245,51 @@ def watch_body(entry) -> dict:
         "active": entry.active,
     }
     return WatchOut(**data).model_dump(mode="json")
+
+
+class DutyIn(Schema):
+    community_id: Id
+    day: InputDate
+    slot: Literal["morning", "noon", "evening"]
+    user_id: Id = Field(description="值岗人员（客服主管、安全管理员或安全员班长）")
+
+
+class DutyFilters(PageParams):
+    community_id: Id | None = None
+    date_from: InputDate | None = None
+    date_to: InputDate | None = None
+
+
+class DutyOut(Schema):
+    id: int
+    community: Ref
+    day: str
+    slot: str
+    slot_label: str
+    user: UserRef | None
+    checked_in_at: LocalDateTime | None
+
+
+class DutyPage(Page):
+    items: list[DutyOut]
+
+
+class CoverageOut(Schema):
+    community: Ref
+    month: str
+    slots: int = Field(description="本月至今的高峰时段数（每天 3 个）")
+    staffed: int = Field(description="开始时已有人到岗的时段数")
+    rate: float | None
+
+
+def duty_body(duty) -> dict:
+    data = {
+        "id": duty.pk,
+        "community": {"id": duty.community_id, "name": duty.community.name},
+        "day": duty.day.isoformat(),
+        "slot": duty.slot,
+        "slot_label": str(duty.get_slot_display()),
+        "user": _user_ref(duty.user),
+        "checked_in_at": duty.checked_in_at,
+    }
+    return DutyOut(**data).model_dump(mode="json")

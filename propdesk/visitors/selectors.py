@@ -14,7 +14,15 @@ from propdesk.org.models import ServiceCenter
 from . import permissions  # noqa: F401  (declares the visitor rules)
 from .choices import InvitationStatus
 from .identity import PLATE_RE
-from .models import DEFAULT_DAY_END, DEFAULT_OVERSTAY_HOURS, Invitation, Visit, VisitorSettings, WatchEntry
+from .models import (
+    DEFAULT_DAY_END,
+    DEFAULT_OVERSTAY_HOURS,
+    GateDuty,
+    Invitation,
+    Visit,
+    VisitorSettings,
+    WatchEntry,
+)
 
 VISIT_RELATED = ("community", "household__unit__building", "checked_in_by", "checked_out_by")
 
@@ -170,4 +178,23 @@ def export_communities(*, user):
         Community.objects.visible_to(user)
         .filter(condition(user, "visit.export", paths={"community": "pk"}))
         .values("pk")
+    )
+
+
+def duty_list(*, user):
+    """Peak-hour duties the user plans, or is on."""
+    planned = GateDuty.objects.restrict(user, "gate_duty.plan")
+    return (
+        GateDuty.objects.filter(Q(pk__in=planned.values("pk")) | Q(user=user))
+        .select_related("community", "user")
+        .order_by("day", "slot", "id")
+    )
+
+
+def duty_communities(*, user):
+    """The communities whose peak-hour roster the user plans."""
+    return (
+        Community.objects.visible_to(user)
+        .filter(condition(user, "gate_duty.plan", paths={"community": "pk"}))
+        .order_by("code")
     )

@@ -106,3 +106,32 @@ def test_the_months_coverage_rate(world, crew, clock):
     result = services.coverage(community=world.community_a, month=DAY, today=DAY)
     assert result == {"slots": 18 * 3, "staffed": 1, "rate": round(1 / 54, 4)}
     assert GateDuty.objects.count() == 2
+
+
+def test_the_duty_api(world, crew, clock):
+    from propdesk.api.tests.conftest import bearer
+
+    planner = bearer(crew["supervisor"])
+    body = {"community_id": world.community_a.pk, "day": "2026-11-18", "slot": "morning", "user_id": crew["leader"].pk}
+    created = planner.post("/api/v1/visitors/gate-duty", body)
+    assert created.status_code == 201, created.content
+    assert created.json()["slot_label"] == "早高峰 7:30–8:30"
+    assert planner.post("/api/v1/visitors/gate-duty", body).status_code == 400
+    assert bearer(crew["leader"]).post("/api/v1/visitors/gate-duty", body).status_code == 403
+    other = {**body, "community_id": world.community_b.pk}
+    assert planner.post("/api/v1/visitors/gate-duty", other).status_code == 403
+    leader = bearer(crew["leader"])
+    assert [d["id"] for d in leader.get("/api/v1/visitors/gate-duty").json()["items"]] == [created.json()["id"]]
+    clock.move_to(shanghai_time(2026, 11, 18, 7, 25))
+    done = leader.post(f"/api/v1/visitors/gate-duty/{created.json()['id']}/check-in")
+    assert done.status_code == 200 and done.json()["checked_in_at"].startswith("2026-11-18T07:25")
+    coverage = planner.get(
+        "/api/v1/visitors/gate-duty/coverage", {"community_id": world.community_a.pk, "month": "2026-11-01"}
+    ).json()
+    assert (coverage["slots"], coverage["staffed"]) == (18 * 3, 1)
+    assert (
+        leader.get(
+            "/api/v1/visitors/gate-duty/coverage", {"community_id": world.community_a.pk, "month": "2026-11-01"}
+        ).status_code
+        == 404
+    )
