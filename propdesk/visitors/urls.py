@@ -12,6 +12,7 @@ urlpatterns = [
     path("visits/<int:pk>/confirm-host/", views.confirm_host, name="confirm_host"),
     path("invitations/", views.invite, name="invite"),
     path("invitations/<int:pk>/cancel/", views.cancel_invitation, name="cancel_invitation"),
+    path("duty/<int:pk>/check-in/", views.duty_check_in, name="duty_check_in"),
     path("register/", views.register, name="register"),
     path("register/export.xlsx", views.register_export, name="register_export"),
 ]

@@ -87,6 +87,9 @@ def _gate_context(request: HttpRequest, community, **extra) -> dict:
         "inside": inside,
         "overstays": overstaying,
         "expected": list(selectors.expected_today(user=user, community_id=community.pk, now=now)[:50]),
+        "my_duties": list(
+            selectors.duty_list(user=user).filter(user=user, community=community, day=timezone.localdate(now))
+        ),
         "document_types": DocumentType.choices,
         "purposes": Purpose.choices,
         "errors": {},
@@ -222,6 +225,22 @@ def confirm_host(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("已记录住户确认 %(name)s 来访") % {"name": visit.visitor_name})
     return redirect(_gate_url(visit.community))
+
+
+@login_required
+@require_POST
+def duty_check_in(request: HttpRequest, pk: int) -> HttpResponse:
+    """The person on peak-hour duty checks in at the post from the gate page."""
+    duty = selectors.duty_list(user=request.user).filter(pk=pk).first()
+    if duty is None:
+        raise Http404(_("值岗记录不存在或您无权查看"))
+    try:
+        services.duty_check_in(actor=request.user, duty=duty)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc).popitem()[1][0])
+    else:
+        messages.success(request, _("已登记到岗：%(slot)s") % {"slot": duty.get_slot_display()})
+    return redirect(_gate_url(duty.community))
 
 
 @login_required

@@ -135,3 +135,22 @@ def test_the_duty_api(world, crew, clock):
         ).status_code
         == 404
     )
+
+
+def test_the_person_on_duty_checks_in_from_the_gate_page(world, crew, clock):
+    from django.test import Client
+
+    duty = put_on(world, crew)
+    client = Client()
+    client.force_login(crew["leader"])
+    assert "我的高峰期值岗" in client.get("/visitors/").content.decode()
+    early = client.post(f"/visitors/duty/{duty.pk}/check-in/", follow=True).content.decode()
+    assert "值岗时段" in early
+    clock.move_to(shanghai_time(2026, 11, 18, 7, 28))
+    page = client.post(f"/visitors/duty/{duty.pk}/check-in/", follow=True).content.decode()
+    assert "已登记到岗" in page and "07:28 已到岗" in page
+    other = Client()
+    other.force_login(crew["manager"])
+    assert other.post(f"/visitors/duty/{duty.pk}/check-in/").status_code in (302, 403, 404)
+    duty.refresh_from_db()
+    assert duty.checked_in_at is not None
