@@ -8,10 +8,12 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("投诉")
 
     def ready(self) -> None:
-        from propdesk.tickets.services import on_ticket_created
+        from propdesk.tickets.services import on_ticket_created, on_ticket_reopened
 
         from . import permissions  # noqa: F401  (declares the complaint rules)
-        from .services import open_complaint_for_new_ticket
+        from .services import open_complaint_for_new_ticket, repeat_on_reopen
 
         # A complaint ticket gets its complaint record in the same transaction (R-CP-1).
         on_ticket_created(open_complaint_for_new_ticket)
+        # However its ticket is reopened, an unhappy customer makes it a repeat complaint (R-CP-6).
+        on_ticket_reopened(repeat_on_reopen)

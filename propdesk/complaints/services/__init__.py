@@ -25,7 +25,7 @@ from .handling import (
     complaint_set_facts,
 )
 from .owners import complaint_assign, complaint_classify, developer_of, suggest_owner
-from .repeat import complaint_mark_repeat_of, complaint_reopen_repeat, mark_repeat
+from .repeat import complaint_mark_repeat_of, complaint_reopen_repeat, mark_repeat, repeat_on_reopen
 
 __all__ = [
     "ComplaintTrigger",
@@ -52,6 +52,7 @@ __all__ = [
     "mark_repeat",
     "missing_visits",
     "open_complaint_for_new_ticket",
+    "repeat_on_reopen",
     "source_of",
     "suggest_owner",
 ]

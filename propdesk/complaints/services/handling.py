@@ -19,7 +19,6 @@ from .. import permissions  # noqa: F401  (declares the complaint rules)
 from ..choices import EventKind, Source, Validity
 from ..models import Complaint
 from .base import ComplaintTrigger, _event, emit, lock, save
-from .repeat import mark_repeat
 
 
 def _open(complaint: Complaint) -> None:
@@ -115,8 +114,8 @@ def complaint_reply(
         _event(complaint, EventKind.OPINION, actor, reason=opinion, satisfied=satisfied, method=method)
         emit(complaint, ComplaintTrigger.OPINION)
     if satisfied is False and was_done:
-        # ticket_reply reopened the ticket; the complaint becomes a repeat for the CS supervisor.
-        mark_repeat(actor=actor, complaint=complaint, reason=opinion or content)
+        # ticket_reply reopened the ticket, which made the complaint a repeat for the CS supervisor.
+        complaint.refresh_from_db()
     return complaint
 
 

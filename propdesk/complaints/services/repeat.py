@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
+from propdesk.core import texts
 from propdesk.core.errors import field_error
 from propdesk.core.inputs import clean_text
 from propdesk.core.people import person_name
@@ -68,10 +69,25 @@ def complaint_reopen_repeat(*, actor, complaint: Complaint, reason: str, expecte
     reason = clean_text(reason, "reason", limit=500)
     if complaint.ticket.status not in (Status.RESOLVED, Status.CLOSED):
         raise field_error("status", _("投诉尚未办结，不能作为重复投诉重新打开"), "not_done")
-    complaint.ticket = ticket_transition(
-        actor=actor, ticket=complaint.ticket, to_status=Status.IN_PROGRESS, reason=_("重复投诉：") + reason
+    # Reopening the ticket makes the complaint a repeat (``repeat_on_reopen``, registered with the ticket core).
+    ticket_transition(
+        actor=actor,
+        ticket=complaint.ticket,
+        to_status=Status.IN_PROGRESS,
+        reason=reason,
     )
-    return mark_repeat(actor=actor, complaint=complaint, reason=reason)
+    complaint.refresh_from_db()
+    return complaint
+
+
+def repeat_on_reopen(*, ticket, actor, reason) -> Complaint | None:
+    """The ``tickets.services.on_ticket_reopened`` listener: however a complaint's ticket is reopened (the
+    complaint page, the ticket page's unhappy reply, a return visit), the complaint becomes a repeat for the
+    CS supervisor (R-CP-6)."""
+    complaint = Complaint.objects.select_for_update().select_related("ticket").filter(ticket=ticket).first()
+    if complaint is None:
+        return None
+    return mark_repeat(actor=actor, complaint=complaint, reason=texts.dumps(reason))
 
 
 @transaction.atomic

@@ -131,3 +131,25 @@ def test_the_workbench_puts_repeats_first_then_the_next_deadline(handled, record
     assert [r.pk for r in rows] == [repeat.pk, plain.pk]
     assert rows[1].next_due is not None
     assert list(selectors.workbench(user=cast.reception_b)) == []
+
+
+def test_an_unhappy_reply_on_the_ticket_page_makes_the_complaint_a_repeat_too(handled, cast, clock):
+    """The desk answers on the ticket itself (not the complaint page): the reopened complaint is still a repeat
+    for the CS supervisor, with the customer's words as the reason."""
+    from propdesk.tickets.services import ticket_reply
+
+    clock.move_to(t(2026, 11, 19, 9))
+    ticket_reply(
+        actor=cast.reception,
+        ticket=handled.ticket,
+        method=ReplyMethod.PHONE,
+        content="回访",
+        customer_opinion="垃圾还是没人清",
+        satisfied=False,
+    )
+
+    complaint = Complaint.objects.get(pk=handled.pk)
+    assert complaint.ticket.status == Status.IN_PROGRESS
+    assert complaint.is_repeat and complaint.repeat_count == 1
+    assert complaint.owner == cast.supervisor and complaint.ticket.assignee == cast.supervisor
+    assert "垃圾还是没人清" in render(complaint.events.get(kind=EventKind.REPEAT).reason)

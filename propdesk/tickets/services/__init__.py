@@ -14,6 +14,7 @@ from .base import (
     control_center_of,
     next_number,
     on_ticket_created,
+    on_ticket_reopened,
     resolve_party,
     validate_received_at,
 )
@@ -38,6 +39,7 @@ __all__ = [
     "field_error",
     "next_number",
     "on_ticket_created",
+    "on_ticket_reopened",
     "record_escalation",
     "resolve_party",
     "ticket_add_note",

@@ -42,6 +42,18 @@ def on_ticket_created(listener):
     return listener
 
 
+# Called with ``ticket=, actor=, reason=`` inside ticket_transition's transaction when a resolved or closed
+# ticket is reopened (a customer unhappy with the result, R-CP-6), however it was reopened.
+_reopened_listeners: list = []
+
+
+def on_ticket_reopened(listener):
+    """Register ``listener(ticket=…, actor=…, reason=…)`` to run when a ticket is reopened."""
+    if listener not in _reopened_listeners:
+        _reopened_listeners.append(listener)
+    return listener
+
+
 # --------------------------------------------------------------------------- helpers
 
 

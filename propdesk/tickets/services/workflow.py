@@ -25,7 +25,7 @@ from ..choices import (
 )
 from ..models import Ticket, TicketEvent
 from . import notices
-from .base import _clean_text, _event, _lock, _save, control_center_of
+from .base import _clean_text, _event, _lock, _reopened_listeners, _save, control_center_of
 
 
 @transaction.atomic
@@ -89,6 +89,9 @@ def ticket_transition(
         notices.reopened(ticket, actor=actor, reason=reason)
     if trigger:
         sla.on_ticket_event(ticket=ticket, trigger=trigger, at=now)
+    if reopened:
+        for listener in _reopened_listeners:
+            listener(ticket=ticket, actor=actor, reason=reason)
     return ticket
 
 
