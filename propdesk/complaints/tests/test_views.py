@@ -115,3 +115,12 @@ def test_home_tiles_follow_the_rule_set(cast):
     assert {reverse("complaints:list"), reverse("complaints:workbench")} <= urls(cast.supervisor)
     assert reverse("complaints:list") in urls(cast.quality)
     assert reverse("complaints:list") not in urls(cast.clerk)
+
+
+def test_the_ticket_page_of_a_complaint_leads_to_its_complaint_page(client, record, cast):
+    complaint = record(content="楼道灯坏了一个月没人修")
+    client.force_login(cast.reception)
+
+    html = client.get(reverse("tickets:detail", args=[complaint.ticket.pk])).content.decode()
+
+    assert reverse("complaints:detail", args=[complaint.pk]) in html
