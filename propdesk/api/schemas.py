@@ -20,6 +20,7 @@ from ninja import Schema
 from pydantic import AfterValidator, Field, PlainSerializer, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from propdesk.core import texts
 from propdesk.core.inputs import DATE_MAX, DATE_MIN, ID_MAX, date_problem
 from propdesk.core.people import person_name
 
@@ -135,6 +136,33 @@ def user_ref(user) -> dict | None:
     if user is None:
         return None
     return {"id": user.pk, "name": person_name(user)}
+
+
+class DomainEventOut(Schema):
+    """One row of a history (``core.models.DomainEvent``): when, what, who (and on whose behalf), the status
+    change and the reason — a note the system wrote is read in the request's language, a person's as typed."""
+
+    id: int
+    at: LocalDateTime
+    kind: str
+    actor: UserRef | None
+    on_behalf_of: UserRef | None
+    from_status: str
+    to_status: str
+    reason: str
+    data: dict
+
+    @staticmethod
+    def resolve_actor(obj) -> dict | None:
+        return user_ref(obj.actor)
+
+    @staticmethod
+    def resolve_on_behalf_of(obj) -> dict | None:
+        return user_ref(obj.on_behalf_of)
+
+    @staticmethod
+    def resolve_reason(obj) -> str:
+        return texts.render(obj.reason)
 
 
 def unit_ref(unit) -> dict | None:

@@ -10,8 +10,8 @@ from typing import Literal
 from ninja import Schema
 from pydantic import Field
 
-from propdesk.core import texts
-from propdesk.tickets.api import (
+from propdesk.api.schemas import (
+    DomainEventOut,
     Id,
     InputDateTime,
     LocalDateTime,
@@ -24,6 +24,7 @@ from propdesk.tickets.api import (
     unit_ref,
     user_ref,
 )
+from propdesk.core import texts
 
 from .choices import ContactSheetStep, Routing, Status, Trade
 from .models import ContactSheet, Photo, WorkOrder
@@ -131,28 +132,8 @@ class WorkOrderPage(Page):
     items: list[WorkOrderOut]
 
 
-class WorkOrderEventOut(Schema):
-    id: int
-    at: LocalDateTime
-    kind: str
-    actor: UserRef | None
-    on_behalf_of: UserRef | None
-    from_status: str
-    to_status: str
-    reason: str
-    data: dict
-
-    @staticmethod
-    def resolve_actor(obj) -> dict | None:
-        return user_ref(obj.actor)
-
-    @staticmethod
-    def resolve_on_behalf_of(obj) -> dict | None:
-        return user_ref(obj.on_behalf_of)
-
-    @staticmethod
-    def resolve_reason(obj) -> str:
-        return texts.render(obj.reason)
+class WorkOrderEventOut(DomainEventOut):
+    """A work order's history row."""
 
 
 class MaterialOut(Schema):

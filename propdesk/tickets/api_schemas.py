@@ -6,6 +6,7 @@ from ninja import Schema
 from pydantic import Field
 
 from propdesk.api.schemas import (
+    DomainEventOut,
     Id,
     InputDate,
     InputDateTime,
@@ -207,29 +208,8 @@ class AttachmentOut(Schema):
         return user_ref(obj.uploaded_by)
 
 
-class EventOut(Schema):
-    id: int
-    at: LocalDateTime
-    kind: str
-    actor: UserRef | None
-    on_behalf_of: UserRef | None
-    from_status: str
-    to_status: str
-    reason: str
-    data: dict
-
-    @staticmethod
-    def resolve_actor(obj) -> dict | None:
-        return user_ref(obj.actor)
-
-    @staticmethod
-    def resolve_on_behalf_of(obj) -> dict | None:
-        return user_ref(obj.on_behalf_of)
-
-    @staticmethod
-    def resolve_reason(obj) -> str:
-        # A note the system wrote (msgid + parameters) in the request's language; a person's as typed.
-        return texts.render(obj.reason)
+class EventOut(DomainEventOut):
+    """A ticket's history row."""
 
 
 class LinkedTicketRef(Schema):
