@@ -42,6 +42,11 @@ def _get(request: HttpRequest, complaint_id: int) -> Complaint:
     return selectors.complaint_get(user=request.auth, pk=complaint_id)
 
 
+# The collective-complaint endpoints (R-CP-4) register on this router here, so that "/complaints/collectives"
+# comes before "/complaints/{complaint_id}".
+from . import api_collective  # noqa: E402, F401
+
+
 @router.get("/complaints", response={200: ComplaintPage, **COMMON_ERRORS}, summary="投诉登记 / Complaint register")
 def list_complaints(request: HttpRequest, filters: Query[ComplaintFilters]):
     """我可以查看的投诉，新的在前，可按责任类别、有效性、状态、是否超时、是否重复投诉筛选，分页。

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_noop as N_
 from propdesk.communities.models import Household
 from propdesk.core.errors import field_error
 from propdesk.core.files import sniff_type
-from propdesk.core.inputs import clean_text
+from propdesk.core.inputs import clean_text, date_problem
 from propdesk.core.permissions import require
 from propdesk.core.texts import t
 
@@ -25,7 +25,17 @@ from ..models import CollectiveComplaint, HomeVisit
 from .collective import lock_collective, member_households, save_collective
 
 SIGNATURE_MAX_BYTES = 512 * 1024
-LATEST = dt.datetime(2099, 12, 31, 23, 59, tzinfo=dt.UTC)
+
+
+def _moment(value, field: str):
+    """A date-time from the caller: aware (a naive one is on the center's wall clock), within 2000 … 2099."""
+    if value is None or not isinstance(value, dt.datetime):
+        raise field_error(field, _("请填写时间"), "required")
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    if problem := date_problem(value):
+        raise field_error(field, problem, "out_of_range")
+    return value
 
 
 def _open(collective: CollectiveComplaint) -> None:
@@ -81,9 +91,8 @@ def collective_agree_reply(
     collective = lock_collective(collective, expected_version)
     _open(collective)
     note = clean_text(note, "note", required=False, limit=500)
-    if reply_at is None:
-        raise field_error("reply_at", _("请填写约定答复时间"), "required")
-    if reply_at <= collective.opened_at or reply_at > LATEST:
+    reply_at = _moment(reply_at, "reply_at")
+    if reply_at <= collective.opened_at:
         raise field_error("reply_at", _("约定答复时间须在立案之后"), "invalid")
     collective.agreed_reply_at = reply_at
     save_collective(collective, ["agreed_reply_at"])
@@ -108,18 +117,17 @@ def _signature(data_url: str, name: str) -> ContentFile | None:
     return ContentFile(raw, name=f"{name}.png")
 
 
-def _check_visit(collective: CollectiveComplaint, household_id: int, visited_at) -> Household:
+def _check_visit(collective: CollectiveComplaint, household_id: int, visited_at) -> tuple[Household, dt.datetime]:
     if household_id not in member_households(collective):
         raise field_error("household", _("该住户不在这宗集体投诉中"), "not_member")
     if HomeVisit.objects.filter(collective=collective, household_id=household_id).exists():
         raise field_error("household", _("该住户已有上门回访记录"), "already_visited")
-    if visited_at is None:
-        raise field_error("visited_at", _("请填写回访时间"), "required")
+    visited_at = _moment(visited_at, "visited_at")
     if visited_at > timezone.now() + dt.timedelta(minutes=5):
         raise field_error("visited_at", _("回访时间不能晚于现在"), "future")
     if visited_at < collective.opened_at - dt.timedelta(days=1):
         raise field_error("visited_at", _("回访时间不能早于立案时间"), "too_early")
-    return Household.objects.select_related("unit__building").get(pk=household_id)
+    return Household.objects.select_related("unit__building").get(pk=household_id), visited_at
 
 
 @transaction.atomic
@@ -141,7 +149,7 @@ def collective_home_visit(
     collective = lock_collective(collective, expected_version)
     _open(collective)
     customer_said = clean_text(customer_said, "customer_said", limit=2000)
-    household = _check_visit(collective, household_id, visited_at)
+    household, visited_at = _check_visit(collective, household_id, visited_at)
     image = _signature(signature, f"collective-{collective.pk}-{household_id}")
     visit = HomeVisit(
         collective=collective,

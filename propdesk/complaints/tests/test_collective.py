@@ -28,40 +28,9 @@ from propdesk.org.choices import Role
 from propdesk.testing.factories import BuildingFactory, CommunityFactory, HouseholdFactory, UnitFactory
 from propdesk.testing.roles import role_user
 
+from .conftest import LIFT
+
 pytestmark = pytest.mark.usefixtures("clock")
-
-LIFT = [
-    "3栋电梯坏了，困了半天没人修",
-    "我们3栋的电梯又停了，走楼梯上20楼",
-    "3栋电梯故障停运，老人下不了楼",
-    "三栋电梯坏了一上午了，物业什么时候修",
-    "3号楼电梯不能用了，赶紧派人来修",
-    "3栋电梯还是坏的，投诉",
-    "3栋电梯坏了，物业快来人",
-]
-
-
-@pytest.fixture
-def homes(world):
-    """Seven households of building 3 in community A (household A first)."""
-    building = world.household_a.unit.building
-    return [world.household_a] + [
-        HouseholdFactory(unit=UnitFactory(building=building, entrance="1单元", number=f"{n}01")) for n in range(2, 8)
-    ]
-
-
-@pytest.fixture
-def wave(record, homes, clock):
-    """``wave(n)`` records n lift complaints from n households, ten minutes apart."""
-
-    def make(n, start=0):
-        made = []
-        for i in range(start, start + n):
-            made.append(record(content=LIFT[i], household=homes[i]))
-            clock.shift(dt.timedelta(minutes=10))
-        return made
-
-    return make
 
 
 def _fresh(complaint):
