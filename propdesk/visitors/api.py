@@ -17,24 +17,24 @@ from propdesk.core.http import resolve_client_ip
 
 from . import selectors, services
 from .api_schemas import (
-    CallOut,
     CodeIn,
-    CoverageOut,
-    DutyFilters,
-    DutyIn,
-    DutyOut,
-    DutyPage,
+    GateCoverageOut,
+    GateDutyFilters,
+    GateDutyIn,
+    GateDutyOut,
+    GateDutyPage,
+    HostCallOut,
     InvitationFilters,
     InvitationIn,
     InvitationOut,
     InvitationPage,
-    RevealIn,
-    RevealOut,
-    VersionIn,
     VisitFilters,
     VisitIn,
     VisitOut,
     VisitPage,
+    VisitRevealIn,
+    VisitRevealOut,
+    VisitVersionIn,
     WatchIn,
     WatchOut,
     WatchRemoveIn,
@@ -144,7 +144,7 @@ def get_visit(request: HttpRequest, visit_id: Id):
 
 
 @router.post("/visitors/visits/{visit_id}/check-out", response={200: VisitOut, **CONFLICT})
-def check_out(request: HttpRequest, visit_id: Id, payload: VersionIn):
+def check_out(request: HttpRequest, visit_id: Id, payload: VisitVersionIn):
     """登记访客离开（只能一次）/ Register the visitor out (once)."""
     visit = services.check_out(
         actor=request.auth, visit=_visit(request, visit_id), expected_version=payload.expected_version
@@ -152,7 +152,7 @@ def check_out(request: HttpRequest, visit_id: Id, payload: VersionIn):
     return visit_body(selectors.visit_get(user=request.auth, pk=visit.pk), request.auth)
 
 
-@router.post("/visitors/visits/{visit_id}/call-host", response={200: CallOut, **COMMON_ERRORS})
+@router.post("/visitors/visits/{visit_id}/call-host", response={200: HostCallOut, **COMMON_ERRORS})
 def call_host(request: HttpRequest, visit_id: Id):
     """致电受访住户核实：返回 ``tel:`` URI 交给手机拨号（号码不显示），每次都记入个人信息查看记录 /
     Call the host household: a ``tel:`` URI for the dialler; every call is audited."""
@@ -161,7 +161,7 @@ def call_host(request: HttpRequest, visit_id: Id):
 
 
 @router.post("/visitors/visits/{visit_id}/confirm-host", response={200: VisitOut, **CONFLICT})
-def confirm_host(request: HttpRequest, visit_id: Id, payload: VersionIn):
+def confirm_host(request: HttpRequest, visit_id: Id, payload: VisitVersionIn):
     """登记住户已确认该访客 / Record that the host household confirmed the visitor."""
     visit = services.confirm_host(
         actor=request.auth, visit=_visit(request, visit_id), expected_version=payload.expected_version
@@ -169,8 +169,8 @@ def confirm_host(request: HttpRequest, visit_id: Id, payload: VersionIn):
     return visit_body(selectors.visit_get(user=request.auth, pk=visit.pk), request.auth)
 
 
-@router.post("/visitors/visits/{visit_id}/reveal", response={200: RevealOut, **COMMON_ERRORS})
-def reveal(request: HttpRequest, visit_id: Id, payload: RevealIn):
+@router.post("/visitors/visits/{visit_id}/reveal", response={200: VisitRevealOut, **COMMON_ERRORS})
+def reveal(request: HttpRequest, visit_id: Id, payload: VisitRevealIn):
     """查看完整证件号：须有权限并填写原因，每次查看都有记录（R-CV-4）/ Reveal the identity number, audited."""
     visit = _visit(request, visit_id)
     number = services.reveal_id(
@@ -221,7 +221,7 @@ def get_invitation(request: HttpRequest, invitation_id: Id):
 
 
 @router.post("/visitors/invitations/{invitation_id}/cancel", response={200: InvitationOut, **CONFLICT})
-def cancel_invitation(request: HttpRequest, invitation_id: Id, payload: VersionIn):
+def cancel_invitation(request: HttpRequest, invitation_id: Id, payload: VisitVersionIn):
     """取消预约（邀请码随即失效）/ Cancel an invitation (its code stops working)."""
     invitation = services.cancel_invitation(
         actor=request.auth, invitation=_invitation(request, invitation_id), expected_version=payload.expected_version
@@ -268,8 +268,8 @@ def remove_watch(request: HttpRequest, entry_id: Id, payload: WatchRemoveIn):
     return watch_body(services.watch_remove(actor=request.auth, entry=entry, reason=payload.reason))
 
 
-@router.get("/visitors/gate-duty", response={200: DutyPage, **COMMON_ERRORS})
-def list_duty(request: HttpRequest, filters: Query[DutyFilters]):
+@router.get("/visitors/gate-duty", response={200: GateDutyPage, **COMMON_ERRORS})
+def list_duty(request: HttpRequest, filters: Query[GateDutyFilters]):
     """高峰期门岗值岗表（本人排的班或本人的值岗）/ The peak-hour gate roster the caller plans or is on."""
     qs = selectors.duty_list(user=request.auth)
     if filters.community_id:
@@ -282,8 +282,8 @@ def list_duty(request: HttpRequest, filters: Query[DutyFilters]):
     return {**page, "items": [duty_body(d) for d in page["items"]]}
 
 
-@router.post("/visitors/gate-duty", response={201: DutyOut, **COMMON_ERRORS})
-def add_duty(request: HttpRequest, payload: DutyIn):
+@router.post("/visitors/gate-duty", response={201: GateDutyOut, **COMMON_ERRORS})
+def add_duty(request: HttpRequest, payload: GateDutyIn):
     """安排高峰期门岗值岗（7:30–8:30、12:00–13:00、18:00–19:00）/ Put someone on a peak slot."""
     community = selectors.duty_communities(user=request.auth).filter(pk=payload.community_id).first()
     if community is None:
@@ -293,7 +293,7 @@ def add_duty(request: HttpRequest, payload: DutyIn):
     return Status(201, duty_body(duty))
 
 
-@router.post("/visitors/gate-duty/{duty_id}/check-in", response={200: DutyOut, **COMMON_ERRORS})
+@router.post("/visitors/gate-duty/{duty_id}/check-in", response={200: GateDutyOut, **COMMON_ERRORS})
 def duty_check_in(request: HttpRequest, duty_id: Id):
     """值岗人员到岗登记（时段内，可提前 15 分钟）/ Check in at the post for one's own peak slot."""
     try:
@@ -303,7 +303,7 @@ def duty_check_in(request: HttpRequest, duty_id: Id):
     return duty_body(services.duty_check_in(actor=request.auth, duty=duty))
 
 
-@router.get("/visitors/gate-duty/coverage", response={200: CoverageOut, **COMMON_ERRORS})
+@router.get("/visitors/gate-duty/coverage", response={200: GateCoverageOut, **COMMON_ERRORS})
 def duty_coverage(request: HttpRequest, community_id: Id, month: InputDate):
     """某小区某月高峰期门岗到岗率（至今日）/ A community's peak-slot coverage for a month (up to today)."""
     community = selectors.duty_communities(user=request.auth).filter(pk=community_id).first()

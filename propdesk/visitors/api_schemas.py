@@ -40,19 +40,19 @@ class CodeIn(Schema):
     area: str = Field("", max_length=100)
 
 
-class VersionIn(Schema):
+class VisitVersionIn(Schema):
     expected_version: Version | None = None
 
 
-class RevealIn(Schema):
+class VisitRevealIn(Schema):
     reason: str = Field(..., min_length=1, max_length=200)
 
 
-class CallOut(Schema):
+class HostCallOut(Schema):
     uri: str = Field(description="tel: URI，交给手机拨号（号码不要显示或保存）")
 
 
-class RevealOut(Schema):
+class VisitRevealOut(Schema):
     visit_id: int
     id_number: str
 
@@ -247,20 +247,20 @@ def watch_body(entry) -> dict:
     return WatchOut(**data).model_dump(mode="json")
 
 
-class DutyIn(Schema):
+class GateDutyIn(Schema):
     community_id: Id
     day: InputDate
     slot: Literal["morning", "noon", "evening"]
     user_id: Id = Field(description="值岗人员（客服主管、安全管理员或安全员班长）")
 
 
-class DutyFilters(PageParams):
+class GateDutyFilters(PageParams):
     community_id: Id | None = None
     date_from: InputDate | None = None
     date_to: InputDate | None = None
 
 
-class DutyOut(Schema):
+class GateDutyOut(Schema):
     id: int
     community: Ref
     day: str
@@ -270,11 +270,11 @@ class DutyOut(Schema):
     checked_in_at: LocalDateTime | None
 
 
-class DutyPage(Page):
-    items: list[DutyOut]
+class GateDutyPage(Page):
+    items: list[GateDutyOut]
 
 
-class CoverageOut(Schema):
+class GateCoverageOut(Schema):
     community: Ref
     month: str
     slots: int = Field(description="本月至今的高峰时段数（每天 3 个）")
@@ -292,4 +292,4 @@ def duty_body(duty) -> dict:
         "user": _user_ref(duty.user),
         "checked_in_at": duty.checked_in_at,
     }
-    return DutyOut(**data).model_dump(mode="json")
+    return GateDutyOut(**data).model_dump(mode="json")
