@@ -4,7 +4,7 @@
   two digits name a province, the birth date ``YYYYMMDD`` (a real date, not in the future, not before 1900), a
   3-digit sequence and a check character computed with ISO 7064 MOD 11-2 (``0``–``9`` or ``X``).
 * **The 15-digit first-generation card** is refused: first-generation cards stopped being valid documents on
-  1 January 2013 (居民身份证法, 第十七条 of the 2011 amendment), so the guard asks for the 18-digit card or
+  1 January 2013 (the 2011 amendment of the Resident Identity Card Law), so the guard asks for the 18-digit card or
   another document. ``legacy_to_18`` still converts such a number, for reading old records.
 * **Passport**: 5–17 letters and digits with at least one digit (Chinese passports are E/G + 8 characters).
 * **Hong Kong/Macau permit (回乡证)**: ``H`` or ``M`` followed by 8 digits (10 on the older booklet).

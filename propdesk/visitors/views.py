@@ -35,10 +35,14 @@ def _gate_communities(request: HttpRequest):
     return communities
 
 
-def _chosen(communities, raw: str | None):
-    """The community picked in ``?community=`` (or the form), else the first of the user's gates."""
+def _chosen(communities, raw: str | None, *, strict: bool = False):
+    """The community picked in ``?community=`` (or the form), else the first of the user's gates. A form
+    (``strict``) that names a community the user keeps no gate at is refused, never registered elsewhere."""
     wanted = parse_id(raw)
-    return next((c for c in communities if c.pk == wanted), communities[0])
+    found = next((c for c in communities if c.pk == wanted), None)
+    if found is None and strict and (raw or "").strip():
+        raise Http404(_("小区不存在或您无权登记访客"))
+    return found or communities[0]
 
 
 def _gate_url(community) -> str:
@@ -123,7 +127,7 @@ def _refused(request: HttpRequest, community, exc: ValidationError, form: str) -
 @login_required
 @require_POST
 def check_in(request: HttpRequest) -> HttpResponse:
-    community = _chosen(_gate_communities(request), request.POST.get("community"))
+    community = _chosen(_gate_communities(request), request.POST.get("community"), strict=True)
     post = request.POST
     try:
         visit = services.check_in(
@@ -150,7 +154,7 @@ def check_in(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def check_in_code(request: HttpRequest) -> HttpResponse:
-    community = _chosen(_gate_communities(request), request.POST.get("community"))
+    community = _chosen(_gate_communities(request), request.POST.get("community"), strict=True)
     post = request.POST
     try:
         visit = services.check_in_by_code(
@@ -246,7 +250,7 @@ def duty_check_in(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def invite(request: HttpRequest) -> HttpResponse:
-    community = _chosen(_gate_communities(request), request.POST.get("community"))
+    community = _chosen(_gate_communities(request), request.POST.get("community"), strict=True)
     post = request.POST
     try:
         invitation = services.invite(

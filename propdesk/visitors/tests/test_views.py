@@ -164,3 +164,9 @@ def test_a_watched_visitor_is_flagged_to_the_guard_on_the_gate_page(world, guard
     page = login(guard_a).post("/visitors/check-in/", form(world), follow=True).content.decode()
     assert "布控预警：王强 与布控名单相符" in page
     assert 'class="badge urgent"' in page
+
+
+def test_a_form_for_a_community_without_the_users_gate_is_refused(world, guard_a):
+    response = login(guard_a).post("/visitors/check-in/", form(world, community=world.community_b.pk, room="1-1-101"))
+    assert response.status_code == 404
+    assert Visit.objects.count() == 0
