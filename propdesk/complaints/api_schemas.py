@@ -56,6 +56,10 @@ class ComplaintOut(Schema):
     customer_satisfied: bool | None
     major: bool
     collective_id: int | None
+    category: str = Field(
+        description="投诉类别（集体投诉识别只比较同类别）：repair/environment/security/noise/fees/parking/other"
+    )
+    same_event_nth: int = Field(description="登记时：按户计，这是关于同一件事的第几宗投诉")
     next_due: LocalDateTime | None = Field(None, description="最近的到期时间（进行中的时限）")
     overdue: bool = Field(False, description="有时限已超时")
     created_at: LocalDateTime

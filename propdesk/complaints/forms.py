@@ -156,3 +156,8 @@ class NoteForm(VersionedForm):
 
 class LinkForm(VersionedForm):
     collective = forms.IntegerField(min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)
+
+
+class WindowForm(forms.Form):
+    center = forms.IntegerField(min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)
+    minutes = forms.IntegerField(label=_("集体投诉时间窗（分钟）"), min_value=30, max_value=7 * 24 * 60)

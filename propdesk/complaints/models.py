@@ -37,6 +37,8 @@ class ComplaintSettings(models.Model):
         validators=[MinValueValidator(30), MaxValueValidator(7 * 24 * 60)],
     )
 
+    scope_paths = {"service_center": "service_center"}
+
     class Meta:
         verbose_name = _("投诉设置")
         verbose_name_plural = _("投诉设置")
@@ -207,6 +209,8 @@ class Complaint(models.Model):
     )
     signature = models.JSONField(_("文本特征"), default=dict, blank=True)
     category = models.CharField(_("投诉类别"), max_length=12, choices=Category.choices, blank=True)
+    # When it was recorded: the n-th (in households) complaint about the same thing, as detection saw it.
+    same_event_nth = models.PositiveSmallIntegerField(_("同一事件第几户"), default=1)
     created_at = models.DateTimeField(_("建立时间"), default=timezone.now)
     version = models.PositiveIntegerField(_("版本"), default=1)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)

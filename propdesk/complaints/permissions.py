@@ -54,3 +54,9 @@ collective.allow("agree_reply", OWNER_DECIDERS)
 collective.allow("close", OWNER_DECIDERS)
 # Home visits answer each household (002 §4.8): the complaint handlers go.
 collective.allow("visit", COMPLAINT_HANDLERS)
+
+# A center's complaint settings (the collective-complaint window): its manager sets them.
+complaint_settings = RuleSet(
+    "complaint_settings", center=lambda s: s.service_center_id, paths={"center": "service_center_id"}
+)
+complaint_settings.allow("change", {Role.CENTER_MANAGER})

@@ -207,3 +207,20 @@ def similar_to(*, user, complaint: Complaint) -> Similar:
         if m.collective and m.collective.status != CollectiveStatus.CLOSED
     }
     return Similar(found.nth, matches, list(collectives.values()))
+
+
+def window_settings(*, user) -> list:
+    """The centers whose collective-complaint window the user may set, each with its settings (unsaved default)."""
+    from propdesk.core.permissions import can
+    from propdesk.org.models import ServiceCenter
+
+    from .models import ComplaintSettings
+
+    rows = []
+    for center in ServiceCenter.objects.visible_to(user).order_by("name")[:50]:
+        row = ComplaintSettings.objects.filter(service_center=center).first() or ComplaintSettings(
+            service_center=center
+        )
+        if can(user, "complaint_settings.change", row):
+            rows.append(row)
+    return rows

@@ -38,7 +38,32 @@ def collective_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "open")
     status = status if status in {"open", "all", *CollectiveStatus.values} else "open"
     rows = selectors.collective_list(user=request.user, status=None if status == "all" else status)[:200]
-    return render(request, "complaints/collective_list.html", {"rows": rows, "status": status})
+    return render(
+        request,
+        "complaints/collective_list.html",
+        {"rows": rows, "status": status, "windows": selectors.window_settings(user=request.user)},
+    )
+
+
+@login_required
+@require_POST
+def collective_window(request: HttpRequest) -> HttpResponse:
+    """The center manager sets the collective-complaint window of a center."""
+    form = forms.WindowForm(request.POST)
+    centers = {w.service_center.pk: w.service_center for w in selectors.window_settings(user=request.user)}
+
+    def call():
+        center = centers.get(form.cleaned_data["center"])
+        if center is None:
+            raise PermissionDenied(_("只有服务中心经理可以设置集体投诉时间窗"))
+        services.complaint_settings_set(
+            actor=request.user, service_center=center, collective_window_minutes=form.cleaned_data["minutes"]
+        )
+
+    _run(request, form, call)
+    if getattr(form, "done", False):
+        messages.success(request, _("集体投诉时间窗已保存"))
+    return redirect(reverse("complaints:collectives"))
 
 
 def _staff(collective: CollectiveComplaint) -> list[tuple[int, str]]:

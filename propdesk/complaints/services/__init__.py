@@ -26,6 +26,7 @@ from .handling import (
 )
 from .owners import complaint_assign, complaint_classify, developer_of, suggest_owner
 from .repeat import complaint_mark_repeat_of, complaint_reopen_repeat, mark_repeat, repeat_on_reopen
+from .settings import complaint_settings_set
 
 __all__ = [
     "ComplaintTrigger",
@@ -47,6 +48,7 @@ __all__ = [
     "complaint_reopen_repeat",
     "complaint_reply",
     "complaint_set_facts",
+    "complaint_settings_set",
     "complaint_unlink_collective",
     "developer_of",
     "mark_repeat",

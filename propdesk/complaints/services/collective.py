@@ -76,6 +76,7 @@ def join_detected(complaint: Complaint, *, actor=None) -> CollectiveComplaint | 
     found = find_matches(complaint)
     if not found.matches:
         return None
+    Complaint.objects.filter(pk=complaint.pk).update(same_event_nth=min(found.nth, 32767))
     collective = best_collective(found)
     if collective is not None:
         collective = lock_collective(collective, None)

@@ -267,3 +267,19 @@ def test_the_complaint_page_shows_the_similar_complaints(wave, cast, client):
     html = client.get(reverse("complaints:detail", args=[made[2].pk])).content.decode()
     assert "可能与这些投诉是同一件事" in html
     assert "第 3 宗" in html
+
+
+def test_the_manager_sets_the_window_and_others_may_not(world, cast):
+    with pytest.raises(PermissionDenied):
+        services.complaint_settings_set(
+            actor=cast.supervisor, service_center=world.center_a, collective_window_minutes=60
+        )
+    with pytest.raises(ValidationError, match="30 分钟到 7 天"):
+        services.complaint_settings_set(actor=cast.manager, service_center=world.center_a, collective_window_minutes=5)
+    assert not ComplaintSettings.objects.exists()
+    row = services.complaint_settings_set(
+        actor=cast.manager, service_center=world.center_a, collective_window_minutes=90
+    )
+    assert row.collective_window_minutes == 90
+    with pytest.raises(PermissionDenied):
+        services.complaint_settings_set(actor=cast.manager, service_center=world.center_b, collective_window_minutes=60)

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 
 from propdesk.complaints import services
 from propdesk.complaints.choices import ResponsibilityClass, Validity
-from propdesk.complaints.models import CollectiveComplaint, Complaint, ComplaintEvent
+from propdesk.complaints.models import CollectiveComplaint, Complaint, ComplaintEvent, ComplaintSettings
 from propdesk.core.permissions import can, registered_actions
 from propdesk.org.choices import Role
 from propdesk.testing.factories import UserFactory
@@ -61,6 +61,7 @@ collective.decide                  .  .  .  .  Y  .  .  .  .  .  .  .  .  .  .  
 collective.agree_reply             .  .  .  Y  Y  .  .  .  .  .  .  .  .  .  .  .  .  .  .
 collective.visit                   Y  Y  Y  Y  Y  Y  .  .  .  .  .  .  .  .  .  .  .  .  .
 collective.close                   .  .  .  Y  Y  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+complaint_settings.change          .  .  .  .  Y  .  .  .  .  .  .  .  .  .  .  .  .  .  .
 """
 
 # The same complaint in community B (center B): nobody of center A acts on it (the company's and the branch's
@@ -81,6 +82,7 @@ collective.decide                  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  
 collective.agree_reply             .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
 collective.visit                   .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
 collective.close                   .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+complaint_settings.change          .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
 """
 
 
@@ -113,6 +115,8 @@ def _object(world, action: str, which: str):
     name, _, qualifier = action.partition("[")
     if qualifier.rstrip("]") == "anywhere":
         return name, None
+    if name.startswith("complaint_settings."):
+        return name, ComplaintSettings(service_center=world.center_a if which == "own" else world.center_b)
     if name.startswith("collective."):
         community = world.community_a if which == "own" else world.community_b
         return name, CollectiveComplaint(community=community, service_center=community.service_center)
@@ -137,7 +141,9 @@ def test_other_scope(world, action, column, allowed):
 
 def test_every_complaint_action_is_in_the_tables():
     in_tables = {line.split()[0].partition("[")[0] for line in (OWN + OTHER).strip().splitlines() if line.strip()}
-    assert {a for a in registered_actions() if a.startswith(("complaint.", "collective."))} == in_tables
+    assert {
+        a for a in registered_actions() if a.startswith(("complaint.", "collective.", "complaint_settings."))
+    } == in_tables
 
 
 def test_the_system_administrator_may_do_everything(world):
