@@ -27,6 +27,7 @@ from propdesk.communities.models import (
     unit_code,
 )
 from propdesk.core.events import record_event
+from propdesk.demo.activity import create_activity
 from propdesk.org.choices import DepartmentKind, Role
 from propdesk.org.models import Branch, Company, Department, RoleMembership, ServiceCenter, StaffProfile
 
@@ -264,6 +265,7 @@ def load_demo(*, households: int = 600, password: str = "demo1234", seed: int = 
     _create_households(rng, communities, households, result)
     _create_staff(rng, company, branch, centers, departments, communities, password, result)
     _create_dispatch(centers)
+    create_activity(centers[0], rng, _id_number)
     record_event(actor=None, verb="demo.loaded", target=company, data={"households": result.households})
     return result
 

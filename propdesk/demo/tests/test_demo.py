@@ -192,3 +192,19 @@ def test_load_demo_at_scale_keeps_buildings_realistic(db):
     # and room numbers are unique within each community
     rows = list(Unit.objects.values_list("building__community_id", "code"))
     assert len(set(rows)) == 2000
+
+
+def test_the_demo_shows_a_collective_complaint_a_classified_one_a_letter_and_visitors(db, monkeypatch):
+    monkeypatch.delenv("DEMO_PASSWORD", raising=False)
+    call_command("load_demo", households=200, password=PASSWORD)
+    from propdesk.complaints.models import CollectiveComplaint, Complaint
+    from propdesk.visitors.models import Invitation, Visit
+
+    collective = CollectiveComplaint.objects.get()
+    assert collective.complaints.values("household").distinct().count() == 5
+    assert Complaint.objects.filter(owner__username="csassistant").count() == 1
+    assert Complaint.objects.filter(written=True).count() == 1
+    inside = Visit.objects.filter(checked_out_at__isnull=True)
+    assert inside.count() == 2
+    assert all("*" in v.id_masked for v in inside)
+    assert Invitation.objects.count() == 1
