@@ -73,6 +73,9 @@ def join_detected(complaint: Complaint, *, actor=None) -> CollectiveComplaint | 
     """Detection's decision for a new, indexed complaint (in the caller's savepoint): join the open collective
     complaint it fits best, or open one when its group reaches five households; None otherwise."""
     list(Community.objects.select_for_update(no_key=True).filter(pk=complaint.community_id).values_list("pk"))
+    already = Complaint.objects.filter(pk=complaint.pk).values_list("collective_id", flat=True).first()
+    if already is not None:  # linked meanwhile by the opening of another complaint's collective
+        return CollectiveComplaint.objects.get(pk=already)
     found = find_matches(complaint)
     if not found.matches:
         return None

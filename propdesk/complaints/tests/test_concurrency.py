@@ -1,5 +1,7 @@
 """Races on PostgreSQL (R-CP-4): two fifth complaints recorded at the same moment open ONE collective complaint,
-with both in it and the manager told once; two desks linking the same complaint link it once."""
+with both in it and the manager told once — through the desk (where the ticket core's numbering already
+serialises creation) and below it, two detections deciding at once (without the community lock this opens two:
+checked by removing it); two desks linking the same complaint link it once."""
 
 import pytest
 
@@ -50,6 +52,34 @@ def test_two_fifth_complaints_at_once_open_one_collective():
     collective = CollectiveComplaint.objects.get()
     assert Complaint.objects.filter(collective=collective).count() == 6
     assert CollectiveEvent.objects.filter(collective=collective, kind="opened").count() == 1
+    assert Notification.objects.filter(recipient=manager, channel=Channel.INAPP).count() == 1
+
+
+def test_two_detections_at_once_open_one_collective(monkeypatch):
+    """Below the ticket core (which serialises numbering): two indexed fifth complaints decided at the same moment."""
+    from django.db import transaction
+
+    from propdesk.complaints.services import collective as collective_services
+
+    _world, homes, desks, manager = _setup()
+    for i in range(4):
+        _record(desks[0], LIFT[i], homes[i])
+    monkeypatch.setattr(collective_services, "join_detected", lambda complaint, actor=None: None)
+    fifth = [_record(desks[0], LIFT[4 + i], homes[4 + i]) for i in range(2)]
+    monkeypatch.undo()
+    assert CollectiveComplaint.objects.count() == 0
+
+    def decide(i):
+        with transaction.atomic():
+            complaint = Complaint.objects.get(pk=fifth[i].pk)
+            return collective_services.join_detected(complaint)
+
+    results = run_together(2, decide)
+    assert errors(results) == []
+    assert CollectiveComplaint.objects.count() == 1
+    collective = CollectiveComplaint.objects.get()
+    assert Complaint.objects.filter(collective=collective).count() == 6
+    assert CollectiveEvent.objects.filter(collective=collective, kind="joined").count() == 6
     assert Notification.objects.filter(recipient=manager, channel=Channel.INAPP).count() == 1
 
 
