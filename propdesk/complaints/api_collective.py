@@ -4,6 +4,8 @@ visits, closing; a complaint's similar complaints and the desk's link / unlink /
 complaint endpoints: ids bounded, every write takes ``expected_version`` (409 when stale) and a refusal is a 4xx
 with the message, never a 500."""
 
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Schema
@@ -112,6 +114,7 @@ class CollectiveReplyIn(Schema):
 
 class HomeVisitIn(Schema):
     household_id: Id
+    visited_by_id: Id | None = Field(None, description="回访人（留空为调用者本人）")
     visited_at: InputDateTime
     customer_said: str = Field(max_length=2000)
     satisfied: bool | None = None
@@ -250,6 +253,7 @@ def record_home_visit(request: HttpRequest, collective_id: Id, payload: HomeVisi
         actor=request.auth,
         collective=_collective(request, collective_id),
         household_id=payload.household_id,
+        visited_by=_person(payload.visited_by_id),
         visited_at=payload.visited_at,
         customer_said=payload.customer_said,
         satisfied=payload.satisfied,
@@ -257,6 +261,15 @@ def record_home_visit(request: HttpRequest, collective_id: Id, payload: HomeVisi
         expected_version=payload.expected_version,
     )
     return _detail(request, collective_id)
+
+
+def _person(user_id: int | None):
+    if user_id is None:
+        return None
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        raise ValidationError({"visited_by_id": _("该员工不存在或已停用")})
+    return user
 
 
 @router.post("/complaints/collectives/{collective_id}/close", response=DETAIL, summary="结案 / Close")

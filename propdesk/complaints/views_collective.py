@@ -115,10 +115,9 @@ def collective_report(request: HttpRequest, pk: int) -> HttpResponse:
 def _visit(user, collective, data: dict):
     visited_by = None
     if data.get("visited_by"):
-        staff = dict(_staff(collective))
-        if data["visited_by"] not in staff:
-            raise ValidationError({"visited_by": _("回访人须是本小区的客服人员")})
-        visited_by = next(u for u in _staff_users(collective) if u.pk == data["visited_by"])
+        visited_by = next((u for u in _staff_users(collective) if u.pk == data["visited_by"]), None)
+        if visited_by is None:
+            raise ValidationError({"visited_by": _("回访人须是负责该小区投诉的员工")})
     return services.collective_home_visit(
         actor=user,
         collective=collective,

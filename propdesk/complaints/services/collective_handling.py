@@ -16,7 +16,7 @@ from propdesk.communities.models import Household
 from propdesk.core.errors import field_error
 from propdesk.core.files import sniff_type
 from propdesk.core.inputs import clean_text, date_problem
-from propdesk.core.permissions import require
+from propdesk.core.permissions import can, require
 from propdesk.core.texts import t
 
 from .. import events
@@ -150,6 +150,8 @@ def collective_home_visit(
     _open(collective)
     customer_said = clean_text(customer_said, "customer_said", limit=2000)
     household, visited_at = _check_visit(collective, household_id, visited_at)
+    if visited_by is not None and not (visited_by.is_active and can(visited_by, "collective.visit", collective)):
+        raise field_error("visited_by", _("回访人须是负责该小区投诉的员工"), "invalid")
     image = _signature(signature, f"collective-{collective.pk}-{household_id}")
     visit = HomeVisit(
         collective=collective,

@@ -54,6 +54,11 @@ def test_closing_refused_until_every_household_is_visited(collective, cast, home
             f"{API}/collectives/{collective.pk}/home-visits", {**visit, "household_id": home.pk}
         )
         assert answer.status_code == 200, answer.content
+    someone = bearer(cast.assistant).post(
+        f"{API}/collectives/{collective.pk}/home-visits",
+        {**visit, "household_id": homes[5].pk, "visited_by_id": cast.clerk.pk},
+    )
+    assert someone.status_code == 400
     stranger = bearer(cast.assistant).post(
         f"{API}/collectives/{collective.pk}/home-visits", {**visit, "household_id": homes[6].pk}
     )

@@ -225,13 +225,24 @@ def test_closing_needs_a_home_visit_per_household(wave, cast, clock, homes):
             customer_said="好",
             signature="data:image/png;base64,notpng",
         )
+    with pytest.raises(ValidationError, match="回访人须是"):
+        services.collective_home_visit(
+            actor=cast.assistant,
+            collective=collective,
+            household_id=homes[4].pk,
+            visited_by=cast.clerk,
+            visited_at=collective.opened_at,
+            customer_said="满意",
+        )
     services.collective_home_visit(
         actor=cast.assistant,
         collective=collective,
         household_id=homes[4].pk,
+        visited_by=cast.supervisor,
         visited_at=collective.opened_at,
         customer_said="满意",
     )
+    assert HomeVisit.objects.get(household=homes[4]).visited_by == cast.supervisor
     assert HomeVisit.objects.filter(collective=collective).count() == 5
     closed = services.collective_close(actor=cast.manager, collective=collective)
     assert closed.status == CollectiveStatus.CLOSED and closed.closed_at is not None
