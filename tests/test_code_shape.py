@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parent.parent / "propdesk"
 MODULE_MAX = 500
 FUNCTION_MAX = 80
 # The apps that hold a domain (not the shared plumbing: core, api, testing, home, demo).
-DOMAIN_APPS = ["org", "communities", "notify", "sla", "tickets", "dispatch", "intake"]
+DOMAIN_APPS = ["org", "communities", "notify", "sla", "tickets", "dispatch", "intake", "complaints", "visitors"]
 
 
 def _sources():

@@ -18,12 +18,12 @@ from . import selectors, services
 from .api_schemas import (
     AgreeReplyIn,
     ClassifyIn,
+    ComplaintEventOut,
     ComplaintFilters,
     ComplaintOut,
     ComplaintPage,
     ContentIn,
     EarlierOut,
-    EventOut,
     FactsIn,
     OriginalIn,
     OwnerIn,
@@ -83,7 +83,9 @@ def get_complaint(request: HttpRequest, complaint_id: Id):
 
 
 @router.get(
-    "/complaints/{complaint_id}/events", response={200: list[EventOut], **COMMON_ERRORS}, summary="投诉记录 / History"
+    "/complaints/{complaint_id}/events",
+    response={200: list[ComplaintEventOut], **COMMON_ERRORS},
+    summary="投诉记录 / History",
 )
 def list_complaint_events(request: HttpRequest, complaint_id: Id):
     """投诉的处理记录（分类及原因、负责人、时限相关步骤），按时间顺序。 / The complaint's history, oldest first."""

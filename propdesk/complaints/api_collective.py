@@ -29,7 +29,7 @@ from propdesk.core.permissions import require
 from . import selectors, services
 from .api import WRITE, router
 from .api import _get as _complaint
-from .api_schemas import EventOut
+from .api_schemas import ComplaintEventOut
 from .models import CollectiveComplaint
 
 Note = Field("", max_length=2000, description="说明，最多 2000 字")
@@ -207,7 +207,7 @@ def get_collective(request: HttpRequest, collective_id: Id):
 
 @router.get(
     "/complaints/collectives/{collective_id}/events",
-    response={200: list[EventOut], **COMMON_ERRORS},
+    response={200: list[ComplaintEventOut], **COMMON_ERRORS},
     summary="集体投诉记录 / History",
 )
 def list_collective_events(request: HttpRequest, collective_id: Id):

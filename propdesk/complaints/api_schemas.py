@@ -5,7 +5,18 @@ from typing import Annotated, Literal
 from ninja import Schema
 from pydantic import Field
 
-from propdesk.api.schemas import Id, InputDateTime, LocalDateTime, Page, PageParams, Ref, UserRef, Version, user_ref
+from propdesk.api.schemas import (
+    DomainEventOut,
+    Id,
+    InputDateTime,
+    LocalDateTime,
+    Page,
+    PageParams,
+    Ref,
+    UserRef,
+    Version,
+    user_ref,
+)
 from propdesk.core import texts
 from propdesk.core.inputs import TEXT_MAX
 from propdesk.tickets.choices import ReplyMethod
@@ -24,7 +35,7 @@ StatusFilter = Literal[("open", *TicketStatus.values)]
 Reason = Field("", max_length=500, description="原因或说明，最多 500 字")
 
 
-class TicketRef(Schema):
+class ComplaintTicketRef(Schema):
     id: int
     number: str
     title: str
@@ -33,7 +44,7 @@ class TicketRef(Schema):
 
 class ComplaintOut(Schema):
     id: int
-    ticket: TicketRef
+    ticket: ComplaintTicketRef
     community: Ref
     responsibility_class: int | None = Field(description="责任类别：1 本中心服务，2 开发商，3 外部环境；未分类为 null")
     class_label: str
@@ -110,21 +121,8 @@ class ComplaintFilters(PageParams):
     q: str = Field("", max_length=100, description="工单编号或摘要")
 
 
-class EventOut(Schema):
-    id: int
-    at: LocalDateTime
-    kind: str
-    actor: UserRef | None
-    reason: str
-    data: dict
-
-    @staticmethod
-    def resolve_actor(obj) -> dict | None:
-        return user_ref(obj.actor)
-
-    @staticmethod
-    def resolve_reason(obj) -> str:
-        return texts.render(obj.reason)
+class ComplaintEventOut(DomainEventOut):
+    """A row of a complaint's or a collective complaint's history."""
 
 
 class ReplyOut(Schema):
@@ -148,7 +146,7 @@ class EarlierOut(Schema):
     complaint_id: int
     ticket_number: str
     replies: list[ReplyOut]
-    events: list[EventOut]
+    events: list[ComplaintEventOut]
 
 
 class ClassifyIn(Schema):

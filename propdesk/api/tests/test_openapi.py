@@ -162,3 +162,41 @@ def test_no_status_is_listed_twice(client, db):
     json.loads(client.get(f"{API}/openapi.json").content, object_pairs_hook=lambda p: pairs.append(p) or dict(p))
     duplicated = [keys for keys in ([k for k, _ in p] for p in pairs) if len(keys) != len(set(keys))]
     assert duplicated == []
+
+
+def _models_within(model, seen: set) -> None:
+    """``model`` and every pydantic model its fields name, however deeply nested (lists, unions, optionals)."""
+    import typing
+
+    from pydantic import BaseModel
+
+    if model in seen:
+        return
+    seen.add(model)
+    stack = [field.annotation for field in model.model_fields.values()]
+    while stack:
+        annotation = stack.pop()
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            _models_within(annotation, seen)
+        stack.extend(typing.get_args(annotation))
+
+
+def test_no_two_schemas_of_the_api_share_a_name():
+    """django-ninja files schemas under their class name in the OpenAPI components: two different classes with
+    one name (a ``HouseholdOut`` of communities and one of complaints) would silently describe one of them with
+    the other's fields, and clients and the fuzzer would check responses against the wrong schema."""
+    from config.api import api
+
+    seen: set = set()
+    for _prefix, router in api._routers:
+        for path_view in router.path_operations.values():
+            for operation in path_view.operations:
+                for model in [*operation.response_models.values(), *operation.models]:
+                    if model is not None:
+                        _models_within(model, seen)
+    by_name: dict[str, set] = {}
+    for model in seen:
+        if model.__module__.startswith("propdesk."):
+            by_name.setdefault(model.__name__, set()).add(f"{model.__module__}.{model.__qualname__}")
+    clashes = {name: sorted(where) for name, where in by_name.items() if len(where) > 1}
+    assert clashes == {}, "rename one of each pair: " + json.dumps(clashes, ensure_ascii=False)
