@@ -92,6 +92,9 @@ def record(request: HttpRequest) -> HttpResponse:
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
             status = 403
+    if interaction is not None and interaction.ticket_id:
+        # Read back what the ticket's listeners made of it (a complaint's "n-th about the same thing").
+        interaction.ticket.refresh_from_db()
     if interaction is not None:
         # A fresh form for the next caller, keeping the community.
         form = RecordForm(user=request.user, initial={"community": interaction.community})

@@ -124,3 +124,49 @@ def test_the_ticket_page_of_a_complaint_leads_to_its_complaint_page(client, reco
     html = client.get(reverse("tickets:detail", args=[complaint.ticket.pk])).content.decode()
 
     assert reverse("complaints:detail", args=[complaint.pk]) in html
+
+
+def test_the_desk_says_a_complaint_looks_like_the_nth_about_the_same_thing(client, world, cast, record, homes):
+    from propdesk.complaints.tests.conftest import LIFT
+    from propdesk.tickets.choices import Channel, Kind, Source
+
+    record(content=LIFT[0], household=homes[1])
+    record(content=LIFT[1], household=homes[2])
+    client.force_login(cast.reception)
+
+    response = client.post(
+        reverse("intake:record"),
+        {
+            "household": world.household_a.pk,
+            "resident": world.resident_a.pk,
+            "channel": Channel.PHONE,
+            "source": Source.CUSTOMER,
+            "kind": Kind.COMPLAINT,
+            "content": LIFT[2],
+        },
+    )
+
+    html = response.content.decode()
+    complaint = Complaint.objects.get(ticket__household=world.household_a)
+    assert complaint.same_event_nth == 3
+    assert "这看起来是关于同一件事的第 3 宗投诉" in html
+    assert reverse("complaints:detail", args=[complaint.pk]) + "#similar" in html
+
+
+def test_the_desk_says_nothing_of_the_kind_for_a_first_complaint(client, world, cast):
+    from propdesk.tickets.choices import Channel, Kind, Source
+
+    client.force_login(cast.reception)
+    response = client.post(
+        reverse("intake:record"),
+        {
+            "household": world.household_a.pk,
+            "resident": world.resident_a.pk,
+            "channel": Channel.PHONE,
+            "source": Source.CUSTOMER,
+            "kind": Kind.COMPLAINT,
+            "content": "物业费收据一直没给我",
+        },
+    )
+    assert "已登记，工单" in response.content.decode()
+    assert "同一件事" not in response.content.decode()
