@@ -22,15 +22,15 @@ from .api_schemas import (
     ComplaintFilters,
     ComplaintOut,
     ComplaintPage,
+    ComplaintReasonIn,
+    ComplaintReplyIn,
     ContentIn,
     EarlierOut,
     FactsIn,
     OriginalIn,
     OwnerIn,
     ProgressIn,
-    ReasonIn,
     RepeatIn,
-    ReplyIn,
 )
 from .models import Complaint
 
@@ -171,7 +171,7 @@ def answer_on_spot(request: HttpRequest, complaint_id: Id, payload: ContentIn):
 
 
 @router.post("/complaints/{complaint_id}/replies", response=WRITE, summary="答复客户 / Reply to the customer")
-def reply_complaint(request: HttpRequest, complaint_id: Id, payload: ReplyIn):
+def reply_complaint(request: HttpRequest, complaint_id: Id, payload: ComplaintReplyIn):
     """答复客户并记录客户意见；已办结的投诉客户不满意时转为重复投诉，交客服主管。
 
     Reply with the customer's opinion; an unhappy customer of a resolved complaint makes it a repeat."""
@@ -191,7 +191,7 @@ def tell_progress(request: HttpRequest, complaint_id: Id, payload: ProgressIn):
 
 
 @router.post("/complaints/{complaint_id}/major", response=WRITE, summary="标记重大事项 / Mark a major matter")
-def mark_major(request: HttpRequest, complaint_id: Id, payload: ReasonIn):
+def mark_major(request: HttpRequest, complaint_id: Id, payload: ComplaintReasonIn):
     """重大事项：48 小时内告知进展，并即时报告直接上级。 / Progress within 48 h; the superior told at once."""
     complaint = services.complaint_mark_major(
         actor=request.auth, complaint=_get(request, complaint_id), **payload.model_dump()

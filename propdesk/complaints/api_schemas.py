@@ -125,7 +125,7 @@ class ComplaintEventOut(DomainEventOut):
     """A row of a complaint's or a collective complaint's history."""
 
 
-class ReplyOut(Schema):
+class ComplaintReplyOut(Schema):
     at: LocalDateTime
     by: UserRef
     method: str
@@ -145,7 +145,7 @@ class ReplyOut(Schema):
 class EarlierOut(Schema):
     complaint_id: int
     ticket_number: str
-    replies: list[ReplyOut]
+    replies: list[ComplaintReplyOut]
     events: list[ComplaintEventOut]
 
 
@@ -178,7 +178,7 @@ class ProgressIn(ContentIn):
     method: MethodValue = ReplyMethod.PHONE
 
 
-class ReplyIn(Schema):
+class ComplaintReplyIn(Schema):
     method: MethodValue
     content: str = Field(min_length=1, max_length=TEXT_MAX)
     customer_opinion: str = Field("", max_length=1000)
@@ -186,7 +186,7 @@ class ReplyIn(Schema):
     expected_version: Version | None = None
 
 
-class ReasonIn(Schema):
+class ComplaintReasonIn(Schema):
     reason: str = Field(min_length=1, max_length=500)
     expected_version: Version | None = None
 
@@ -203,5 +203,5 @@ class OriginalIn(Schema):
     expected_version: Version | None = None
 
 
-class RepeatIn(ReasonIn):
+class RepeatIn(ComplaintReasonIn):
     repeat_of_id: Id | None = Field(None, description="给出时：标记为重复于本小区更早的投诉；否则重新打开已办结的投诉")

@@ -25,6 +25,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from propdesk.notify.models import Channel, DeliveryState, Notification
+from propdesk.notify.services import recipient_language
 from propdesk.org.choices import Role
 from propdesk.sla.choices import TargetState
 from propdesk.sla.models import EscalationStep, SlaTarget
@@ -410,9 +411,11 @@ def outbox_pending() -> int:
 def expected_mail(world: DueWorld) -> set[tuple[str, str]]:
     """(recipient address, subject) of every email row, which identifies it (ticket, policy, level)."""
     users = {pk: u.email for pk, u in world.users.items()}
+    rows = sla_notifications().filter(channel=Channel.EMAIL).select_related("recipient")
+    # The subject is stored as msgid + parameters; the mail carries it in the recipient's language.
     return {
-        (users[recipient], f"[PropDesk] {subject}")
-        for recipient, subject in sla_notifications().filter(channel=Channel.EMAIL).values_list("recipient", "subject")
+        (users[row.recipient_id], f"[PropDesk] {row.subject_text(recipient_language(row.recipient))}")
+        for row in rows
     }
 
 
