@@ -8,7 +8,10 @@ from django.conf import settings
 from django.utils import translation
 
 PO_FILE = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES" / "django.po"
-MO_FILE = PO_FILE.with_suffix(".mo")
+# An app with a ``locale`` folder of its own keeps its strings there (``make messages`` writes each string to
+# the catalogue nearest to its source file); the project catalogue holds the rest.
+APP_PO_FILES = sorted((Path(settings.BASE_DIR) / "propdesk").glob("*/locale/en/LC_MESSAGES/django.po"))
+PO_FILES = [PO_FILE, *APP_PO_FILES]
 PLACEHOLDER = re.compile(r"%\([A-Za-z_]\w*\)[sd]|%%")
 ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
 
@@ -66,7 +69,7 @@ def parse_po(path: Path) -> list[dict]:
 @pytest.fixture(scope="module")
 def catalogue() -> list[dict]:
     assert PO_FILE.exists(), f"missing {PO_FILE}: run makemessages -l en"
-    return parse_po(PO_FILE)
+    return [dict(e, po=path) for path in PO_FILES for e in parse_po(path)]
 
 
 # --------------------------------------------------------------------------- language choice
@@ -138,7 +141,8 @@ def test_translations_use_ascii_punctuation(catalogue):
 
 def test_compiled_catalogue_matches_the_po_file(catalogue):
     """Every entry of the .po is in the committed .mo (compilemessages was run after the last edit)."""
-    assert MO_FILE.exists(), f"missing {MO_FILE}: run compilemessages -l en"
+    for path in PO_FILES:
+        assert path.with_suffix(".mo").exists(), f"missing {path.with_suffix('.mo')}: run compilemessages -l en"
     with translation.override("en"):
         for e in catalogue:
             if "msgid_plural" in e:
