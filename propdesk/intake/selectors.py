@@ -16,6 +16,7 @@ from propdesk.tickets.choices import OPEN_STATUSES
 from propdesk.tickets.models import Ticket
 from propdesk.tickets.selectors import LATEST, day_start
 
+from .desk_notes import notes_for
 from .models import Interaction
 
 LOOKUP_LIMIT = 10
@@ -144,7 +145,9 @@ def _fill(user, result: LookupResult, households) -> LookupResult:
         .order_by("-received_at")
     ):
         recent.setdefault(i.household_id, []).append(i)
+    notes = notes_for(user=user, households=rows)
     for h in rows:
+        h.lookup_notes = notes.get(h.pk, [])
         h.lookup_residents = residents.get(h.pk, [])
         h.lookup_open_tickets = open_tickets.get(h.pk, [])[:RECENT]
         h.lookup_open_total = len(open_tickets.get(h.pk, []))
