@@ -6,7 +6,10 @@ from propdesk.complaints.api import router as complaints_router
 from propdesk.dispatch.api import router as dispatch_router
 from propdesk.intake.api import router as intake_router
 from propdesk.intake.api_registers import router as registers_router
+from propdesk.internal.api import router as internal_router
+from propdesk.notices.api import router as notices_router
 from propdesk.notify.api import router as notify_router
+from propdesk.portal.api import router as portal_router
 from propdesk.sla.api import router as sla_router
 from propdesk.tickets.api import router as tickets_router
 from propdesk.visitors.api import router as visitors_router
@@ -22,6 +25,9 @@ api = build_api(
         communities_api.router,
         visitors_router,
         complaints_router,
+        notices_router,
+        internal_router,
+        portal_router,
     ]
 )
 communities_api.install(api)

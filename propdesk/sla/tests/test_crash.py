@@ -414,8 +414,7 @@ def expected_mail(world: DueWorld) -> set[tuple[str, str]]:
     rows = sla_notifications().filter(channel=Channel.EMAIL).select_related("recipient")
     # The subject is stored as msgid + parameters; the mail carries it in the recipient's language.
     return {
-        (users[row.recipient_id], f"[PropDesk] {row.subject_text(recipient_language(row.recipient))}")
-        for row in rows
+        (users[row.recipient_id], f"[PropDesk] {row.subject_text(recipient_language(row.recipient))}") for row in rows
     }
 
 

@@ -1,0 +1,3 @@
+"""The internal pages on the home page."""
+
+NAV_ENTRIES: tuple = ()

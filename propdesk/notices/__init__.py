@@ -1,0 +1,1 @@
+"""Publishing to customers: notices with approval and seal, outages, weather warnings and broadcasts (R-PB)."""

@@ -1,0 +1,3 @@
+"""The notices pages on the home page."""
+
+NAV_ENTRIES: tuple = ()

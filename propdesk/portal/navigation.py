@@ -1,0 +1,3 @@
+"""The portal pages on the home page."""
+
+NAV_ENTRIES: tuple = ()
