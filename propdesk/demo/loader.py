@@ -28,6 +28,7 @@ from propdesk.communities.models import (
 )
 from propdesk.core.events import record_event
 from propdesk.demo.activity import create_activity
+from propdesk.demo.seal import give_seal
 from propdesk.org.choices import DepartmentKind, Role
 from propdesk.org.models import Branch, Company, Department, RoleMembership, ServiceCenter, StaffProfile
 
@@ -145,6 +146,8 @@ def _create_org():
             branch=branch, name="云山服务中心", code="HY02", phone="0755-86325678", address="深圳市福田区云山大道 16 号"
         ),
     ]
+    for center in centers:
+        give_seal(center)
     departments: dict[tuple[int | None, str], Department] = {}
     for kind in (DepartmentKind.QUALITY, DepartmentKind.BUSINESS):
         departments[(None, kind)] = Department.objects.create(company=company, kind=kind, name=str(kind.label))

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from propdesk.core.scoping import ScopedQuerySet
 
 from .choices import MEMBERSHIP_ROLES, DepartmentKind, Role, ScopeLevel, allowed_levels
+from .seals import validate_seal
 
 
 class Company(models.Model):
@@ -59,6 +60,15 @@ class ServiceCenter(models.Model):
     code = models.SlugField(_("代码"), max_length=20, unique=True, help_text=_("用于工单编号等，全公司唯一，如 HY01"))
     phone = models.CharField(_("服务电话"), max_length=20, blank=True)
     address = models.CharField(_("地址"), max_length=200, blank=True)
+    # The center's business seal (业务专用章), placed on what goes to customers in print: notices, reply letters,
+    # written reports (R-PB-2, R-CP-1). A PNG or JPEG, at most 512 KB; a transparent PNG prints best.
+    seal = models.FileField(
+        _("业务专用章图片"),
+        upload_to="seals/",
+        blank=True,
+        validators=[validate_seal],
+        help_text=_("PNG 或 JPEG，不超过 512 KB；透明背景的 PNG 打印效果最好"),
+    )
 
     objects = ScopedQuerySet.as_manager()
     scope_paths = {"company": "branch__company", "branch": "branch", "service_center": "pk"}
