@@ -8,5 +8,5 @@ class VisitorsConfig(AppConfig):
     verbose_name = _("访客登记")
 
     def ready(self) -> None:
-        # Registers the retention job; declares the visitor rules.
-        from . import jobs, permissions  # noqa: F401
+        # Registers the retention job and the deploy checks; declares the visitor rules.
+        from . import checks, jobs, permissions  # noqa: F401
