@@ -120,6 +120,11 @@ class InteractionIn(Schema):
     title: str = ""
     priority: PriorityValue = Priority.NORMAL.value
     hand_off: bool = False
+    links: list[str] = Field(
+        default_factory=list,
+        max_length=5,
+        description="本次来电关联的事项，如前台查询提示的停水停电通知 ``outage:12``（最多 5 个）",
+    )
 
 
 class InteractionFilters(PageParams):

@@ -10,6 +10,11 @@ An app registers a provider in its ``AppConfig.ready``::
 
     register_desk_notes(outages_for)
 
+A note may offer to link the call to what it is about (``link=("outage", 12)``): the desk shows a box, and the
+call is recorded with ``links=["outage:12"]``; the app that registered a handler for that kind
+(``register_link_handler("outage", handler)``) is called in the transaction of the record, with
+``handler(actor=…, interaction=…, target_id=…)``, and may refuse with a ValidationError (nothing is then kept).
+
 A provider receives the households of one lookup (at most ten, with ``unit__building__community`` loaded) and
 answers ``{household_id: [DeskNote, …]}``; it must use a constant number of queries and show only what
 ``user`` may see. A provider that fails is logged and skipped: the desk keeps working.
@@ -20,7 +25,9 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +49,8 @@ class DeskNote:
 
 
 _providers: list[Callable] = []
+_link_handlers: dict[str, Callable] = {}
+LINKS_MAX = 5
 
 
 def register_desk_notes(provider: Callable) -> Callable:
@@ -64,3 +73,29 @@ def notes_for(*, user, households: list, now: dt.datetime | None = None) -> dict
         for household_id, items in found.items():
             notes.setdefault(household_id, []).extend(items)
     return notes
+
+
+def register_link_handler(kind: str, handler: Callable) -> Callable:
+    _link_handlers[kind] = handler
+    return handler
+
+
+def parse_links(values) -> list[tuple[str, int]]:
+    """``["outage:12", …]`` → ``[("outage", 12), …]`` (duplicates dropped); a malformed value, an unknown kind or
+    more than five links is a ValidationError on ``links``."""
+    parsed: list[tuple[str, int]] = []
+    for value in values or ():
+        kind, _sep, target = str(value).partition(":")
+        if kind not in _link_handlers or not target.isdigit() or len(target) > 12:
+            raise ValidationError({"links": _("关联的事项无效：%(value)s") % {"value": str(value)[:40]}})
+        if (kind, int(target)) not in parsed:
+            parsed.append((kind, int(target)))
+    if len(parsed) > LINKS_MAX:
+        raise ValidationError({"links": _("一次来电最多关联 %(n)d 个事项") % {"n": LINKS_MAX}})
+    return parsed
+
+
+def link_call(*, actor, interaction, links: list[tuple[str, int]]) -> None:
+    """Hand each link of a recorded call to its app (inside the record's transaction)."""
+    for kind, target_id in links:
+        _link_handlers[kind](actor=actor, interaction=interaction, target_id=target_id)

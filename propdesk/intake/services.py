@@ -20,6 +20,7 @@ from propdesk.tickets.models import Ticket
 from propdesk.tickets.services import resolve_party, ticket_add_note, ticket_create, validate_received_at
 
 from .choices import Outcome
+from .desk_notes import link_call, parse_links
 from .models import Interaction
 
 # Matters that must be followed up: they always become (or join) a ticket, so nothing is lost.
@@ -128,10 +129,13 @@ def interaction_record(
     title: str = "",
     priority: str = Priority.NORMAL,
     hand_off: bool = False,
+    links=(),
 ) -> Interaction:
     """Record one call/visit/letter/…; create a ticket (by default for repairs, complaints, special
-    services and feedback) or attach it to ``follow_up``."""
+    services and feedback) or attach it to ``follow_up``. ``links`` ("outage:12" …) tie the call to what a
+    desk note offered (``desk_notes``)."""
     _check_choices(channel=channel, kind=kind, source=source)
+    parsed_links = parse_links(links)
     content = _clean_text(content, "content")
     caller_phone = clean_phone(caller_phone, "caller_phone")
     party, center_id = _locate(
@@ -184,4 +188,5 @@ def interaction_record(
     _store(interaction, party)
     if outcome == Outcome.FOLLOW_UP:
         _note_follow_up(actor, interaction)
+    link_call(actor=actor, interaction=interaction, links=parsed_links)
     return interaction

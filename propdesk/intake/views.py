@@ -81,6 +81,7 @@ def record(request: HttpRequest) -> HttpResponse:
                 outcome_note=data["outcome_note"],
                 priority=Priority.URGENT if data["urgent"] else Priority.NORMAL,
                 hand_off=data["hand_off"],
+                links=request.POST.getlist("desk_link"),
             )
             status = 200
         except ValidationError as exc:
