@@ -4,6 +4,7 @@ from propdesk.api.router import build_api
 from propdesk.communities import api as communities_api
 from propdesk.complaints.api import router as complaints_router
 from propdesk.dispatch.api import router as dispatch_router
+from propdesk.engagement.api import router as engagement_router
 from propdesk.intake.api import router as intake_router
 from propdesk.intake.api_registers import router as registers_router
 from propdesk.internal.api import router as internal_router
@@ -27,6 +28,7 @@ api = build_api(
         complaints_router,
         notices_router,
         internal_router,
+        engagement_router,
         portal_router,
     ]
 )

@@ -32,6 +32,7 @@ urlpatterns = [
     path("complaints/", include("propdesk.complaints.urls")),
     path("notices/", include("propdesk.notices.urls")),
     path("internal/", include("propdesk.internal.urls")),
+    path("engagement/", include("propdesk.engagement.urls")),
     path("portal/", include("propdesk.portal.urls")),
     path("api/v1/", api.urls),
     path("api/", include("propdesk.api.urls")),

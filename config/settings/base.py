@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "propdesk.complaints",
     "propdesk.notices",
     "propdesk.internal",
+    "propdesk.engagement",
     "propdesk.portal",
     "propdesk.api",
     "propdesk.demo",

@@ -1,0 +1,3 @@
+"""The engagement pages on the home page."""
+
+NAV_ENTRIES: tuple = ()
