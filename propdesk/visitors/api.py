@@ -15,7 +15,7 @@ from propdesk.api.schemas import Id, InputDate, Ref, page_of
 from propdesk.communities.models import Community
 from propdesk.core.http import resolve_client_ip
 
-from . import selectors, services
+from . import qr, selectors, services
 from .api_schemas import (
     CodeIn,
     GateCoverageOut,
@@ -43,6 +43,7 @@ from .api_schemas import (
     visit_body,
     watch_body,
 )
+from .choices import InvitationStatus
 from .models import GateDuty, Invitation, Visit, WatchEntry
 
 router = Router(tags=["访客登记 Visitors"])
@@ -218,6 +219,22 @@ def invite(
 def get_invitation(request: HttpRequest, invitation_id: Id):
     """一条预约 / One invitation."""
     return invitation_body(_invitation(request, invitation_id), request.auth)
+
+
+@router.get(
+    "/visitors/invitations/{invitation_id}/qr.svg",
+    response={200: None, **COMMON_ERRORS},
+    openapi_extra={"responses": {200: {"description": "SVG", "content": {"image/svg+xml": {}}}}},
+)
+def invitation_qr(request: HttpRequest, invitation_id: Id):
+    """邀请码的二维码（SVG，离线生成，只含邀请码）；仅预约人和该住户，且预约待到访 /
+    The invitation's QR code as SVG (encodes only the code); for its creator and the household, while pending."""
+    invitation = _invitation(request, invitation_id)
+    if not selectors.code_visible(user=request.auth, invitation=invitation):
+        raise PermissionDenied(_("邀请码只向预约人和受访住户显示"))
+    if invitation.status != InvitationStatus.PENDING:
+        raise Http404(_("该预约已%(s)s，邀请码不再有效") % {"s": invitation.get_status_display()})
+    return HttpResponse(qr.svg_document(invitation.code), content_type="image/svg+xml")
 
 
 @router.post("/visitors/invitations/{invitation_id}/cancel", response={200: InvitationOut, **CONFLICT})

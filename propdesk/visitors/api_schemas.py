@@ -11,6 +11,7 @@ from propdesk.core.scoping import get_scope
 
 from .choices import DocumentType, InvitationStatus, Purpose
 from .models import MAX_PEOPLE, Invitation, Visit
+from .selectors import code_visible
 
 DocumentTypeIn = Literal["id_card", "passport", "hk_macau", "taiwan", "other"]
 PurposeIn = Literal["visit", "delivery", "contractor", "service", "business", "other"]
@@ -175,7 +176,7 @@ def visit_body(visit: Visit, user=None) -> dict:
 
 
 def may_see_code(user, invitation: Invitation) -> bool:
-    return invitation.created_by_id == user.pk or invitation.household_id in get_scope(user).household
+    return code_visible(user=user, invitation=invitation)
 
 
 def invitation_body(invitation: Invitation, user) -> dict:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from propdesk.communities.models import Community
 from propdesk.communities.validators import parse_room
 from propdesk.core.permissions import condition
+from propdesk.core.scoping import get_scope
 from propdesk.org.models import ServiceCenter
 
 from . import permissions  # noqa: F401  (declares the visitor rules)
@@ -144,6 +145,11 @@ def invitations(*, user):
 
 def invitation_get(*, user, pk: int) -> Invitation:
     return invitations(user=user).get(pk=pk)
+
+
+def code_visible(*, user, invitation: Invitation) -> bool:
+    """The code (and its QR code) is shown only to whoever created the invitation and to the household."""
+    return invitation.created_by_id == user.pk or invitation.household_id in get_scope(user).household
 
 
 def expected_today(*, user, community_id: int | None = None, now: dt.datetime | None = None):

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import views
+from .views import gate as views
+from .views import invitations
 
 app_name = "visitors"
 urlpatterns = [
@@ -11,6 +12,8 @@ urlpatterns = [
     path("visits/<int:pk>/call-host/", views.call_host, name="call_host"),
     path("visits/<int:pk>/confirm-host/", views.confirm_host, name="confirm_host"),
     path("invitations/", views.invite, name="invite"),
+    path("invitations/<int:pk>/", invitations.invitation, name="invitation"),
+    path("invitations/<int:pk>/print/", invitations.invitation_print, name="invitation_print"),
     path("invitations/<int:pk>/cancel/", views.cancel_invitation, name="cancel_invitation"),
     path("duty/<int:pk>/check-in/", views.duty_check_in, name="duty_check_in"),
     path("register/", views.register, name="register"),

@@ -21,9 +21,9 @@ from propdesk.core.inputs import parse_id, parse_period
 from propdesk.core.permissions import can, require
 from propdesk.core.scoping import get_scope
 
-from . import export, selectors, services
-from .choices import DocumentType, Purpose
-from .models import Invitation, Visit
+from .. import export, selectors, services
+from ..choices import DocumentType, Purpose
+from ..models import Invitation, Visit
 
 PAGE_SIZE = 30
 
@@ -271,7 +271,7 @@ def invite(request: HttpRequest) -> HttpResponse:
         _("已为 %(room)s 预约访客 %(name)s，邀请码 %(code)s（请告知住户）")
         % {"room": invitation.household.unit.label, "name": invitation.visitor_name, "code": invitation.code},
     )
-    return redirect(_gate_url(community))
+    return redirect(reverse("visitors:invitation", args=[invitation.pk]))
 
 
 @login_required
