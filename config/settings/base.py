@@ -222,6 +222,35 @@ PROPDESK_WEBHOOK_TIMEOUT = float(env("PROPDESK_WEBHOOK_TIMEOUT", "10"))
 PROPDESK_NOTIFY_MAX_ATTEMPTS = int(env("PROPDESK_NOTIFY_MAX_ATTEMPTS", "8"))
 PROPDESK_NOTIFY_BACKOFF_SECONDS = int(env("PROPDESK_NOTIFY_BACKOFF_SECONDS", "30"))
 PROPDESK_NOTIFY_TICK_SECONDS = float(env("PROPDESK_NOTIFY_TICK_SECONDS", "5"))
+# Channels (docs/configuration.md "Notification channels"): SMS through a provider, WeCom for staff.
+PROPDESK_SMS_BACKEND = env("PROPDESK_SMS_BACKEND", "console")
+PROPDESK_SMS_SIGN_NAME = env("PROPDESK_SMS_SIGN_NAME", "")
+PROPDESK_SMS_TEMPLATE = env("PROPDESK_SMS_TEMPLATE", "")
+PROPDESK_SMS_TEMPLATE_EN = env("PROPDESK_SMS_TEMPLATE_EN", "")
+PROPDESK_SMS_TIMEOUT = float(env("PROPDESK_SMS_TIMEOUT", "10"))
+ALIYUN_SMS_ENDPOINT = env("ALIYUN_SMS_ENDPOINT", "https://dysmsapi.aliyuncs.com/")
+ALIYUN_ACCESS_KEY_ID = env("ALIYUN_ACCESS_KEY_ID", "")
+ALIYUN_ACCESS_KEY_SECRET = env("ALIYUN_ACCESS_KEY_SECRET", "")
+TENCENT_SMS_ENDPOINT = env("TENCENT_SMS_ENDPOINT", "https://sms.tencentcloudapi.com/")
+TENCENT_SMS_REGION = env("TENCENT_SMS_REGION", "ap-guangzhou")
+TENCENT_SMS_APP_ID = env("TENCENT_SMS_APP_ID", "")
+TENCENT_SECRET_ID = env("TENCENT_SECRET_ID", "")
+TENCENT_SECRET_KEY = env("TENCENT_SECRET_KEY", "")
+# WeCom: "app" (application messages to each person), "robot" (a group robot, mentioning by mobile), "" off.
+PROPDESK_WECOM_BACKEND = env("PROPDESK_WECOM_BACKEND", "")
+WECOM_API_BASE = env("WECOM_API_BASE", "https://qyapi.weixin.qq.com/cgi-bin/")
+WECOM_CORP_ID = env("WECOM_CORP_ID", "")
+WECOM_AGENT_ID = env("WECOM_AGENT_ID", "")
+WECOM_AGENT_SECRET = env("WECOM_AGENT_SECRET", "")
+WECOM_ROBOT_URL = env("WECOM_ROBOT_URL", "")
+# Receipts pushed by providers to /notify/receipts/<provider>/ carry this token (?token=…).
+PROPDESK_RECEIPT_TOKEN = env("PROPDESK_RECEIPT_TOKEN", "")
+# Per-channel sending rates, "<count>/<seconds>" (limits.py); a channel left out is not limited.
+PROPDESK_NOTIFY_RATE_LIMITS = {
+    "sms": env("PROPDESK_SMS_RATE", "500/1"),
+    "wecom": env("PROPDESK_WECOM_RATE", "20/60" if env("PROPDESK_WECOM_BACKEND", "") == "robot" else "50/1"),
+    "webhook": env("PROPDESK_WEBHOOK_RATE", "100/1"),
+}
 # The SLA sweeper wakes at most this often (seconds); breaches are recorded within one interval.
 PROPDESK_SLA_SWEEP_SECONDS = float(env("PROPDESK_SLA_SWEEP_SECONDS", "5"))
 PROPDESK_SLA_BATCH = int(env("PROPDESK_SLA_BATCH", "500"))

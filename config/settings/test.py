@@ -10,6 +10,8 @@ ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # In-memory mail unless a test process points a worker at a real SMTP server.
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+# Text messages are kept in propdesk.notify.sms.outbox (like mail.outbox).
+PROPDESK_SMS_BACKEND = "locmem"
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},

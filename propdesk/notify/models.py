@@ -15,6 +15,8 @@ class Channel(models.TextChoices):
     INAPP = "inapp", _("站内消息")
     EMAIL = "email", _("邮件")
     WEBHOOK = "webhook", _("短信/即时通讯网关")
+    SMS = "sms", _("短信")
+    WECOM = "wecom", _("企业微信")
 
 
 class DeliveryState(models.TextChoices):
@@ -23,12 +25,27 @@ class DeliveryState(models.TextChoices):
     DEAD = "dead", _("发送失败")
 
 
+class Receipt(models.TextChoices):
+    DELIVERED = "delivered", _("已送达")
+    FAILED = "failed", _("未送达")
+
+
 class Notification(models.Model):
     """One message to one person on one channel. ``dedupe_key`` makes creating it idempotent."""
 
+    # A person with a login; an SMS to a bare phone number (a one-time code, a visitor's pass) has none.
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.PROTECT, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("接收人"),
+        on_delete=models.PROTECT,
+        related_name="notifications",
+        null=True,
+        blank=True,
     )
+    # The address used by SMS (and WeCom robots' mentions), taken when the row is written.
+    phone = models.CharField(_("手机"), max_length=20, blank=True)
+    # The language the message is rendered in when it leaves the system (SMS, email, WeCom).
+    language = models.CharField(_("语言"), max_length=10, blank=True)
     channel = models.CharField(_("渠道"), max_length=10, choices=Channel.choices)
     dedupe_key = models.CharField(_("去重键"), max_length=200, unique=True)
     kind = models.CharField(_("类型"), max_length=40)
@@ -44,6 +61,11 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+    # What the provider answered: its message id, and later its delivery receipt (where it offers one).
+    provider_ref = models.CharField(_("服务商消息编号"), max_length=100, blank=True, db_index=True)
+    receipt = models.CharField(_("送达回执"), max_length=20, choices=Receipt.choices, blank=True)
+    receipt_at = models.DateTimeField(_("回执时间"), null=True, blank=True)
+    receipt_detail = models.CharField(_("回执说明"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("通知")
@@ -56,9 +78,14 @@ class Notification(models.Model):
                 fields=["recipient"], condition=Q(channel="inapp", read_at__isnull=True), name="notify_unread_idx"
             ),
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(recipient__isnull=False) | ~Q(phone=""), name="notify_recipient_or_phone"
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.get_channel_display()} → {self.recipient}: {self.subject_text()}"
+        return f"{self.get_channel_display()} → {self.recipient or self.phone}: {self.subject_text()}"
 
     def subject_text(self, language: str | None = None) -> str:
         """The subject in the active language (or ``language``), at most SUBJECT_MAX characters."""
