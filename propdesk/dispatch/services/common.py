@@ -44,17 +44,22 @@ def lock(work_order: WorkOrder, expected_version: int | None = None) -> WorkOrde
     return locked
 
 
-def move(
-    wo: WorkOrder, to_status: str, actor, *, reason: Text | str = "", on_behalf_of=None, kind=EventKind.STATUS, **data
-):
-    """The only place a work order's status changes. A ``reason`` the system writes is a ``core.texts`` Text,
-    stored as msgid + parameters (read in the reader's language); a person's is stored as typed."""
+def check_move(wo: WorkOrder, to_status: str) -> None:
+    """Refuse a status change the work order's state does not allow (before anything is written)."""
     if to_status not in ALLOWED_TRANSITIONS[wo.status]:
         raise field_error(
             "status",
             _("工作单状态不能从“%(a)s”变为“%(b)s”") % {"a": Status(wo.status).label, "b": Status(to_status).label},
             "illegal_transition",
         )
+
+
+def move(
+    wo: WorkOrder, to_status: str, actor, *, reason: Text | str = "", on_behalf_of=None, kind=EventKind.STATUS, **data
+):
+    """The only place a work order's status changes. A ``reason`` the system writes is a ``core.texts`` Text,
+    stored as msgid + parameters (read in the reader's language); a person's is stored as typed."""
+    check_move(wo, to_status)
     from_status = wo.status
     wo.status = to_status
     wo.version = F("version") + 1

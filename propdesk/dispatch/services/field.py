@@ -29,7 +29,7 @@ from propdesk.sla.choices import Trigger
 
 from ..choices import EventKind, Status
 from ..models import Material, Photo, WorkOrder
-from .common import acting_for, lock, move, shift_end, sync_ticket, touch
+from .common import acting_for, check_move, lock, move, shift_end, sync_ticket, touch
 from .return_visits import needs_return_visit
 
 SIGNATURE_MAX_BYTES = 512 * 1024
@@ -132,6 +132,8 @@ def work_order_finish(
         raise field_error("signature", _("请客户在屏幕上签名确认，或填写客户不在场的原因"), "required")
     if rating is not None and not 1 <= rating <= 5:
         raise field_error("rating", _("评价应为 1 到 5"), "invalid")
+    # A job that cannot be finished now keeps no signature file either.
+    check_move(wo, Status.FINISHED)
     if signature:
         wo.signature.save(f"{wo.number}.png", _signature_file(signature, wo.number), save=False)
         wo.customer_confirmed = True

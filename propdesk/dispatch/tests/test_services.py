@@ -596,6 +596,23 @@ def test_progress_with_a_stale_version_is_refused(crew, wo):
 # ----------------------------------------------------------------------------- finish and report (R-WO-2)
 
 
+def test_finishing_a_job_twice_is_refused_and_keeps_no_second_signature(crew, wo, clock):
+    from django.core.files.storage import default_storage
+
+    wo = advance(wo, crew, Status.ARRIVED)
+    services.work_order_finish(actor=crew.plumber, work_order=wo, result="更换阀芯", signature=signature_data_url())
+    wo = fresh(wo)
+    first = wo.signature.name
+    _dirs, before = default_storage.listdir("signatures/2026/11")
+
+    with pytest.raises(ValidationError) as refused:
+        services.work_order_finish(actor=crew.plumber, work_order=wo, result="再次完工", signature=signature_data_url())
+
+    assert "工作单状态不能从" in str(refused.value)
+    assert default_storage.listdir("signatures/2026/11")[1] == before
+    assert (fresh(wo).signature.name, fresh(wo).result) == (first, "更换阀芯")
+
+
 def test_finishing_with_a_signature_starts_the_completion_report_clock(crew, ticket, wo, clock):
     wo = advance(wo, crew, Status.ARRIVED)
     clock.move_to(on18(11))
