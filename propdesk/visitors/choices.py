@@ -55,3 +55,9 @@ class PeakSlot(models.TextChoices):
     MORNING = "morning", _("早高峰 7:30–8:30")
     NOON = "noon", _("午间 12:00–13:00")
     EVENING = "evening", _("晚高峰 18:00–19:00")
+
+
+class TenantEventKind(models.TextChoices):
+    REGISTERED = "registered", _("租户暂住登记")
+    RENEWED = "renewed", _("续租")
+    ENDED = "ended", _("退租")

@@ -18,3 +18,11 @@ def peak_unstaffed():
     from .services import alert_unstaffed
 
     return alert_unstaffed()
+
+
+@periodic(3600, name="visitors.lease_reminders")
+def lease_reminders():
+    """Remind 30 and 7 days before a registered tenant's lease ends (once each, de-duplicated)."""
+    from .services import remind_lease_ends
+
+    return remind_lease_ends()

@@ -287,3 +287,20 @@ class GateDuty(models.Model):
 
     def __str__(self) -> str:
         return f"{self.community} {self.day} {self.get_slot_display()}"
+
+
+from .tenant_models import Letting, TenantEvent, TenantRegistration  # noqa: E402  (the tenant register)
+
+__all__ = [
+    "GateDuty",
+    "Invitation",
+    "InvitationEvent",
+    "Letting",
+    "TenantEvent",
+    "TenantRegistration",
+    "Visit",
+    "VisitEvent",
+    "VisitorExport",
+    "VisitorSettings",
+    "WatchEntry",
+]

@@ -13,6 +13,7 @@ from django.db.models import Q
 
 from propdesk.core.permissions import RuleSet
 from propdesk.org.choices import Role
+from propdesk.org.roles import OVERSIGHT
 
 GATE = frozenset({Role.SECURITY_GUARD, Role.RECEPTIONIST, Role.SECURITY_MANAGER, Role.CS_SUPERVISOR})
 READERS = GATE | {Role.CENTER_MANAGER}
@@ -60,3 +61,22 @@ gate_duty = RuleSet(
 gate_duty.allow("plan", {Role.CS_SUPERVISOR, Role.SECURITY_MANAGER, Role.CENTER_MANAGER})
 gate_duty.allow("be_on", {Role.CS_SUPERVISOR, Role.SECURITY_MANAGER, Role.SECURITY_GUARD})
 gate_duty.allow("check_in", {Role.CS_SUPERVISOR, Role.SECURITY_MANAGER, Role.SECURITY_GUARD}, when=_own, q=_own_q)
+
+# Tenant temporary-residence registration (002 §六.20): the front desk, customer service, the housekeepers and the
+# center's managers of security and of the center record which households are let and register their tenants with
+# the lease period; they and the company's oversight read the registration rate; a resident sees the tenant
+# registrations of their own household.
+TENANT_KEEPERS = frozenset(
+    {
+        Role.RECEPTIONIST,
+        Role.CS_ASSISTANT,
+        Role.CS_SUPERVISOR,
+        Role.HOUSEKEEPER,
+        Role.SECURITY_MANAGER,
+        Role.CENTER_MANAGER,
+    }
+)
+tenant = RuleSet("tenant", community=lambda r: r.community_id, household=lambda r: r.household_id, paths=_PATHS)
+tenant.allow("register", TENANT_KEEPERS)
+tenant.allow("read", TENANT_KEEPERS, residents=True)
+tenant.allow("rate", TENANT_KEEPERS | OVERSIGHT)

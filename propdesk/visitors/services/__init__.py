@@ -5,6 +5,7 @@ from .duty import alert_unstaffed, coverage, duty_check_in, roster_add
 from .host import call_host, confirm_host
 from .invitations import cancel_invitation, check_in_by_code, invite
 from .retention import erase_expired_ids
+from .tenants import end_letting, end_tenancy, mark_let, register_tenant, remind_lease_ends, renew_lease
 from .visits import check_in, check_out, reveal_id
 from .watch import watch_add, watch_remove
 
@@ -18,8 +19,14 @@ __all__ = [
     "confirm_host",
     "coverage",
     "duty_check_in",
+    "end_letting",
+    "end_tenancy",
     "erase_expired_ids",
     "invite",
+    "mark_let",
+    "register_tenant",
+    "remind_lease_ends",
+    "renew_lease",
     "reveal_id",
     "roster_add",
     "settings_for",

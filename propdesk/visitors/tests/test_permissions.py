@@ -20,7 +20,15 @@ from propdesk.org.choices import Role
 from propdesk.testing.factories import UserFactory
 from propdesk.testing.roles import role_user
 from propdesk.visitors import selectors, services
-from propdesk.visitors.models import GateDuty, Invitation, InvitationEvent, Visit, VisitEvent, WatchEntry
+from propdesk.visitors.models import (
+    GateDuty,
+    Invitation,
+    InvitationEvent,
+    TenantRegistration,
+    Visit,
+    VisitEvent,
+    WatchEntry,
+)
 
 from .conftest import NOW, visit_kwargs
 
@@ -66,6 +74,11 @@ gate_duty.plan                  .  .  .  Y  Y  .  .  Y  .  .  .  .  .  .  .  .  
 gate_duty.be_on                 .  .  .  Y  .  .  .  Y  .  .  Y  .  .  .  .  .  .  .  .
 gate_duty.check_in              .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
 gate_duty.check_in[self]        .  .  .  Y  .  .  .  Y  .  .  Y  .  .  .  .  .  .  .  .
+tenant.register                 .  Y  Y  Y  Y  .  .  Y  .  Y  .  .  .  .  .  .  .  .  .
+tenant.register[anywhere]       .  Y  Y  Y  Y  .  .  Y  .  Y  .  .  .  .  .  .  .  .  .
+tenant.read                     .  Y  Y  Y  Y  .  .  Y  .  Y  .  .  .  .  .  .  .  .  Y
+tenant.rate                     .  Y  Y  Y  Y  .  .  Y  .  Y  .  .  .  .  .  Y  Y  Y  .
+tenant.rate[anywhere]           .  Y  Y  Y  Y  .  .  Y  .  Y  .  .  .  .  .  Y  Y  Y  .
 """
 
 #                               co rc ca cs cm dm rm sm te hk sg im hr rk cl qd bd bl re
@@ -82,6 +95,9 @@ watch.manage                    .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  
 gate_duty.plan                  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
 gate_duty.be_on                 .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
 gate_duty.check_in[self]        .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+tenant.register                 .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+tenant.read                     .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+tenant.rate                     .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  Y  Y  Y  .
 """
 
 
@@ -118,6 +134,8 @@ def _object(world, action: str, which: str, user=None):
     if name.startswith("gate_duty."):
         owner = user.pk if qualifier == "self]" and user is not None else 0
         return name, GateDuty(community=community, user_id=owner)
+    if name.startswith("tenant."):
+        return name, TenantRegistration(community=community, household=household)
     if name.startswith("watch."):
         return name, WatchEntry(service_center=community.service_center)
     model = Visit if name.startswith("visit.") else Invitation
@@ -140,7 +158,9 @@ def test_other_scope(world, action, column, allowed):
 
 def test_every_visitor_action_is_in_the_tables():
     in_tables = {line.split()[0].partition("[")[0] for line in (OWN + OTHER).strip().splitlines() if line.strip()}
-    declared = {a for a in registered_actions() if a.split(".")[0] in {"visit", "invitation", "watch", "gate_duty"}}
+    declared = {
+        a for a in registered_actions() if a.split(".")[0] in {"visit", "invitation", "watch", "gate_duty", "tenant"}
+    }
     assert declared == in_tables
 
 
@@ -225,3 +245,26 @@ def test_each_reader_sees_only_their_scope_and_a_resident_only_their_household(w
     assert list(selectors.gate_communities(user=technician_a)) == []
     assert list(selectors.gate_communities(user=role_user(Role.SECURITY_GUARD, world.center_b))) == [world.community_b]
     assert visit_b not in selectors.visits(user=manager_a) and inv_b not in selectors.invitations(user=manager_a)
+
+
+@pytest.mark.parametrize("column", [c for c in COLUMNS if c not in {"rc", "ca", "cs", "cm", "sm", "hk"}])
+def test_denied_tenant_writes_change_nothing(world, clock, column):
+    keeper = role_user(Role.RECEPTIONIST, world.center_a, username="desk-keeper")
+    lease = {"lease_start": dt.date(2026, 9, 1), "lease_end": dt.date(2027, 8, 31)}
+    person = {"name": "周杰", "document_type": "id_card", "id_number": "440308199901011234"}
+    registration = services.register_tenant(
+        actor=keeper, community=world.community_a, room="3-2-1202", **person, **lease
+    )
+    user = _user(world, column)
+    before = (TenantRegistration.objects.count(), registration.letting.__class__.objects.count())
+    with pytest.raises(PermissionDenied):
+        services.register_tenant(actor=user, community=world.community_a, room="3-2-1202", **person, **lease)
+    with pytest.raises(PermissionDenied):
+        services.renew_lease(actor=user, registration=registration, lease_end=dt.date(2028, 1, 1))
+    with pytest.raises(PermissionDenied):
+        services.end_tenancy(actor=user, registration=registration)
+    with pytest.raises(PermissionDenied):
+        services.end_letting(actor=user, letting=registration.letting)
+    registration.refresh_from_db()
+    assert registration.ended_at is None and registration.lease_end == dt.date(2027, 8, 31)
+    assert (TenantRegistration.objects.count(), registration.letting.__class__.objects.count()) == before
