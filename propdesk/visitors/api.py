@@ -43,10 +43,12 @@ from .api_schemas import (
     visit_body,
     watch_body,
 )
+from .api_tenants import router as tenants_router
 from .choices import InvitationStatus
 from .models import GateDuty, Invitation, Visit, WatchEntry
 
 router = Router(tags=["访客登记 Visitors"])
+router.add_router("", tenants_router)
 CONFLICT = {409: ErrorOut, **COMMON_ERRORS}
 
 
