@@ -131,12 +131,10 @@ def interaction_record(
     hand_off: bool = False,
     links=(),
 ) -> Interaction:
-    """Record one call/visit/letter/…; create a ticket (by default for repairs, complaints, special
-    services and feedback) or attach it to ``follow_up``. ``links`` ("outage:12" …) tie the call to what a
-    desk note offered (``desk_notes``)."""
+    """Record one call/visit/letter/…; create a ticket (by default for repairs, complaints, special services and
+    feedback) or attach it to ``follow_up``; ``links`` ("outage:12") tie it to what a desk note offered."""
     _check_choices(channel=channel, kind=kind, source=source)
-    parsed_links = parse_links(links)
-    content = _clean_text(content, "content")
+    parsed_links, content = parse_links(links), _clean_text(content, "content")
     caller_phone = clean_phone(caller_phone, "caller_phone")
     party, center_id = _locate(
         actor, community=community, service_center=service_center, unit=unit, household=household, resident=resident
@@ -145,7 +143,6 @@ def interaction_record(
     create_ticket = _needs_ticket(kind=kind, create_ticket=create_ticket, follow_up=follow_up, party=party)
 
     caller_name, caller_phone = _caller(party, caller_name, caller_phone)
-
     ticket = None
     if create_ticket:
         ticket = ticket_create(
@@ -169,7 +166,6 @@ def interaction_record(
         outcome = Outcome.FOLLOW_UP
     else:
         outcome = _answered_outcome(outcome, outcome_note)
-
     interaction = Interaction(
         service_center_id=center_id,
         caller_name=_clean_text(caller_name, "caller_name", required=False, limit=50),
