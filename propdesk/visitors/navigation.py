@@ -19,4 +19,11 @@ NAV_ENTRIES = (
         action="visit.read",
         weight=75,
     ),
+    Entry(
+        _("租户暂住登记"),
+        _("出租户及租户租期登记、登记率、租期到期提醒"),
+        "visitors:tenants",
+        action="tenant.rate",
+        weight=76,
+    ),
 )

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from .views import gate as views
-from .views import invitations
+from .views import invitations, tenants
 
 app_name = "visitors"
 urlpatterns = [
@@ -16,6 +16,12 @@ urlpatterns = [
     path("invitations/<int:pk>/print/", invitations.invitation_print, name="invitation_print"),
     path("invitations/<int:pk>/cancel/", views.cancel_invitation, name="cancel_invitation"),
     path("duty/<int:pk>/check-in/", views.duty_check_in, name="duty_check_in"),
+    path("tenants/", tenants.tenants, name="tenants"),
+    path("tenants/register/", tenants.register_tenant, name="tenant_register"),
+    path("tenants/let/", tenants.mark_let, name="tenant_let"),
+    path("tenants/<int:pk>/renew/", tenants.renew, name="tenant_renew"),
+    path("tenants/<int:pk>/end/", tenants.end, name="tenant_end"),
+    path("tenants/lettings/<int:pk>/end/", tenants.end_letting, name="letting_end"),
     path("register/", views.register, name="register"),
     path("register/export.xlsx", views.register_export, name="register_export"),
 ]
