@@ -11,6 +11,7 @@ from propdesk.internal.api import router as internal_router
 from propdesk.notices.api import router as notices_router
 from propdesk.notify.api import router as notify_router
 from propdesk.portal.api import router as portal_router
+from propdesk.reports.api import router as reports_router
 from propdesk.sla.api import router as sla_router
 from propdesk.tickets.api import router as tickets_router
 from propdesk.visitors.api import router as visitors_router
@@ -30,6 +31,7 @@ api = build_api(
         internal_router,
         engagement_router,
         portal_router,
+        reports_router,
     ]
 )
 communities_api.install(api)

@@ -34,6 +34,7 @@ urlpatterns = [
     path("internal/", include("propdesk.internal.urls")),
     path("engagement/", include("propdesk.engagement.urls")),
     path("portal/", include("propdesk.portal.urls")),
+    path("reports/", include("propdesk.reports.urls")),
     path("api/v1/", api.urls),
     path("api/", include("propdesk.api.urls")),
     path("account/tokens/", api_views.token_list, name="account_tokens"),

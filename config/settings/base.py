@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "propdesk.internal",
     "propdesk.engagement",
     "propdesk.portal",
+    "propdesk.reports",
     "propdesk.api",
     "propdesk.demo",
     "propdesk.home",

@@ -1,0 +1,1 @@
+"""Reports and statistics (R-RP): read-only over the other apps, from rollups the worker keeps current."""

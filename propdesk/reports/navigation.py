@@ -1,0 +1,3 @@
+"""The report pages on the home page."""
+
+NAV_ENTRIES: tuple = ()
