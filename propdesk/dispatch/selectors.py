@@ -13,6 +13,7 @@ from propdesk.core.scoping import get_scope
 from propdesk.org.choices import Role
 from propdesk.org.models import RoleMembership, ServiceCenter
 from propdesk.org.roles import FIELD
+from propdesk.org.selectors import away
 from propdesk.sla.choices import TargetState
 from propdesk.sla.models import SlaTarget
 
@@ -127,8 +128,15 @@ def board_version(*, user, center_id: int) -> str:
     latest = qs.aggregate(m=Max("updated_at"))["m"]
     duty = DutyStatus.objects.filter(service_center_id=center_id).aggregate(m=Max("updated_at"))["m"]
     open_count = qs.filter(status__in=OPEN_STATUSES).count()
-    raw = f"{latest}|{duty}|{open_count}|{timezone.now():%Y%m%d%H%M}"
+    gone = sorted(away(_field_members(center_id).values_list("user_id", flat=True)))
+    raw = f"{latest}|{duty}|{open_count}|{gone}|{timezone.now():%Y%m%d%H%M}"
     return hashlib.sha1(raw.encode(), usedforsecurity=False).hexdigest()[:16]
+
+
+def _field_members(center_id: int):
+    return RoleMembership.objects.filter(
+        is_active=True, role__in=[Role.TECHNICIAN, Role.HOUSEKEEPER, Role.SECURITY_GUARD]
+    ).filter(Q(service_center=center_id) | Q(community__service_center=center_id))
 
 
 def staff_status(*, center_id: int, now: dt.datetime | None = None) -> list[dict]:
@@ -137,10 +145,8 @@ def staff_status(*, center_id: int, now: dt.datetime | None = None) -> list[dict
     from django.db.models import Count
 
     now = now or timezone.now()
-    center = ServiceCenter.objects.select_related("branch").get(pk=center_id)
-    members = RoleMembership.objects.filter(
-        is_active=True, role__in=[Role.TECHNICIAN, Role.HOUSEKEEPER, Role.SECURITY_GUARD]
-    ).filter(Q(service_center=center) | Q(community__service_center=center))
+    ServiceCenter.objects.get(pk=center_id)  # an unknown center is an error, as before
+    members = _field_members(center_id)
     users = (
         get_user_model()
         .objects.filter(is_active=True, pk__in=members.values("user"))
@@ -149,9 +155,11 @@ def staff_status(*, center_id: int, now: dt.datetime | None = None) -> list[dict
         .order_by("staff_profile__department__kind", "staff_profile__name")
     )
     on_shift = set(RotaEntry.objects.filter(starts_at__lte=now, ends_at__gt=now).values_list("user_id", flat=True))
+    gone = away([user.pk for user in users], now=now)
     rows = []
     for user in users:
         duty = getattr(user, "duty", None)
+        absent = gone.get(user.pk)
         rows.append(
             {
                 "user": user,
@@ -161,7 +169,9 @@ def staff_status(*, center_id: int, now: dt.datetime | None = None) -> list[dict
                 "radio_ok": duty.radio_ok if duty else True,
                 "away_until": duty.away_until if duty and duty.away_until and duty.away_until > now else None,
                 "away_reason": duty.away_reason if duty else "",
-                "reachable": bool(duty and duty.is_reachable(now)),
+                "reachable": bool(duty and duty.is_reachable(now)) and absent is None,
+                # On leave or out of the community (internal's whereabouts board): not dispatchable.
+                "unavailable": absent["reason"] if absent else "",
                 "on_shift": user.pk in on_shift,
                 "load": user.load,
             }

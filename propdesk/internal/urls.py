@@ -1,4 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "internal"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.my_day, name="my_day"),
+    path("board/", views.board, name="board"),
+    path("outing/", views.outing_post, name="outing_post"),
+    path("outing/<int:pk>/back/", views.outing_return, name="outing_return"),
+    path("leave/", views.leave_list, name="leave_list"),
+    path("leave/new/", views.leave_new, name="leave_new"),
+    path("leave/<int:pk>/", views.leave_detail, name="leave"),
+    path("leave/<int:pk>/print/", views.leave_print, name="leave_print"),
+    path("leave/<int:pk>/<slug:action>/", views.leave_action, name="leave_action"),
+    path("manager/", views.dashboard, name="dashboard"),
+]

@@ -62,6 +62,33 @@ def on_duty(users: list, *, service_center_id: int, now: dt.datetime | None = No
     return [u for u in users if u.pk in present] or list(users)
 
 
+# Who is away (on leave, out of the community) is kept by an app far above org (internal, R-IC-1/R-IC-2); it
+# registers ``provider(user_ids, *, now) -> {user id: {"reason": str, "until": datetime | None}}`` at start-up,
+# and dispatch asks ``away`` so that nobody away is offered or assigned a job.
+_away_providers: list[Callable] = []
+
+
+def register_away(provider: Callable) -> Callable:
+    """Register a provider telling which of some users are away now, and why."""
+    if provider not in _away_providers:
+        _away_providers.append(provider)
+    return provider
+
+
+def away(user_ids: Iterable[int], *, now: dt.datetime | None = None) -> dict[int, dict]:
+    """Those of ``user_ids`` away now, with the reason (in the reader's language) and until when if known;
+    empty when no app keeps whereabouts."""
+    ids = list(user_ids)
+    if not ids or not _away_providers:
+        return {}
+    now = now or timezone.now()
+    found: dict[int, dict] = {}
+    for provider in _away_providers:
+        for user_id, info in provider(ids, now=now).items():
+            found.setdefault(user_id, info)
+    return found
+
+
 def control_center_on_duty(*, community_id: int, service_center, now: dt.datetime | None = None) -> list:
     """The control center's operators over a community who are on duty now (all of them when none is; none
     when the center has no operator)."""

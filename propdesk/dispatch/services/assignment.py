@@ -17,6 +17,7 @@ from propdesk.core.texts import t
 from propdesk.notify.services import Message, notify
 from propdesk.org.choices import Role
 from propdesk.org.models import RoleMembership
+from propdesk.org.selectors import away
 from propdesk.sla import services as sla
 from propdesk.sla.choices import Trigger
 from propdesk.tickets import services as ticket_services
@@ -56,12 +57,13 @@ def eligible_staff(*, work_order: WorkOrder, now: dt.datetime | None = None) -> 
     on_shift = set(
         RotaEntry.objects.filter(starts_at__lte=now, ends_at__gt=now, user__in=users).values_list("user_id", flat=True)
     )
-    rows = [_eligibility(user, work_order, now, user.pk in on_shift) for user in users]
+    gone = away([user.pk for user in users], now=now)
+    rows = [_eligibility(user, work_order, now, user.pk in on_shift, gone.get(user.pk)) for user in users]
     rows.sort(key=lambda r: (not r["eligible"], not r["on_shift"], r["load"], r["last_assigned"] or _EPOCH, r["name"]))
     return rows
 
 
-def _eligibility(user, work_order: WorkOrder, now: dt.datetime, on_shift: bool) -> dict:
+def _eligibility(user, work_order: WorkOrder, now: dt.datetime, on_shift: bool, absent: dict | None) -> dict:
     profile = getattr(user, "staff_profile", None)
     trades = profile.trades if profile else []
     duty = getattr(user, "duty", None)
@@ -75,10 +77,20 @@ def _eligibility(user, work_order: WorkOrder, now: dt.datetime, on_shift: bool) 
         "on_shift": on_shift,
         "reachable": reachable,
         "away_until": duty.away_until if duty else None,
+        # On leave or out of the community (the whereabouts board): never offered or assigned.
+        "unavailable": absent["reason"] if absent else "",
         "load": user.load,
         "last_assigned": user.last_assigned,
-        "eligible": trade_ok and reachable,
+        "eligible": trade_ok and reachable and absent is None,
     }
+
+
+def _refuse_away(user) -> None:
+    """Someone on leave or out of the community is not dispatchable; the reason says why (in the reader's
+    language, from the app keeping whereabouts)."""
+    absent = away([user.pk]).get(user.pk)
+    if absent is not None:
+        raise field_error("assignee", absent["reason"], "away")
 
 
 def suggest(*, work_order: WorkOrder) -> dict | None:
@@ -114,6 +126,7 @@ def work_order_assign(
     duty = DutyStatus.objects.filter(user=assignee).first()
     if duty is None or not duty.is_reachable():
         raise field_error("assignee", _("该员工当前不在岗或联系不上，不能派单"), "unreachable")
+    _refuse_away(assignee)
     if wo.assignee_id == assignee.pk and wo.status != Status.PENDING:
         return wo
     previous = wo.assignee_id
@@ -200,6 +213,7 @@ def work_order_grab(*, actor, work_order: WorkOrder) -> WorkOrder:
     duty = DutyStatus.objects.filter(user=actor).first()
     if duty is None or not duty.is_reachable():
         raise field_error("assignee", _("请先上岗并确认对讲机正常，再抢单"), "unreachable")
+    _refuse_away(actor)
     now = timezone.now()
     wo.assignee = actor
     wo.assigned_at = now

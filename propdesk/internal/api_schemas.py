@@ -1,0 +1,153 @@
+"""The shapes of the internal API: what goes in (bounded) and what comes out. Schema names start with
+``Internal`` (they are unique across the whole API)."""
+
+from typing import Literal
+
+from django.utils import timezone
+from ninja import Field, Schema
+
+from propdesk.api.schemas import (
+    InputDate,
+    InputDateTime,
+    LocalDateTime,
+    Page,
+    PageParams,
+    Ref,
+    UserRef,
+    Version,
+    user_ref,
+)
+
+from .choices import LeaveKind, LeaveStatus
+
+LeaveKindIn = Literal["annual", "sick", "personal", "compensatory", "other"]
+LeaveStatusIn = Literal["pending", "approved", "refused", "withdrawn", "returned", "confirmed"]
+assert set(LeaveKindIn.__args__) == set(LeaveKind.values)
+assert set(LeaveStatusIn.__args__) == set(LeaveStatus.values)
+
+
+class InternalOutingIn(Schema):
+    reason: str = Field(..., max_length=100, description="外出原因")
+    place: str = Field(..., max_length=100, description="地点")
+    phone: str = Field(..., max_length=30, description="外出期间的联系电话")
+    expected_back: InputDateTime = Field(..., description="预计返回时间（12 小时内）")
+
+
+class InternalVersionIn(Schema):
+    expected_version: Version | None = None
+
+
+class InternalOutingOut(Schema):
+    id: int
+    user: UserRef
+    department: str
+    reason: str
+    place: str
+    phone: str
+    left_at: LocalDateTime
+    expected_back: LocalDateTime
+    back_at: LocalDateTime | None
+    overdue: bool = Field(description="已超过预计返回时间且未登记返回")
+    version: int
+
+
+class InternalLeaveIn(Schema):
+    kind: LeaveKindIn
+    starts_on: InputDate
+    ends_on: InputDate
+    reason: str = Field(..., max_length=200)
+
+
+class InternalLeaveDecisionIn(Schema):
+    approve: bool
+    note: str = Field("", max_length=200, description="审批意见；不批准时必填")
+    expected_version: Version | None = None
+
+
+class InternalLeaveFilters(PageParams):
+    status: LeaveStatusIn | None = None
+    mine: bool = Field(False, description="只看自己的请假")
+
+
+class InternalLeaveOut(Schema):
+    id: int
+    user: UserRef
+    department: Ref
+    kind: str
+    kind_label: str
+    starts_on: str
+    ends_on: str
+    days: int = Field(description="请假天数（不含排班表上的休息日）")
+    reason: str
+    status: str
+    status_label: str
+    decided_by: UserRef | None
+    decided_at: LocalDateTime | None
+    decision_note: str
+    returned_at: LocalDateTime | None
+    confirmed_by: UserRef | None
+    confirmed_at: LocalDateTime | None
+    version: int
+
+
+class InternalLeavePage(Page):
+    items: list[InternalLeaveOut]
+
+
+class InternalMyDayOut(Schema):
+    outing: InternalOutingOut | None
+    leave: list[InternalLeaveOut]
+    approvals_waiting: list[InternalLeaveOut]
+    returns_to_confirm: list[InternalLeaveOut]
+    open_jobs: int = Field(description="我的未完成工作单数")
+
+
+class InternalDashboardOut(Schema):
+    center: Ref
+    out: list[InternalOutingOut]
+    on_leave: list[InternalLeaveOut]
+    approvals_waiting: list[InternalLeaveOut]
+    returns_to_confirm: list[InternalLeaveOut]
+    not_returned: list[InternalLeaveOut]
+
+
+def outing_body(outing) -> dict:
+    profile = getattr(outing.user, "staff_profile", None)
+    data = {
+        "id": outing.pk,
+        "user": user_ref(outing.user),
+        "department": profile.department.name if profile else "",
+        "reason": outing.reason,
+        "place": outing.place,
+        "phone": outing.phone,
+        "left_at": outing.left_at,
+        "expected_back": outing.expected_back,
+        "back_at": outing.back_at,
+        "overdue": outing.is_overdue(timezone.now()),
+        "version": outing.version,
+    }
+    return InternalOutingOut(**data).model_dump(mode="json")
+
+
+def leave_body(leave) -> dict:
+    data = {
+        "id": leave.pk,
+        "user": user_ref(leave.user),
+        "department": {"id": leave.department_id, "name": leave.department.name},
+        "kind": leave.kind,
+        "kind_label": str(leave.get_kind_display()),
+        "starts_on": leave.starts_on.isoformat(),
+        "ends_on": leave.ends_on.isoformat(),
+        "days": leave.days,
+        "reason": leave.reason,
+        "status": leave.status,
+        "status_label": str(leave.get_status_display()),
+        "decided_by": user_ref(leave.decided_by),
+        "decided_at": leave.decided_at,
+        "decision_note": leave.decision_note,
+        "returned_at": leave.returned_at,
+        "confirmed_by": user_ref(leave.confirmed_by),
+        "confirmed_at": leave.confirmed_at,
+        "version": leave.version,
+    }
+    return InternalLeaveOut(**data).model_dump(mode="json")

@@ -1,0 +1,48 @@
+"""States, kinds and event vocabularies of the internal app."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class LeaveKind(models.TextChoices):
+    ANNUAL = "annual", _("年假")
+    SICK = "sick", _("病假")
+    PERSONAL = "personal", _("事假")
+    COMPENSATORY = "compensatory", _("调休")
+    OTHER = "other", _("其他")
+
+
+class LeaveStatus(models.TextChoices):
+    PENDING = "pending", _("待审批")
+    APPROVED = "approved", _("已批准")
+    REFUSED = "refused", _("未批准")
+    WITHDRAWN = "withdrawn", _("已撤回")
+    RETURNED = "returned", _("已销假")
+    CONFIRMED = "confirmed", _("人事已确认")
+
+
+# One state machine per workflow: where a leave request may go from each state.
+LEAVE_TRANSITIONS = {
+    LeaveStatus.PENDING: {LeaveStatus.APPROVED, LeaveStatus.REFUSED, LeaveStatus.WITHDRAWN},
+    LeaveStatus.APPROVED: {LeaveStatus.RETURNED, LeaveStatus.WITHDRAWN},
+    LeaveStatus.RETURNED: {LeaveStatus.CONFIRMED},
+    LeaveStatus.REFUSED: set(),
+    LeaveStatus.WITHDRAWN: set(),
+    LeaveStatus.CONFIRMED: set(),
+}
+
+
+class OutingEventKind(models.TextChoices):
+    POSTED = "posted", _("登记外出")
+    RETURNED = "returned", _("已返回")
+    OVERDUE = "overdue", _("逾期未返")
+
+
+class LeaveEventKind(models.TextChoices):
+    REQUESTED = "requested", _("提交申请")
+    APPROVED = "approved", _("批准")
+    REFUSED = "refused", _("不批准")
+    WITHDRAWN = "withdrawn", _("撤回")
+    RETURNED = "returned", _("销假")
+    CONFIRMED = "confirmed", _("人事确认销假")
+    NOT_RETURNED = "not_returned", _("假期结束未销假")

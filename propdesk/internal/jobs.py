@@ -1,0 +1,19 @@
+"""Internal-communication checks run by the worker."""
+
+from propdesk.core.worker import periodic
+
+
+@periodic(60, name="internal.outing_overdue")
+def outing_overdue():
+    """Someone still out past their expected return: tell them and their superior (once per outing)."""
+    from .services import flag_overdue_outings
+
+    return flag_overdue_outings()
+
+
+@periodic(900, name="internal.leave_not_returned")
+def leave_not_returned():
+    """Approved leave ended but not cancelled (销假): tell the person, their superior and HR (once)."""
+    from .services import flag_unreturned_leave
+
+    return flag_unreturned_leave()

@@ -1,0 +1,109 @@
+"""Reads of internal communication, each for a user (scoped by the internal rules), and who is away now."""
+
+import datetime as dt
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from propdesk.core.permissions import restrict
+from propdesk.org.models import ServiceCenter
+
+from . import permissions  # noqa: F401  (declares the internal rules)
+from .choices import LeaveStatus
+from .models import LeaveRequest, Outing
+
+
+def _outings():
+    return Outing.objects.select_related("user__staff_profile__department")
+
+
+def board(*, user, center_id: int | None = None):
+    """Who is out now (open outings) at the centers whose board the user reads; the overdue first."""
+    qs = _outings().restrict(user, "outing.read").filter(back_at__isnull=True)
+    if center_id is not None:
+        qs = qs.filter(service_center_id=center_id)
+    return qs.order_by("expected_back", "pk")
+
+
+def outings(*, user):
+    return _outings().restrict(user, "outing.read")
+
+
+def outing_get(*, user, pk: int) -> Outing:
+    return outings(user=user).get(pk=pk)
+
+
+def my_open_outing(*, user) -> Outing | None:
+    return Outing.objects.filter(user=user, back_at__isnull=True).first()
+
+
+def leave_list(*, user):
+    return LeaveRequest.objects.restrict(user, "leave.read").select_related(
+        "user__staff_profile", "department", "decided_by__staff_profile", "confirmed_by__staff_profile"
+    )
+
+
+def leave_get(*, user, pk: int) -> LeaveRequest:
+    return (
+        leave_list(user=user)
+        .prefetch_related("events__actor__staff_profile", "events__on_behalf_of__staff_profile")
+        .get(pk=pk)
+    )
+
+
+def my_leave(*, user):
+    """The user's own leave: pending, approved or returned but not confirmed, and the last few others."""
+    return LeaveRequest.objects.filter(user=user).select_related("department").order_by("-starts_on", "-pk")[:10]
+
+
+def approvals_waiting(*, user):
+    return (
+        leave_list(user=user).restrict(user, "leave.decide").filter(status=LeaveStatus.PENDING).order_by("created_at")
+    )
+
+
+def returns_to_confirm(*, user):
+    return leave_list(user=user).restrict(user, "leave.confirm").filter(status=LeaveStatus.RETURNED)
+
+
+def not_returned(*, user, today: dt.date | None = None):
+    """Leave ended but not cancelled (销假), visible to the user."""
+    today = today or timezone.localdate()
+    return leave_list(user=user).filter(status=LeaveStatus.APPROVED, ends_on__lt=today)
+
+
+def on_leave_now(*, user, today: dt.date | None = None):
+    today = today or timezone.localdate()
+    return leave_list(user=user).filter(status=LeaveStatus.APPROVED, starts_on__lte=today, ends_on__gte=today)
+
+
+def dashboard_centers(*, user):
+    """The centers whose manager's dashboard the user sees."""
+    return restrict(ServiceCenter.objects.all(), user, "internal_desk.dashboard").order_by("name")
+
+
+def away_now(user_ids: list[int], *, now: dt.datetime) -> dict[int, dict]:
+    """Which of these users are away now and why: on approved leave today (not yet cancelled) or out of the
+    community on the whereabouts board. Registered with ``org.selectors.register_away`` so dispatch offers and
+    assigns nobody away and its board shows them unavailable."""
+    today = timezone.localdate(now)
+    away: dict[int, dict] = {}
+    leave = LeaveRequest.objects.filter(
+        user_id__in=user_ids, status=LeaveStatus.APPROVED, starts_on__lte=today, ends_on__gte=today
+    )
+    for item in leave:
+        away[item.user_id] = {
+            "reason": _("请假中（%(kind)s，至 %(end)s），不可派单")
+            % {"kind": item.get_kind_display(), "end": f"{item.ends_on:%m-%d}"},
+            "until": None,
+        }
+    for outing in Outing.objects.filter(user_id__in=user_ids, back_at__isnull=True, left_at__lte=now):
+        away.setdefault(
+            outing.user_id,
+            {
+                "reason": _("外出（%(place)s，预计 %(back)s 返回），不可派单")
+                % {"place": outing.place, "back": f"{timezone.localtime(outing.expected_back):%H:%M}"},
+                "until": outing.expected_back,
+            },
+        )
+    return away

@@ -1,0 +1,25 @@
+"""The writes of internal communication (keyword-only, atomic, versioned, one event each)."""
+
+from .leave import (
+    flag_unreturned_leave,
+    leave_confirm,
+    leave_days,
+    leave_decide,
+    leave_request,
+    leave_return,
+    leave_withdraw,
+)
+from .whereabouts import flag_overdue_outings, outing_post, outing_return
+
+__all__ = [
+    "flag_overdue_outings",
+    "flag_unreturned_leave",
+    "leave_confirm",
+    "leave_days",
+    "leave_decide",
+    "leave_request",
+    "leave_return",
+    "leave_withdraw",
+    "outing_post",
+    "outing_return",
+]
