@@ -8,10 +8,10 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from propdesk.api.errors import COMMON_ERRORS
-from propdesk.api.schemas import Id, LocalDateTime, Page, PageParams, page_of
+from propdesk.api.schemas import Id, LocalDateTime, LocalTime, Page, PageParams, Version, page_of
 
-from .selectors import inbox, unread_count
-from .services import inbox_mark_read
+from .selectors import inbox, my_preference, offered_channels, preference_table, unread_count
+from .services import inbox_mark_read, preference_update
 
 router = Router(tags=["消息"])
 
@@ -115,3 +115,88 @@ def mark_read(request: HttpRequest, notification_id: Id):
     inbox_mark_read(user=request.auth, notification_ids=[notification.pk])
     notification.refresh_from_db(fields=["read_at"])
     return notification
+
+
+# ----------------------------------------------------------------------------- preferences
+
+
+class NotifyCategoryOut(Schema):
+    category: str = Field(description="消息类别：ticket、dispatch、sla、complaints、request、notices…")
+    label: str
+    channels: list[str] = Field(description="开启的渠道（email、sms、wecom）；站内消息总是开启")
+
+
+class NotifyChannelOut(Schema):
+    channel: str
+    label: str
+    reachable: bool = Field(description="是否可达（已登记联系方式且该渠道已开通）")
+
+
+class NotifyPreferenceOut(Schema):
+    categories: list[NotifyCategoryOut]
+    channels: list[NotifyChannelOut] = Field(description="本人可选的渠道")
+    quiet_start: LocalTime | None
+    quiet_end: LocalTime | None
+    language: str = Field(description="短信、邮件、企业微信消息的语言；空为默认（简体中文）")
+    version: int
+
+
+class NotifyPreferenceIn(Schema):
+    channels: dict[str, list[str]] = Field(
+        default_factory=dict, description='按类别选择的渠道，如 {"dispatch": ["sms", "wecom"]}；未列出的类别保持原样'
+    )
+    quiet_start: LocalTime | None = None
+    quiet_end: LocalTime | None = None
+    language: str = ""
+    expected_version: Version | None = None
+
+
+def _preferences_out(user) -> dict:
+    prefs = my_preference(user=user)
+    return {
+        "categories": preference_table(user=user),
+        "channels": offered_channels(user=user),
+        "quiet_start": prefs.quiet_start,
+        "quiet_end": prefs.quiet_end,
+        "language": prefs.language,
+        "version": prefs.version,
+    }
+
+
+@router.get(
+    "/notifications/preferences",
+    response={200: NotifyPreferenceOut, **COMMON_ERRORS},
+    url_name="notification_preferences",
+    summary="我的通知设置 / My notification preferences",
+)
+def get_preferences(request: HttpRequest):
+    """我的通知设置：每类消息的接收渠道、免打扰时段和消息语言。
+
+    The caller's notification preferences: channels per category, quiet hours, message language.
+    """
+    return _preferences_out(request.auth)
+
+
+@router.put(
+    "/notifications/preferences",
+    response={200: NotifyPreferenceOut, **COMMON_ERRORS},
+    url_name="notification_preferences_update",
+    summary="修改通知设置 / Change notification preferences",
+)
+def put_preferences(request: HttpRequest, payload: NotifyPreferenceIn):
+    """保存我的通知设置。未知类别或渠道、只填一端的免打扰时段返回 400；版本不符返回 409。
+
+    Save the caller's preferences. An unknown category or channel, or quiet hours with one end, is a 400;
+    a stale version is a 409.
+    """
+    current = my_preference(user=request.auth)
+    channels = dict(current.channels) | payload.channels
+    preference_update(
+        actor=request.auth,
+        channels=channels,
+        quiet_start=payload.quiet_start,
+        quiet_end=payload.quiet_end,
+        language=payload.language,
+        expected_version=payload.expected_version,
+    )
+    return _preferences_out(request.auth)

@@ -93,3 +93,46 @@ class Notification(models.Model):
 
     def body_text(self, language: str | None = None) -> str:
         return texts.render(self.body, language)
+
+
+class Category(models.TextChoices):
+    """What a message is about: the first part of its kind (``dispatch.assigned`` → dispatch). Preferences
+    are chosen per category; kinds of an unknown category fall under "other"."""
+
+    TICKET = "ticket", _("工单（派给我、转交、重开、客户回复）")
+    DISPATCH = "dispatch", _("派工与维修")
+    SLA = "sla", _("时限提醒、催办与升级")
+    COMPLAINTS = "complaints", _("投诉")
+    REQUEST = "request", _("我的报修与诉求进度")
+    NOTICES = "notices", _("通知公告与天气预警")
+    VISITORS = "visitors", _("来访与值班")
+    ENGAGEMENT = "engagement", _("回访、调查与走访")
+    INTERNAL = "internal", _("内部事务")
+    OTHER = "other", _("其他")
+
+
+# The channels a person may switch on or off; in-app messages are always written.
+CHOOSABLE_CHANNELS = (Channel.EMAIL, Channel.SMS, Channel.WECOM)
+
+
+class Preference(models.Model):
+    """How one person wants to be told: channels per category, quiet hours and the language of messages
+    that leave the system. A person without a row gets the defaults (services.default_channels)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="notify_preference"
+    )
+    # {category: [channel, …]}: a category left out keeps the default channels.
+    channels = models.JSONField(_("渠道"), default=dict, blank=True)
+    quiet_start = models.TimeField(_("免打扰开始"), null=True, blank=True)
+    quiet_end = models.TimeField(_("免打扰结束"), null=True, blank=True)
+    language = models.CharField(_("消息语言"), max_length=10, choices=settings.LANGUAGES, blank=True)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    updated_at = models.DateTimeField(_("更新时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("通知偏好")
+        verbose_name_plural = _("通知偏好")
+
+    def __str__(self) -> str:
+        return str(self.user)

@@ -6,4 +6,5 @@ app_name = "notify"
 urlpatterns = [
     path("", views.inbox_view, name="inbox"),
     path("read/", views.inbox_read, name="read"),
+    path("preferences/", views.preferences_view, name="preferences"),
 ]
