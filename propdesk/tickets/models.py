@@ -72,6 +72,9 @@ class Ticket(models.Model):
     )
     # A public place (地库 B2、3栋大堂、东门岗亭) where a matter concerns no room.
     location = models.CharField(_("位置"), max_length=100, blank=True, help_text=_("公共区域，如：地库 B2、3栋大堂"))
+    # When the customer would like someone to come (a resident's request from the portal): a window.
+    preferred_from = models.DateTimeField(_("期望上门开始"), null=True, blank=True)
+    preferred_to = models.DateTimeField(_("期望上门结束"), null=True, blank=True)
     contact_name = models.CharField(_("联系人姓名"), max_length=50, blank=True)
     contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True, db_index=True)
     title = models.CharField(_("摘要"), max_length=100)

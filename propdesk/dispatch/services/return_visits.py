@@ -132,6 +132,12 @@ def _customer_reached(wo: WorkOrder, visit: ReturnVisit, actor) -> None:
         move(wo, Status.CLOSED, actor, kind=EventKind.RETURN_VISIT, visit=visit.pk, quality=quality)
         sync_ticket(wo, actor)
         return
+    _redispatch(wo, visit, actor)
+
+
+def _redispatch(wo: WorkOrder, visit: ReturnVisit, actor) -> None:
+    """A dissatisfied customer: the job goes back to the board and the supervisor is told."""
+    quality = visit.quality
     wo.assignee = None
     move(
         wo,
@@ -168,3 +174,58 @@ def work_order_close(*, actor, work_order: WorkOrder, reason: str = "") -> WorkO
     move(wo, Status.CLOSED, actor, reason=reason)
     sync_ticket(wo, actor)
     return wo
+
+
+def _visit_pending(wo: WorkOrder) -> bool:
+    return (
+        wo.status == Status.SIGNED_OFF
+        and wo.return_visit_required is not False
+        and not wo.return_visits.filter(reached=True).exists()
+    )
+
+
+@transaction.atomic
+def resident_rating(*, actor, ticket, score: int, comment: str = "", stands_in: bool = False) -> list[WorkOrder]:
+    """A resident's own rating of a finished request (the portal) feeds its return visit: every job carries the
+    rating (the worker sees it); where the job still waits for its visit, a satisfied rating stands in for the
+    call when ``stands_in`` (the center's portal policy), and a dissatisfied one sends the job back to the board
+    as a dissatisfied visit does. The ticket itself is confirmed or reopened by ``tickets.services.resident``."""
+    jobs = list(WorkOrder.objects.visible_to(actor).filter(ticket=ticket).exclude(status=Status.CANCELLED))
+    satisfied = score >= 3
+    done = []
+    for job in sorted(jobs, key=lambda w: w.pk):
+        wo = lock(job)
+        wo.customer_rating = score
+        touch(wo, actor, EventKind.CONFIRMED, rating=score, comment=(comment or "")[:500], by_resident=True)
+        if wo.status not in (Status.SIGNED_OFF, Status.CLOSED) or (satisfied and not _visit_pending(wo)):
+            done.append(wo)
+            continue
+        if satisfied and not stands_in:
+            done.append(wo)  # the call is still made; the visitor sees the rating
+            continue
+        visit = ReturnVisit.objects.create(
+            work_order=wo, by=actor, reached=True, quality=score, comments=(comment or "").strip()[:2000]
+        )
+        sla.on_ticket_event(ticket=wo.ticket, trigger=Trigger.RETURN_VISITED, at=timezone.now(), work_order=wo)
+        if satisfied:
+            wo.closed_at = timezone.now()
+            note = t(gettext_noop("住户在线评价 %(q)s 分（满意），代替回访电话"), q=score)
+            move(wo, Status.CLOSED, actor, kind=EventKind.RETURN_VISIT, reason=note, visit=visit.pk, quality=score)
+            sync_ticket(wo, actor)
+        else:
+            _redispatch(wo, visit, actor)
+        done.append(wo)
+    return done
+
+
+@transaction.atomic
+def withdraw_pending_work(*, actor, ticket, reason: str) -> list[WorkOrder]:
+    """The customer withdrew the request before anyone was sent: its jobs waiting for dispatch leave the board."""
+    withdrawn = []
+    for job in WorkOrder.objects.visible_to(actor).filter(ticket=ticket, status=Status.PENDING).order_by("pk"):
+        wo = lock(job)
+        if wo.status != Status.PENDING:
+            continue
+        wo.offered = False
+        withdrawn.append(move(wo, Status.CANCELLED, actor, reason=reason or t(gettext_noop("客户撤销诉求"))))
+    return withdrawn
