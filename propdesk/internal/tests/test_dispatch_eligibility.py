@@ -87,3 +87,14 @@ def test_going_out_changes_the_board_fingerprint(office, world):
     before = dispatch_selectors.board_version(user=office.crew.operator, center_id=world.center_a.pk)
     go_out(office.crew.plumber)
     assert dispatch_selectors.board_version(user=office.crew.operator, center_id=world.center_a.pk) != before
+
+
+def test_the_org_registry_answers_for_the_apps_below(office):
+    from propdesk.org.selectors import away
+
+    assert away([]) == {}
+    assert away([office.crew.plumber.pk]) == {}
+    go_out(office.crew.plumber)
+    found = away([office.crew.plumber.pk, office.crew.electrician.pk])
+    assert list(found) == [office.crew.plumber.pk]
+    assert found[office.crew.plumber.pk]["until"] == on18(12)
