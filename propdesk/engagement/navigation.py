@@ -1,3 +1,22 @@
 """The engagement pages on the home page."""
 
-NAV_ENTRIES: tuple = ()
+from django.utils.translation import gettext_lazy as _
+
+from propdesk.core.navigation import Entry
+
+NAV_ENTRIES = (
+    Entry(
+        _("客户访谈"),
+        _("本月访谈住户、访谈计划与进度、登记访谈"),
+        "engagement:planner",
+        action="interview_plan.read",
+        weight=80,
+    ),
+    Entry(
+        _("客户访谈记录表"),
+        _("访谈记录查询、打印、导出"),
+        "engagement:register",
+        action="interview.read",
+        weight=81,
+    ),
+)
