@@ -73,8 +73,23 @@ class ComplaintOut(Schema):
     same_event_nth: int = Field(description="登记时：按户计，这是关于同一件事的第几宗投诉")
     next_due: LocalDateTime | None = Field(None, description="最近的到期时间（进行中的时限）")
     overdue: bool = Field(False, description="有时限已超时")
+    signed_at: LocalDateTime | None = Field(None, description="客户在投诉记录表上签名的时间")
+    reviewed_at: LocalDateTime | None = None
+    reviewed_by: UserRef | None = None
+    review_note: str = ""
+    signed_off_at: LocalDateTime | None = None
+    signed_off_by: UserRef | None = None
+    sign_off_note: str = ""
     created_at: LocalDateTime
     version: int
+
+    @staticmethod
+    def resolve_reviewed_by(obj: Complaint) -> dict | None:
+        return user_ref(obj.reviewed_by)
+
+    @staticmethod
+    def resolve_signed_off_by(obj: Complaint) -> dict | None:
+        return user_ref(obj.signed_off_by)
 
     @staticmethod
     def resolve_ticket(obj: Complaint) -> dict:

@@ -75,6 +75,11 @@ class EventKind(models.TextChoices):
     SOURCE = "source", _("更改来源")
     LINKED = "linked", _("归入集体投诉")
     UNLINKED = "unlinked", _("移出集体投诉")
+    LETTER_WRITTEN = "letter_written", _("拟写文书")
+    LETTER_SENT = "letter_sent", _("文书已发出")
+    SIGNED = "signed", _("客户签名")
+    REVIEWED = "reviewed", _("主管审核")
+    SIGNED_OFF = "signed_off", _("经理签批")
 
 
 class CollectiveEventKind(models.TextChoices):

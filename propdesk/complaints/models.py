@@ -211,6 +211,30 @@ class Complaint(models.Model):
     category = models.CharField(_("投诉类别"), max_length=12, choices=Category.choices, blank=True)
     # When it was recorded: the n-th (in households) complaint about the same thing, as detection saw it.
     same_event_nth = models.PositiveSmallIntegerField(_("同一事件第几户"), default=1)
+    # The complaint record form (客户投诉记录表, 002 §12.3): the customer's signature on a home visit, the CS
+    # supervisor's review and the manager's sign-off.
+    customer_signature = models.FileField(_("客户签名"), upload_to="signatures/complaints/%Y/%m/", blank=True)
+    signed_at = models.DateTimeField(_("签名时间"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("主管审核时间"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    review_note = models.TextField(_("审核意见"), blank=True)
+    signed_off_at = models.DateTimeField(_("经理签批时间"), null=True, blank=True)
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("签批人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    sign_off_note = models.TextField(_("签批意见"), blank=True)
     created_at = models.DateTimeField(_("建立时间"), default=timezone.now)
     version = models.PositiveIntegerField(_("版本"), default=1)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -337,3 +361,6 @@ class CollectiveEvent(DomainEvent):
 
     def __str__(self) -> str:
         return f"{self.collective_id} {self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+from .models_documents import ComplaintExport, ComplaintLetter  # noqa: E402, F401

@@ -43,6 +43,16 @@ complaint.allow("workbench", OWNER_DECIDERS)
 # R-CP-4: the desk links a complaint to a collective complaint (or takes it out) in one action.
 complaint.allow("link_collective", COMPLAINT_HANDLERS)
 
+# Written documents (R-CP-1, R-CP-2): the handlers draft the reply letter and the written reports and record
+# their sending; the records clerk, who keeps the letters, may record the sending too.
+complaint.allow("write_letter", COMPLAINT_HANDLERS)
+complaint.allow("send_letter", COMPLAINT_HANDLERS | {Role.RECORDS_CLERK})
+# The complaint record form (002 §12.3): the CS supervisor reviews it, the center manager signs it off.
+complaint.allow("review", {Role.CS_SUPERVISOR})
+complaint.allow("sign_off", {Role.CENTER_MANAGER})
+# The register as .xlsx (phones masked, audited): those who organise and oversee complaint handling.
+complaint.allow("export", OWNER_DECIDERS | {Role.DEPARTMENT_MANAGER} | OVERSIGHT)
+
 # Collective complaints (集体投诉, R-CP-4): where they are is their community.
 collective = RuleSet("collective", community=lambda c: c.community_id, paths={"community": "community_id"})
 # The collective-complaint page and its special-event report: those who see the complaint register.

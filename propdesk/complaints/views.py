@@ -21,7 +21,7 @@ from propdesk.org.selectors import role_holders
 from propdesk.sla.models import SlaTarget
 from propdesk.tickets.choices import OPEN_STATUSES, Status
 
-from . import forms, selectors, services
+from . import forms, forms_documents, selectors, services
 from .models import Complaint
 
 
@@ -62,7 +62,8 @@ def complaint_register(request: HttpRequest) -> HttpResponse:
         query=(data.get("q") or "").strip(),
     )
     page = Paginator(complaints, 30).get_page(request.GET.get("page"))
-    return render(request, "complaints/register.html", {"filters": filters, "page": page})
+    context = {"filters": filters, "page": page, "may_export": can(request.user, "complaint.export")}
+    return render(request, "complaints/register.html", context)
 
 
 @login_required
@@ -111,7 +112,12 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "facts": forms.FactsForm(initial=initial),
             "original": forms.OriginalForm(initial=initial),
             "repeat": forms.ReasonForm(initial=initial),
+            "letter": forms_documents.LetterForm(initial=initial, kinds=services.letter_kinds(complaint)),
+            "review": forms_documents.ReviewForm(initial=initial),
+            "signoff": forms_documents.SignOffForm(initial=initial),
         },
+        "letter_kinds": services.letter_kinds(complaint),
+        "letters": complaint.letters.select_related("written_by", "sent_by"),
     }
     return render(request, "complaints/detail.html", context)
 
@@ -207,6 +213,18 @@ ACTIONS = {
         ),
         gettext_lazy("原件已归档"),
     ),
+    "review": (
+        forms_documents.ReviewForm,
+        lambda u, c, d: services.complaint_review(actor=u, complaint=c, note=d["note"], expected_version=d["version"]),
+        gettext_lazy("投诉记录已审核"),
+    ),
+    "signoff": (
+        forms_documents.SignOffForm,
+        lambda u, c, d: services.complaint_sign_off(
+            actor=u, complaint=c, note=d["note"], expected_version=d["version"]
+        ),
+        gettext_lazy("投诉记录已签批"),
+    ),
     "repeat": (
         forms.ReasonForm,
         lambda u, c, d: services.complaint_reopen_repeat(
@@ -229,6 +247,9 @@ ACTION_RULES = {
     "original": "file_original",
     "repeat": "reopen_repeat",
     "link_collective": "link_collective",
+    "write_letter": "write_letter",
+    "review": "review",
+    "signoff": "sign_off",
 }
 
 

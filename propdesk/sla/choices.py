@@ -36,6 +36,8 @@ class Trigger(models.TextChoices):
     COMPLAINT_REPLY_AGREED = "complaint.reply_agreed", _("已与客户约定答复时间")
     COMPLAINT_OPINION = "complaint.opinion", _("已记录客户意见")
     COMPLAINT_PROGRESS = "complaint.progress", _("已告知客户进展")
+    COMPLAINT_REPLY_RESCHEDULED = "complaint.reply_rescheduled", _("与客户改约答复时间")
+    COMPLAINT_RECLASSIFIED = "complaint.reclassified", _("投诉有效性改判")
     WORK_DISPATCHED = "work.dispatched", _("工作单派出")
     WORK_FINISHED = "work.finished", _("维修/服务完成")
     WORK_REPORTED = "work.reported", _("完成情况已报控制中心")

@@ -69,8 +69,9 @@ def on_ticket_event(
 ) -> None:
     """Stop the clocks this event stops, then start the clocks it starts.
 
-    Work-order events (``work.*``) concern that work order's clocks only; ``due_at`` fixes the deadline of
-    the clocks they start (e.g. the end of the worker's shift)."""
+    Work-order events (``work.*``) concern that work order's clocks only. ``due_at`` fixes the deadline of
+    the clocks the event starts (the end of the worker's shift, the reply time agreed with a customer); without
+    it the policy's duration on its calendar decides."""
     at = at or timezone.now()
     open_targets = list(
         SlaTarget.objects.select_for_update()
@@ -109,7 +110,7 @@ def on_ticket_event(
             owner=getattr(work_order, "assignee", None) or ticket.assignee,
             department=ticket.team,
             work_order=work_order,
-            fixed_due_at=due_at if work_order is not None else None,
+            fixed_due_at=due_at,
         )
         target.policy = policy
         if ticket.status in policy.pause_statuses:

@@ -15,6 +15,7 @@ from .collective_handling import (
     missing_visits,
 )
 from .create import complaint_for, open_complaint_for_new_ticket, source_of
+from .documents import complaint_letter_send, complaint_letter_write, default_recipient, letter_kinds
 from .handling import (
     complaint_agree_reply,
     complaint_answer_on_spot,
@@ -25,6 +26,7 @@ from .handling import (
     complaint_set_facts,
 )
 from .owners import complaint_assign, complaint_classify, developer_of, suggest_owner
+from .record import complaint_home_visit_sign, complaint_review, complaint_sign_off
 from .repeat import complaint_mark_repeat_of, complaint_reopen_repeat, mark_repeat, repeat_on_reopen
 from .settings import complaint_settings_set
 
@@ -40,6 +42,9 @@ __all__ = [
     "complaint_classify",
     "complaint_file_original",
     "complaint_for",
+    "complaint_home_visit_sign",
+    "complaint_letter_send",
+    "complaint_letter_write",
     "complaint_link_collective",
     "complaint_mark_major",
     "complaint_mark_repeat_of",
@@ -47,10 +52,14 @@ __all__ = [
     "complaint_progress",
     "complaint_reopen_repeat",
     "complaint_reply",
+    "complaint_review",
     "complaint_set_facts",
     "complaint_settings_set",
+    "complaint_sign_off",
     "complaint_unlink_collective",
+    "default_recipient",
     "developer_of",
+    "letter_kinds",
     "mark_repeat",
     "missing_visits",
     "open_complaint_for_new_ticket",

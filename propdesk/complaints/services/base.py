@@ -27,11 +27,14 @@ class ComplaintTrigger:
     ASSISTED = "complaint.assisted"  # assisted → progress at the center's interval
     PROGRESS = "complaint.progress"  # progress told to the customer
     MAJOR = "complaint.major"  # a major matter → progress within 48 h, the superior told at once (R-FB-3)
+    RESCHEDULED = "complaint.reply_rescheduled"  # the reply time agreed again (stops the clock of the old one)
+    RECLASSIFIED = "complaint.reclassified"  # another validity (stops the clocks the old one started)
 
 
-def emit(complaint: Complaint, trigger: str, at=None) -> None:
-    """Start and stop the complaint's clocks in the caller's transaction."""
-    sla.on_ticket_event(ticket=complaint.ticket, trigger=trigger, at=at)
+def emit(complaint: Complaint, trigger: str, at=None, due_at=None) -> None:
+    """Start and stop the complaint's clocks in the caller's transaction (``due_at``: the fixed deadline of the
+    clocks the trigger starts, e.g. the reply time agreed with the customer)."""
+    sla.on_ticket_event(ticket=complaint.ticket, trigger=trigger, at=at, due_at=due_at)
 
 
 def lock(complaint: Complaint, expected_version: int | None) -> Complaint:

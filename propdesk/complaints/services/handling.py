@@ -54,7 +54,9 @@ def complaint_agree_reply(
         reply_at=reply_at.isoformat(),
         previous=previous.isoformat() if previous else None,
     )
-    emit(complaint, ComplaintTrigger.REPLY_AGREED)
+    if previous is not None:
+        emit(complaint, ComplaintTrigger.RESCHEDULED)
+    emit(complaint, ComplaintTrigger.REPLY_AGREED, due_at=reply_at)
     return complaint
 
 

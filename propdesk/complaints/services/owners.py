@@ -162,6 +162,8 @@ def complaint_classify(
     )
     _event(complaint, EventKind.OWNER_SUGGESTED, actor, reason=why.dumps(), suggested=getattr(suggested, "pk", None))
     if validity != before[2]:
+        if before[2] != Validity.PENDING:
+            emit(complaint, ComplaintTrigger.RECLASSIFIED)
         _validity_clock(complaint)
     return complaint
 
