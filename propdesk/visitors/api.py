@@ -11,7 +11,7 @@ from ninja.responses import Status
 
 from propdesk.api.errors import COMMON_ERRORS, ErrorOut
 from propdesk.api.idempotency import idempotent, key_header
-from propdesk.api.schemas import Id, InputDate, Ref, page_of
+from propdesk.api.schemas import Id, InputDate, Ref, UserRef, page_of, user_ref
 from propdesk.communities.models import Community
 from propdesk.core.http import resolve_client_ip
 
@@ -23,6 +23,7 @@ from .api_schemas import (
     GateDutyIn,
     GateDutyOut,
     GateDutyPage,
+    GateUnstaffedOut,
     HostCallOut,
     InvitationFilters,
     InvitationIn,
@@ -44,7 +45,7 @@ from .api_schemas import (
     watch_body,
 )
 from .api_tenants import router as tenants_router
-from .choices import InvitationStatus
+from .choices import InvitationStatus, PeakSlot
 from .models import GateDuty, Invitation, Visit, WatchEntry
 
 router = Router(tags=["访客登记 Visitors"])
@@ -320,6 +321,40 @@ def duty_check_in(request: HttpRequest, duty_id: Id):
     except GateDuty.DoesNotExist as exc:
         raise Http404(_("值岗记录不存在或您无权查看")) from exc
     return duty_body(services.duty_check_in(actor=request.auth, duty=duty))
+
+
+@router.post("/visitors/gate-duty/{duty_id}/remove", response={204: None, **COMMON_ERRORS})
+def remove_duty(request: HttpRequest, duty_id: Id):
+    """从值岗表移除（时段未开始且未到岗）/ Take someone off a slot that has not started."""
+    duty = selectors.duty_list(user=request.auth).filter(pk=duty_id).first()
+    if duty is None:
+        raise Http404(_("值岗记录不存在或您无权查看"))
+    services.roster_remove(actor=request.auth, duty=duty)
+    return Status(204, None)
+
+
+def _planned_community(request: HttpRequest, community_id: int) -> Community:
+    community = selectors.duty_communities(user=request.auth).filter(pk=community_id).first()
+    if community is None:
+        raise Http404(_("小区不存在或您无权查看"))
+    return community
+
+
+@router.get("/visitors/gate-duty/people", response={200: list[UserRef], **COMMON_ERRORS})
+def duty_people(request: HttpRequest, community_id: Id):
+    """可安排值岗的人员（客服主管、安全管理员、安全员）/ Who may be put on the community's roster."""
+    community = _planned_community(request, community_id)
+    return [user_ref(u) for u in services.eligible_people(community)]
+
+
+@router.get("/visitors/gate-duty/unstaffed", response={200: list[GateUnstaffedOut], **COMMON_ERRORS})
+def duty_unstaffed(request: HttpRequest, community_id: Id, month: InputDate):
+    """某月已开始却无人按时到岗的高峰时段（即已发出的缺岗提醒）/ Peak slots that started unstaffed this month."""
+    community = _planned_community(request, community_id)
+    return [
+        {"day": day.isoformat(), "slot": slot, "slot_label": str(PeakSlot(slot).label)}
+        for day, slot in services.unstaffed(community=community, month=month)
+    ]
 
 
 @router.get("/visitors/gate-duty/coverage", response={200: GateCoverageOut, **COMMON_ERRORS})

@@ -294,3 +294,9 @@ def duty_body(duty) -> dict:
         "checked_in_at": duty.checked_in_at,
     }
     return GateDutyOut(**data).model_dump(mode="json")
+
+
+class GateUnstaffedOut(Schema):
+    day: str
+    slot: str
+    slot_label: str

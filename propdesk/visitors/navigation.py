@@ -26,4 +26,18 @@ NAV_ENTRIES = (
         action="tenant.rate",
         weight=76,
     ),
+    Entry(
+        _("高峰期门岗值岗"),
+        _("早午晚高峰门岗排班、到岗登记、到岗率和缺岗提醒"),
+        "visitors:duty",
+        action="gate_duty.plan",
+        weight=77,
+    ),
+    Entry(
+        _("布控名单"),
+        _("按证件或车牌布控，访客相符时预警（仅安全管理员）"),
+        "visitors:watch",
+        action="watch.manage",
+        weight=78,
+    ),
 )

@@ -1,7 +1,7 @@
 from django.urls import path
 
+from .views import duty, invitations, tenants, watch
 from .views import gate as views
-from .views import invitations, tenants
 
 app_name = "visitors"
 urlpatterns = [
@@ -15,6 +15,12 @@ urlpatterns = [
     path("invitations/<int:pk>/", invitations.invitation, name="invitation"),
     path("invitations/<int:pk>/print/", invitations.invitation_print, name="invitation_print"),
     path("invitations/<int:pk>/cancel/", views.cancel_invitation, name="cancel_invitation"),
+    path("duty/", duty.duty, name="duty"),
+    path("duty/add/", duty.duty_add, name="duty_add"),
+    path("duty/<int:pk>/remove/", duty.duty_remove, name="duty_remove"),
+    path("watch/", watch.watch, name="watch"),
+    path("watch/add/", watch.watch_add, name="watch_add"),
+    path("watch/<int:pk>/remove/", watch.watch_remove, name="watch_remove"),
     path("duty/<int:pk>/check-in/", views.duty_check_in, name="duty_check_in"),
     path("tenants/", tenants.tenants, name="tenants"),
     path("tenants/register/", tenants.register_tenant, name="tenant_register"),

@@ -1,7 +1,7 @@
 """Every write of the visitor register: visits in and out, invitations, the audited reveal, retention."""
 
 from .common import settings_for
-from .duty import alert_unstaffed, coverage, duty_check_in, roster_add
+from .duty import alert_unstaffed, coverage, duty_check_in, eligible_people, roster_add, roster_remove, unstaffed
 from .host import call_host, confirm_host
 from .invitations import cancel_invitation, check_in_by_code, invite
 from .retention import erase_expired_ids
@@ -19,6 +19,7 @@ __all__ = [
     "confirm_host",
     "coverage",
     "duty_check_in",
+    "eligible_people",
     "end_letting",
     "end_tenancy",
     "erase_expired_ids",
@@ -29,7 +30,9 @@ __all__ = [
     "renew_lease",
     "reveal_id",
     "roster_add",
+    "roster_remove",
     "settings_for",
+    "unstaffed",
     "watch_add",
     "watch_remove",
 ]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_noop as N_
 
 from propdesk.communities.models import Community
 from propdesk.core.errors import field_error
+from propdesk.core.events import record_event
 from propdesk.core.permissions import can, require
 from propdesk.core.texts import label, t
 from propdesk.notify.services import Message, notify
@@ -46,6 +47,35 @@ def roster_add(*, actor, community: Community, day: dt.date, slot: str, user) ->
             return GateDuty.objects.create(community=community, day=day, slot=slot, user=user, created_by=actor)
     except IntegrityError:
         raise field_error("user", _("此人已在该时段的值岗名单中"), "duplicate") from None
+
+
+@transaction.atomic
+def roster_remove(*, actor, duty: GateDuty) -> None:
+    """Take someone off a slot that has not started yet and that they have not checked in for (audited)."""
+    require(actor, "gate_duty.plan", duty, _("您无权安排该小区的高峰期门岗值岗"))
+    duty = GateDuty.objects.select_for_update().filter(pk=duty.pk).first()
+    if duty is None:
+        raise field_error("duty", _("该值岗已被移除"), "gone")
+    if duty.checked_in_at is not None:
+        raise field_error("duty", _("已到岗的值岗不能移除"), "checked_in")
+    if slot_bounds(duty.day, duty.slot)[0] <= timezone.now():
+        raise field_error("duty", _("已开始或已过去的时段不能移除"), "started")
+    record_event(
+        actor=actor,
+        verb="gate_duty.removed",
+        target=duty,
+        data={"day": duty.day.isoformat(), "slot": duty.slot, "user": duty.user_id},
+    )
+    duty.delete()
+
+
+def eligible_people(community: Community) -> list:
+    """Who may be put on the community's peak-hour roster: its CS supervisors, security managers and guards."""
+    return role_holders(
+        roles=[Role.CS_SUPERVISOR, Role.SECURITY_MANAGER, Role.SECURITY_GUARD],
+        community_id=community.pk,
+        service_center=community.service_center,
+    )
 
 
 @transaction.atomic
@@ -126,3 +156,23 @@ def coverage(*, community: Community, month: dt.date, today: dt.date | None = No
                 staffed += 1
         day += dt.timedelta(days=1)
     return {"slots": slots, "staffed": staffed, "rate": round(staffed / slots, 4) if slots else None}
+
+
+def unstaffed(*, community: Community, month: dt.date, now: dt.datetime | None = None) -> list[tuple[dt.date, str]]:
+    """The month's peak slots that have started and had nobody checked in by their start (the alerts sent)."""
+    now = now or timezone.now()
+    first = month.replace(day=1)
+    last = min((first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1), timezone.localdate(now))
+    staffed = {
+        (d.day, d.slot)
+        for d in GateDuty.objects.filter(community=community, day__range=(first, last), checked_in_at__isnull=False)
+        if d.checked_in_at <= slot_bounds(d.day, d.slot)[0] + START_GRACE
+    }
+    found = []
+    day = first
+    while day <= last:
+        for slot in PeakSlot.values:
+            if slot_bounds(day, slot)[0] <= now and (day, slot) not in staffed:
+                found.append((day, slot))
+        day += dt.timedelta(days=1)
+    return found

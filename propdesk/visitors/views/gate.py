@@ -244,6 +244,8 @@ def duty_check_in(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _errors(exc).popitem()[1][0])
     else:
         messages.success(request, _("已登记到岗：%(slot)s") % {"slot": duty.get_slot_display()})
+    if request.POST.get("next") == "duty":
+        return redirect(f"{reverse('visitors:duty')}?community={duty.community_id}")
     return redirect(_gate_url(duty.community))
 
 
