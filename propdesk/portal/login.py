@@ -9,6 +9,7 @@ resident records (``Resident.user``)."""
 import datetime as dt
 import hashlib
 import hmac
+import math
 import secrets
 import uuid
 
@@ -64,10 +65,10 @@ def _wait(qs, now: dt.datetime) -> int:
     """Seconds until ``qs`` (codes asked by one phone or one address) allows another, 0 when it does."""
     minute = qs.filter(created_at__gt=now - dt.timedelta(minutes=1)).order_by("created_at")
     if minute.count() >= PER_MINUTE:
-        return int((minute.first().created_at + dt.timedelta(minutes=1) - now).total_seconds()) + 1
+        return max(1, math.ceil((minute.first().created_at + dt.timedelta(minutes=1) - now).total_seconds()))
     hour = qs.filter(created_at__gt=now - dt.timedelta(hours=1)).order_by("created_at")
     if hour.count() >= PER_HOUR:
-        return int((hour.first().created_at + dt.timedelta(hours=1) - now).total_seconds()) + 1
+        return max(1, math.ceil((hour.first().created_at + dt.timedelta(hours=1) - now).total_seconds()))
     return 0
 
 

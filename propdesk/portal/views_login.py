@@ -14,8 +14,8 @@ from . import login as codes
 BACKEND = "propdesk.api.backends.PasswordBackend"
 
 
-def _page(request: HttpRequest, *, phone: str = "", sent: bool = False, errors=None, status: int = 200):
-    context = {"phone": phone, "sent": sent, "errors": errors or {}}
+def _page(request: HttpRequest, *, phone: str = "", sent: bool = False, errors=None, info: str = "", status: int = 200):
+    context = {"phone": phone, "sent": sent, "errors": errors or {}, "info": info}
     response = render(request, "portal/login.html", context, status=status)
     return response
 
@@ -46,4 +46,4 @@ def send_code(request: HttpRequest) -> HttpResponse:
         response = _page(request, phone=phone, sent=True, errors={"phone": [exc.message]}, status=429)
         response["Retry-After"] = str(exc.retry_after)
         return response
-    return _page(request, phone=phone, sent=True, errors={"__info__": [_("如该号码已在服务中心登记，验证码已发送")]})
+    return _page(request, phone=phone, sent=True, info=_("如该号码已在服务中心登记，验证码已发送"))
