@@ -88,6 +88,7 @@ def join_detected(complaint: Complaint, *, actor=None) -> CollectiveComplaint | 
         score = round(found.scores.get(found.matches[0].pk, 0.0), 2)
         _attach(complaint, collective, None, t(N_("系统识别为同一事件（相似度 %(score)s）"), score=score))
         save_collective(collective, [])
+        tell_manager_joined(collective, complaint)
         return collective
     group = [m for m in found.matches if m.collective_id is None]
     households = {m.household_id for m in group if m.household_id} | {complaint.household_id} - {None}
@@ -156,6 +157,42 @@ def tell_manager(collective: CollectiveComplaint, *, households: int) -> None:
     )
 
 
+def tell_manager_joined(collective: CollectiveComplaint, complaint: Complaint) -> None:
+    """A further household (the sixth and later) joins an open collective complaint: the manager hears of it in
+    the inbox (not urgent: the opening already went through the gateway). A second complaint of a household
+    already counted says nothing."""
+    if complaint.household_id is None:
+        return
+    if Complaint.objects.filter(collective=collective, household_id=complaint.household_id).count() > 1:
+        return
+    households = len(member_households(collective))
+    if households <= similarity.MIN_HOUSEHOLDS:
+        return
+    notify(
+        recipients=holders(complaint, Role.CENTER_MANAGER),
+        message=Message(
+            kind=NOTICE_KIND,
+            subject=_for_message(
+                t(
+                    N_("集体投诉新增住户：%(community)s 已有 %(n)s 户"),
+                    community=collective.community.name,
+                    n=households,
+                )
+            ),
+            body=_for_message(
+                t(
+                    N_("%(unit)s 也投诉了“%(title)s”（%(number)s），请安排上门回访。"),
+                    unit=str(complaint.household.unit),
+                    title=collective.title,
+                    number=complaint.ticket.number,
+                )
+            ),
+            url=reverse("complaints:collective", args=[collective.pk]),
+        ),
+        dedupe=f"complaint-collective-joined:{collective.pk}:{complaint.household_id}",
+    )
+
+
 # ----------------------------------------------------------------------------- by hand, at the desk
 
 
@@ -177,6 +214,7 @@ def complaint_link_collective(
         raise field_error("collective", _("该集体投诉已结案，不能再归入"), "closed")
     _attach(complaint, collective, actor, t(N_("人工归入集体投诉")))
     save_collective(collective, [])
+    tell_manager_joined(collective, complaint)
     return complaint
 
 
