@@ -1,7 +1,6 @@
 """Special customers get their notice delivered and acknowledged (R-PB-7); a month without a bulletin notice
 is flagged to the manager from the 25th, once (R-PB-8)."""
 
-
 import pytest
 from django.core.exceptions import ValidationError
 
