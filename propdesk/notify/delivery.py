@@ -115,6 +115,7 @@ def outgoing(notification: Notification, to: str) -> sms.Outgoing:
         language=language,
         key=notification.dedupe_key,
         name=profile.name if profile else (user.get_username() if user else ""),
+        phone=notification.phone or (profile.phone if profile else ""),
     )
 
 

@@ -69,3 +69,9 @@ def take(channel: str) -> None:
         wait = bucket.take()
     if wait:
         raise RateLimited(dt.timedelta(seconds=max(wait, 0.05)))
+
+
+def reset() -> None:
+    """Forget every bucket (tests, and a worker that reloads its settings)."""
+    with _lock:
+        _buckets.clear()

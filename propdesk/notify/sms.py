@@ -44,6 +44,7 @@ class Outgoing:
     language: str = "zh-hans"
     key: str = ""  # the outbox row's dedupe key: providers that accept one drop repeats
     name: str = ""
+    phone: str = ""  # the person's mobile, for channels that mention by number (a WeCom group robot)
 
 
 @dataclass(frozen=True)
