@@ -12,9 +12,14 @@ from propdesk.api.errors import COMMON_ERRORS, ErrorOut
 from propdesk.api.schemas import Id, page_of
 from propdesk.core.permissions import can
 from propdesk.dispatch.selectors import my_jobs
+from propdesk.org.models import ServiceCenter
 
 from . import selectors, services
 from .api_schemas import (
+    InternalCircularDoneIn,
+    InternalCircularIn,
+    InternalCircularMeetingIn,
+    InternalCircularOut,
     InternalDashboardOut,
     InternalLeaveDecisionIn,
     InternalLeaveFilters,
@@ -25,10 +30,11 @@ from .api_schemas import (
     InternalOutingIn,
     InternalOutingOut,
     InternalVersionIn,
+    circular_body,
     leave_body,
     outing_body,
 )
-from .models import LeaveRequest, Outing
+from .models import Circular, LeaveRequest, Outing
 
 router = Router(tags=["内部沟通 Internal"])
 CONFLICT = {409: ErrorOut, **COMMON_ERRORS}
@@ -169,3 +175,74 @@ def dashboard(request: HttpRequest, center_id: Id | None = None):
         "returns_to_confirm": rows(selectors.returns_to_confirm(user=user)),
         "not_returned": rows(selectors.not_returned(user=user)),
     }
+
+
+def _circular(request: HttpRequest, circular_id: int):
+    try:
+        return selectors.circular_get(user=request.auth, pk=circular_id)
+    except Circular.DoesNotExist as exc:
+        raise Http404(_("信息传达不存在或您无权查看")) from exc
+
+
+def _circular_out(request: HttpRequest, circular) -> dict:
+    circular = selectors.circular_get(user=request.auth, pk=circular.pk)
+    tracks = can(request.auth, "circular.track", circular)
+    return circular_body(circular, rows=selectors.circular_rows(circular=circular) if tracks else ())
+
+
+@router.get("/internal/circulars", response={200: list[InternalCircularOut], **COMMON_ERRORS})
+def list_circulars(request: HttpRequest, waiting: bool = False):
+    """跟踪的信息传达（信息管理员、经理）；waiting=true 时为待我阅读或落实的 / Tracked circulars, or mine."""
+    if waiting:
+        return [circular_body(r.circular) for r in selectors.circulars_waiting(user=request.auth)[:100]]
+    return [_circular_out(request, c) for c in selectors.circulars_tracked(user=request.auth)[:100]]
+
+
+@router.post("/internal/circulars", response={201: InternalCircularOut, **COMMON_ERRORS})
+def register_circular(request: HttpRequest, payload: InternalCircularIn):
+    """登记信息传达：传送级别、传达岗位/部门/人员、落实期限；邮件级别同时发送邮件 / Register a circular."""
+    center = ServiceCenter.objects.filter(pk=payload.center_id).first()
+    if center is None:
+        raise Http404(_("服务中心不存在或您无权查看"))
+    data = payload.dict()
+    data.pop("center_id")
+    circular = services.circular_register(actor=request.auth, center=center, **data)
+    return Status(201, _circular_out(request, circular))
+
+
+@router.get("/internal/circulars/{circular_id}", response={200: InternalCircularOut, **COMMON_ERRORS})
+def get_circular(request: HttpRequest, circular_id: Id):
+    """一份信息传达（跟踪者可见跟踪表）/ One circular."""
+    return _circular_out(request, _circular(request, circular_id))
+
+
+@router.post("/internal/circulars/{circular_id}/read", response={200: InternalCircularOut, **COMMON_ERRORS})
+def read_circular(request: HttpRequest, circular_id: Id):
+    """确认已阅（会议级别以会议签到为准）/ Acknowledge reading."""
+    circular = _circular(request, circular_id)
+    services.circular_acknowledge(actor=request.auth, circular=circular)
+    return _circular_out(request, circular)
+
+
+@router.post("/internal/circulars/{circular_id}/done", response={200: InternalCircularOut, **COMMON_ERRORS})
+def done_circular(request: HttpRequest, circular_id: Id, payload: InternalCircularDoneIn):
+    """确认已落实 / Confirm it is carried out."""
+    circular = _circular(request, circular_id)
+    services.circular_done(actor=request.auth, circular=circular, note=payload.note)
+    return _circular_out(request, circular)
+
+
+@router.post("/internal/circulars/{circular_id}/meeting", response={200: InternalCircularOut, **CONFLICT})
+def meeting_circular(request: HttpRequest, circular_id: Id, payload: InternalCircularMeetingIn):
+    """会议级别：登记传达会议与参会人员（代替个人确认）/ The meeting record with its attendees."""
+    circular = services.circular_meeting(actor=request.auth, circular=_circular(request, circular_id), **payload.dict())
+    return _circular_out(request, circular)
+
+
+@router.post("/internal/circulars/{circular_id}/close", response={200: InternalCircularOut, **CONFLICT})
+def close_circular(request: HttpRequest, circular_id: Id, payload: InternalVersionIn):
+    """关闭（不再催办）/ Close: no more chasers."""
+    circular = services.circular_close(
+        actor=request.auth, circular=_circular(request, circular_id), expected_version=payload.expected_version
+    )
+    return _circular_out(request, circular)

@@ -151,3 +151,88 @@ def leave_body(leave) -> dict:
         "version": leave.version,
     }
     return InternalLeaveOut(**data).model_dump(mode="json")
+
+
+LevelIn = Literal["email", "print", "post", "circulate", "meeting"]
+
+
+class InternalCircularIn(Schema):
+    center_id: int = Field(..., ge=1, le=2**31 - 1)
+    title: str = Field(..., max_length=100)
+    source: str = Field(..., max_length=100, description="发文部门（公司职能部门）")
+    level: LevelIn = Field(..., description="传送级别：邮件、打印、张贴、传阅、会议")
+    body: str = Field("", max_length=5000)
+    roles: list[str] = Field(default_factory=list, max_length=30, description="传达岗位（角色代码）")
+    department_ids: list[int] = Field(default_factory=list, max_length=50)
+    user_ids: list[int] = Field(default_factory=list, max_length=500)
+    requires_execution: bool = False
+    due_on: InputDate | None = None
+
+
+class InternalCircularDoneIn(Schema):
+    note: str = Field("", max_length=200)
+
+
+class InternalCircularMeetingIn(Schema):
+    held_at: InputDateTime
+    minutes: str = Field(..., max_length=5000)
+    attendee_ids: list[int] = Field(..., max_length=500)
+    expected_version: Version | None = None
+
+
+class InternalRecipientOut(Schema):
+    user: UserRef
+    read_at: LocalDateTime | None
+    via_meeting: bool
+    done_at: LocalDateTime | None
+    done_note: str
+    chases: int
+
+
+class InternalCircularOut(Schema):
+    id: int
+    center: Ref
+    title: str
+    source: str
+    body: str
+    level: str
+    level_label: str
+    requires_execution: bool
+    due_on: str | None
+    created_at: LocalDateTime
+    closed_at: LocalDateTime | None
+    meeting_at: LocalDateTime | None
+    meeting_minutes: str
+    version: int
+    recipients: list[InternalRecipientOut] = Field(description="跟踪表（仅信息管理员和经理可见）")
+
+
+def circular_body(circular, *, rows=()) -> dict:
+    data = {
+        "id": circular.pk,
+        "center": {"id": circular.service_center_id, "name": circular.service_center.name},
+        "title": circular.title,
+        "source": circular.source,
+        "body": circular.body,
+        "level": circular.level,
+        "level_label": str(circular.get_level_display()),
+        "requires_execution": circular.requires_execution,
+        "due_on": circular.due_on.isoformat() if circular.due_on else None,
+        "created_at": circular.created_at,
+        "closed_at": circular.closed_at,
+        "meeting_at": circular.meeting_at,
+        "meeting_minutes": circular.meeting_minutes,
+        "version": circular.version,
+        "recipients": [
+            {
+                "user": user_ref(r.user),
+                "read_at": r.read_at,
+                "via_meeting": r.via_meeting,
+                "done_at": r.done_at,
+                "done_note": r.done_note,
+                "chases": r.chases,
+            }
+            for r in rows
+        ],
+    }
+    return InternalCircularOut(**data).model_dump(mode="json")

@@ -46,3 +46,23 @@ class LeaveEventKind(models.TextChoices):
     RETURNED = "returned", _("销假")
     CONFIRMED = "confirmed", _("人事确认销假")
     NOT_RETURNED = "not_returned", _("假期结束未销假")
+
+
+class Level(models.TextChoices):
+    """How a company department's information is relayed (传送级别, 000 §3.2.3)."""
+
+    EMAIL = "email", _("邮件")
+    PRINT = "print", _("打印")
+    POST = "post", _("张贴")
+    CIRCULATE = "circulate", _("传阅")
+    MEETING = "meeting", _("会议")
+
+
+class CircularEventKind(models.TextChoices):
+    REGISTERED = "registered", _("登记传达")
+    EMAILED = "emailed", _("已发送邮件")
+    READ = "read", _("已阅")
+    DONE = "done", _("已落实")
+    MEETING = "meeting", _("会议传达")
+    CHASED = "chased", _("催办")
+    CLOSED = "closed", _("关闭")

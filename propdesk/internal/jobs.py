@@ -17,3 +17,11 @@ def leave_not_returned():
     from .services import flag_unreturned_leave
 
     return flag_unreturned_leave()
+
+
+@periodic(600, name="internal.circular_chasers")
+def circular_chasers():
+    """Chase recipients who have not read a circular after a day, or not carried it out by its due date."""
+    from .services import chase_circulars
+
+    return chase_circulars()

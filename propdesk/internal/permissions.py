@@ -65,3 +65,8 @@ desk = RuleSet("internal_desk", center=lambda c: c.pk, paths={"center": "pk"})
 desk.allow("my_day", STAFF)
 # The manager's dashboard of a center: who is out, approvals waiting, overdue.
 desk.allow("dashboard", MANAGERS | {Role.HR_ADMIN})
+
+circular = RuleSet("circular", center=lambda c: c.service_center_id, paths=_CENTER)
+# The information manager registers, tracks, records the meeting and closes; the center manager may too.
+circular.allow("register", {Role.INFO_MANAGER, Role.CENTER_MANAGER})
+circular.allow("track", {Role.INFO_MANAGER, Role.CENTER_MANAGER})

@@ -107,3 +107,54 @@ def away_now(user_ids: list[int], *, now: dt.datetime) -> dict[int, dict]:
             },
         )
     return away
+
+
+def circulars_tracked(*, user):
+    """The circulars the user tracks (information manager, center manager), with their counts."""
+    from django.db.models import Count, Q
+
+    from .models import Circular
+
+    return (
+        Circular.objects.restrict(user, "circular.track")
+        .annotate(
+            total=Count("recipients"),
+            unread=Count("recipients", filter=Q(recipients__read_at__isnull=True)),
+            not_done=Count("recipients", filter=Q(recipients__done_at__isnull=True)),
+        )
+        .order_by("closed_at", "-created_at")
+    )
+
+
+def circular_get(*, user, pk: int):
+    """One circular, for whoever tracks it or is among its recipients."""
+    from django.db.models import Q
+
+    from .models import Circular
+
+    tracked = Circular.objects.restrict(user, "circular.track").filter(pk=pk)
+    if tracked.exists():
+        return tracked.get()
+    return Circular.objects.filter(Q(pk=pk) & Q(recipients__user=user)).distinct().get()
+
+
+def circular_rows(*, circular):
+    return circular.recipients.select_related("user__staff_profile__department").order_by("pk")
+
+
+def circulars_waiting(*, user):
+    """What waits for the user: open circulars to read (not at meeting level) or to carry out."""
+    from django.db.models import Q
+
+    from .choices import Level
+    from .models import CircularRecipient
+
+    return (
+        CircularRecipient.objects.filter(user=user, circular__closed_at__isnull=True)
+        .filter(
+            (Q(read_at__isnull=True) & ~Q(circular__level=Level.MEETING))
+            | Q(circular__requires_execution=True, done_at__isnull=True)
+        )
+        .select_related("circular")
+        .order_by("circular__due_on", "circular__created_at")
+    )

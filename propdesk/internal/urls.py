@@ -13,5 +13,9 @@ urlpatterns = [
     path("leave/<int:pk>/", views.leave_detail, name="leave"),
     path("leave/<int:pk>/print/", views.leave_print, name="leave_print"),
     path("leave/<int:pk>/<slug:action>/", views.leave_action, name="leave_action"),
+    path("circulars/", views.circular_list, name="circulars"),
+    path("circulars/new/", views.circular_new, name="circular_new"),
+    path("circulars/<int:pk>/", views.circular_detail, name="circular"),
+    path("circulars/<int:pk>/<slug:action>/", views.circular_action, name="circular_action"),
     path("manager/", views.dashboard, name="dashboard"),
 ]

@@ -1,5 +1,13 @@
 """The writes of internal communication (keyword-only, atomic, versioned, one event each)."""
 
+from .circulars import (
+    chase_circulars,
+    circular_acknowledge,
+    circular_close,
+    circular_done,
+    circular_meeting,
+    circular_register,
+)
 from .leave import (
     flag_unreturned_leave,
     leave_confirm,
@@ -12,6 +20,12 @@ from .leave import (
 from .whereabouts import flag_overdue_outings, outing_post, outing_return
 
 __all__ = [
+    "chase_circulars",
+    "circular_acknowledge",
+    "circular_close",
+    "circular_done",
+    "circular_meeting",
+    "circular_register",
     "flag_overdue_outings",
     "flag_unreturned_leave",
     "leave_confirm",

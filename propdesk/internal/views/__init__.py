@@ -1,11 +1,16 @@
 """The internal pages (see each section's module)."""
 
+from .circulars import circular_action, circular_detail, circular_list, circular_new
 from .day import dashboard, my_day
 from .leave import leave_action, leave_detail, leave_list, leave_new, leave_print
 from .whereabouts import board, outing_post, outing_return
 
 __all__ = [
     "board",
+    "circular_action",
+    "circular_detail",
+    "circular_list",
+    "circular_new",
     "dashboard",
     "leave_action",
     "leave_detail",

@@ -29,6 +29,7 @@ def my_day_page(request: HttpRequest, *, outing_errors=None, outing_values=None,
         "leave": selectors.my_leave(user=user),
         "to_decide": selectors.approvals_waiting(user=user),
         "to_confirm": selectors.returns_to_confirm(user=user),
+        "circulars": selectors.circulars_waiting(user=user),
         "can_dashboard": selectors.dashboard_centers(user=user).exists(),
     }
     return render(request, "internal/my_day.html", context, status=status)
