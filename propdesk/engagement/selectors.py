@@ -110,3 +110,62 @@ def interviews_for(*, user, community: Community | None = None, date_from=None, 
 
 def interview_get(*, user, pk: int) -> Interview:
     return interviews_for(user=user).get(pk=pk)
+
+
+# --- surveys -------------------------------------------------------------------------------------------------
+
+
+def surveys_for(*, user):
+    from .models import Survey
+
+    return Survey.objects.restrict(user, "survey.read").select_related("service_center").prefetch_related("communities")
+
+
+def survey_results(survey) -> dict:
+    """The survey's results with its formula applied: the center's score, each community's, each section's, the
+    change from the previous survey, and the residents' written opinions (never with an anonymous household)."""
+    from .formula import mean, rounded, sheet_scores
+
+    sections = list(survey.sections.prefetch_related("questions"))
+    responses = list(survey.responses.select_related("household__unit__building").prefetch_related("answers"))
+    totals, per_community, per_section, texts = [], {}, {s.pk: [] for s in sections}, []
+    for response in responses:
+        values = {a.question_id: a.value for a in response.answers.all() if a.value is not None}
+        total, by_section = sheet_scores(sections, values)
+        totals.append(total)
+        per_community.setdefault(response.household.unit.building.community_id, []).append(total)
+        for pk, score in by_section.items():
+            per_section[pk].append(score)
+        texts.extend(a.text for a in response.answers.all() if a.text)
+    communities = {c.pk: c for c in survey.communities.all()}
+    overall = rounded(mean(totals))
+    previous = survey_results(survey.previous)["overall"] if survey.previous_id else None
+    return {
+        "overall": overall,
+        "responses": len(responses),
+        "sample": survey.samples.count(),
+        "by_community": [
+            {"community": communities[pk], "score": rounded(mean(scores)), "responses": len(scores)}
+            for pk, scores in sorted(per_community.items())
+            if pk in communities
+        ],
+        "sections": [{"section": s, "score": rounded(mean(per_section[s.pk]))} for s in sections],
+        "previous": previous,
+        "change": overall - previous if overall is not None and previous is not None else None,
+        "texts": texts,
+    }
+
+
+def open_surveys_for_resident(*, user):
+    """The open surveys sampling the resident's household, with whether it has answered (the portal's list)."""
+    from propdesk.core.scoping import get_scope
+
+    from .choices import SurveyStatus
+    from .models import Survey, SurveyResponse
+
+    households = sorted(get_scope(user).household)
+    surveys = Survey.objects.filter(status=SurveyStatus.OPEN, samples__household__in=households).distinct()
+    answered = set(
+        SurveyResponse.objects.filter(survey__in=surveys, household__in=households).values_list("survey_id", flat=True)
+    )
+    return [(s, s.pk in answered) for s in surveys.order_by("-created_at")]

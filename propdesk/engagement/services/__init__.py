@@ -2,5 +2,15 @@
 
 from .interviews import interview_finding_to_ticket, interview_record
 from .planner import flag_behind, plan_make
+from .surveys import may_answer_as_resident, survey_answer, survey_create, survey_transition
 
-__all__ = ["flag_behind", "interview_finding_to_ticket", "interview_record", "plan_make"]
+__all__ = [
+    "flag_behind",
+    "interview_finding_to_ticket",
+    "interview_record",
+    "may_answer_as_resident",
+    "plan_make",
+    "survey_answer",
+    "survey_create",
+    "survey_transition",
+]
