@@ -21,6 +21,8 @@ from .api_schemas import (
     InternalCircularMeetingIn,
     InternalCircularOut,
     InternalDashboardOut,
+    InternalDutyDoneIn,
+    InternalDutyOut,
     InternalLeaveDecisionIn,
     InternalLeaveFilters,
     InternalLeaveIn,
@@ -31,10 +33,11 @@ from .api_schemas import (
     InternalOutingOut,
     InternalVersionIn,
     circular_body,
+    duty_body,
     leave_body,
     outing_body,
 )
-from .models import Circular, LeaveRequest, Outing
+from .models import Circular, DutyTask, LeaveRequest, Outing
 
 router = Router(tags=["内部沟通 Internal"])
 CONFLICT = {409: ErrorOut, **COMMON_ERRORS}
@@ -246,3 +249,19 @@ def close_circular(request: HttpRequest, circular_id: Id, payload: InternalVersi
         actor=request.auth, circular=_circular(request, circular_id), expected_version=payload.expected_version
     )
     return _circular_out(request, circular)
+
+
+@router.get("/internal/duties", response={200: list[InternalDutyOut], **COMMON_ERRORS})
+def list_duties(request: HttpRequest):
+    """我的例行工作（月度、每周，逾期在前）/ My recurring duties."""
+    return [duty_body(d) for d in selectors.my_duties(user=request.auth)]
+
+
+@router.post("/internal/duties/{duty_id}/complete", response={200: InternalDutyOut, **CONFLICT})
+def complete_duty(request: HttpRequest, duty_id: Id, payload: InternalDutyDoneIn):
+    """完成一项例行工作 / Mark a duty done."""
+    try:
+        task = selectors.duty_get(user=request.auth, pk=duty_id)
+    except DutyTask.DoesNotExist as exc:
+        raise Http404(_("例行工作不存在或您无权查看")) from exc
+    return duty_body(services.duty_complete(actor=request.auth, task=task, **payload.dict()))

@@ -236,3 +236,35 @@ def circular_body(circular, *, rows=()) -> dict:
         ],
     }
     return InternalCircularOut(**data).model_dump(mode="json")
+
+
+class InternalDutyOut(Schema):
+    id: int
+    code: str
+    title: str
+    period: str
+    due_on: str
+    done_at: LocalDateTime | None
+    note: str
+    overdue: bool
+    version: int
+
+
+class InternalDutyDoneIn(Schema):
+    note: str = Field("", max_length=200)
+    expected_version: Version | None = None
+
+
+def duty_body(task) -> dict:
+    data = {
+        "id": task.pk,
+        "code": task.code,
+        "title": task.title,
+        "period": task.period.isoformat(),
+        "due_on": task.due_on.isoformat(),
+        "done_at": task.done_at,
+        "note": task.note,
+        "overdue": task.is_overdue(timezone.localdate()),
+        "version": task.version,
+    }
+    return InternalDutyOut(**data).model_dump(mode="json")

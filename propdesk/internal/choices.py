@@ -66,3 +66,8 @@ class CircularEventKind(models.TextChoices):
     MEETING = "meeting", _("会议传达")
     CHASED = "chased", _("催办")
     CLOSED = "closed", _("关闭")
+
+
+class DutyEventKind(models.TextChoices):
+    DONE = "done", _("完成")
+    OVERDUE = "overdue", _("逾期")

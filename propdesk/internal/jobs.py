@@ -25,3 +25,11 @@ def circular_chasers():
     from .services import chase_circulars
 
     return chase_circulars()
+
+
+@periodic(3600, name="internal.duty_calendar")
+def duty_calendar():
+    """Plan this month's and week's manager duties (002 §五) and flag the overdue ones (once each)."""
+    from .services import flag_overdue_duties, plan_duties
+
+    return plan_duties() + flag_overdue_duties()

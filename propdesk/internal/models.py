@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from propdesk.core.models import DomainEvent
 from propdesk.core.scoping import ScopedQuerySet
 
-from .choices import CircularEventKind, LeaveEventKind, LeaveKind, LeaveStatus, Level, OutingEventKind
+from .choices import CircularEventKind, DutyEventKind, LeaveEventKind, LeaveKind, LeaveStatus, Level, OutingEventKind
 
 
 class Outing(models.Model):
@@ -199,3 +199,56 @@ class CircularEvent(DomainEvent):
     class Meta(DomainEvent.Meta):
         verbose_name = _("传达记录")
         verbose_name_plural = _("传达记录")
+
+
+class DutyTask(models.Model):
+    """One recurring duty of a manager's calendar (002 §五) for one month or week, with its due day (moved off
+    weekends and holidays) and when it was done."""
+
+    service_center = models.ForeignKey(
+        "org.ServiceCenter", verbose_name=_("服务中心"), on_delete=models.PROTECT, related_name="duty_tasks"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("负责人"), on_delete=models.PROTECT, related_name="duty_tasks"
+    )
+    code = models.CharField(_("事项"), max_length=32)
+    period = models.DateField(_("周期"), help_text=_("月初或周一"))
+    due_on = models.DateField(_("到期日"))
+    done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    note = models.CharField(_("完成说明"), max_length=200, blank=True)
+    overdue_at = models.DateTimeField(_("逾期提醒时间"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=0)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_paths = {"service_center": "service_center"}
+
+    class Meta:
+        verbose_name = _("例行工作")
+        verbose_name_plural = _("例行工作")
+        ordering = ["due_on", "code", "id"]
+        constraints = [models.UniqueConstraint(fields=["user", "code", "period"], name="internal_duty_task_uniq")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.code} {self.period}"
+
+    @property
+    def title(self) -> str:
+        from django.utils.translation import gettext
+
+        from .duties import BY_CODE
+
+        duty = BY_CODE.get(self.code)
+        return gettext(duty.title) if duty else self.code
+
+    def is_overdue(self, today) -> bool:
+        return self.done_at is None and self.due_on < today
+
+
+class DutyEvent(DomainEvent):
+    subject_field = "task"
+    task = models.ForeignKey(DutyTask, verbose_name=_("例行工作"), on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("动作"), max_length=20, choices=DutyEventKind.choices)
+
+    class Meta(DomainEvent.Meta):
+        verbose_name = _("例行工作记录")
+        verbose_name_plural = _("例行工作记录")

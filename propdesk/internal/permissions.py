@@ -70,3 +70,10 @@ circular = RuleSet("circular", center=lambda c: c.service_center_id, paths=_CENT
 # The information manager registers, tracks, records the meeting and closes; the center manager may too.
 circular.allow("register", {Role.INFO_MANAGER, Role.CENTER_MANAGER})
 circular.allow("track", {Role.INFO_MANAGER, Role.CENTER_MANAGER})
+
+duty = RuleSet("duty_task", center=lambda d: d.service_center_id, paths=_CENTER)
+# A manager's recurring duties (002 §五): they mark their own done; the center manager oversees them all.
+DUTY_HOLDERS = frozenset({Role.CENTER_MANAGER, Role.DEPARTMENT_MANAGER})
+duty.allow("complete", DUTY_HOLDERS, when=_own, q=_own_q)
+duty.allow("read", DUTY_HOLDERS, when=_own, q=_own_q)
+duty.allow("read", {Role.CENTER_MANAGER})

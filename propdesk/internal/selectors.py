@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.db.models import Q as models_q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -158,3 +159,33 @@ def circulars_waiting(*, user):
         .select_related("circular")
         .order_by("circular__due_on", "circular__created_at")
     )
+
+
+def my_duties(*, user, today: dt.date | None = None):
+    """The user's open duties (and those done this period), the overdue first."""
+    from .models import DutyTask
+
+    today = today or timezone.localdate()
+    return (
+        DutyTask.objects.filter(user=user)
+        .filter(models_q(done_at__isnull=True) | models_q(period__gte=today.replace(day=1) - dt.timedelta(days=7)))
+        .order_by("done_at", "due_on", "code")
+    )
+
+
+def overdue_duties(*, user, center_id: int, today: dt.date | None = None):
+    from .models import DutyTask
+
+    today = today or timezone.localdate()
+    return (
+        DutyTask.objects.restrict(user, "duty_task.read")
+        .filter(service_center_id=center_id, done_at__isnull=True, due_on__lt=today)
+        .select_related("user__staff_profile")
+        .order_by("due_on")
+    )
+
+
+def duty_get(*, user, pk: int):
+    from .models import DutyTask
+
+    return DutyTask.objects.restrict(user, "duty_task.read").get(pk=pk)

@@ -17,5 +17,6 @@ urlpatterns = [
     path("circulars/new/", views.circular_new, name="circular_new"),
     path("circulars/<int:pk>/", views.circular_detail, name="circular"),
     path("circulars/<int:pk>/<slug:action>/", views.circular_action, name="circular_action"),
+    path("duties/<int:pk>/done/", views.duty_complete, name="duty_complete"),
     path("manager/", views.dashboard, name="dashboard"),
 ]

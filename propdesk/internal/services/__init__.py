@@ -8,6 +8,7 @@ from .circulars import (
     circular_meeting,
     circular_register,
 )
+from .duties import duty_complete, flag_overdue_duties, plan_duties
 from .leave import (
     flag_unreturned_leave,
     leave_confirm,
@@ -26,6 +27,8 @@ __all__ = [
     "circular_done",
     "circular_meeting",
     "circular_register",
+    "duty_complete",
+    "flag_overdue_duties",
     "flag_overdue_outings",
     "flag_unreturned_leave",
     "leave_confirm",
@@ -36,4 +39,5 @@ __all__ = [
     "leave_withdraw",
     "outing_post",
     "outing_return",
+    "plan_duties",
 ]

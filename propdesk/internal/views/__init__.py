@@ -2,6 +2,7 @@
 
 from .circulars import circular_action, circular_detail, circular_list, circular_new
 from .day import dashboard, my_day
+from .duties import duty_complete
 from .leave import leave_action, leave_detail, leave_list, leave_new, leave_print
 from .whereabouts import board, outing_post, outing_return
 
@@ -12,6 +13,7 @@ __all__ = [
     "circular_list",
     "circular_new",
     "dashboard",
+    "duty_complete",
     "leave_action",
     "leave_detail",
     "leave_list",

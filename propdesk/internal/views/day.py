@@ -30,6 +30,8 @@ def my_day_page(request: HttpRequest, *, outing_errors=None, outing_values=None,
         "to_decide": selectors.approvals_waiting(user=user),
         "to_confirm": selectors.returns_to_confirm(user=user),
         "circulars": selectors.circulars_waiting(user=user),
+        "duties": list(selectors.my_duties(user=user)),
+        "today": timezone.localdate(),
         "can_dashboard": selectors.dashboard_centers(user=user).exists(),
     }
     return render(request, "internal/my_day.html", context, status=status)
@@ -61,5 +63,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "to_confirm": selectors.returns_to_confirm(user=request.user).filter(service_center=center),
         "not_returned": selectors.not_returned(user=request.user).filter(service_center=center),
         "leave_count": leave.count(),
+        "overdue_duties": selectors.overdue_duties(user=request.user, center_id=center.pk),
     }
     return render(request, "internal/dashboard.html", context)
