@@ -10,3 +10,11 @@ def behind_plan():
     from .services import flag_behind
 
     return flag_behind()
+
+
+@periodic(3600, name="engagement.coverage")
+def coverage():
+    """Suggestion boxes not opened on time, special customers, owners' committee and owner forum not covered."""
+    from .coverage import flag_missed
+
+    return flag_missed()

@@ -1,14 +1,19 @@
 """Every write of the engagement app (keyword-only, atomic, permission-checked, one event row)."""
 
+from .contacts import box_open, box_save, consultation_record, meeting_record
 from .interviews import interview_finding_to_ticket, interview_record
 from .planner import flag_behind, plan_make
 from .surveys import may_answer_as_resident, survey_answer, survey_create, survey_transition
 
 __all__ = [
+    "box_open",
+    "box_save",
+    "consultation_record",
     "flag_behind",
     "interview_finding_to_ticket",
     "interview_record",
     "may_answer_as_resident",
+    "meeting_record",
     "plan_make",
     "survey_answer",
     "survey_create",
