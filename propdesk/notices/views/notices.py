@@ -195,7 +195,7 @@ def notice_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
                 messages.error(request, message)
     else:
         messages.success(
-            request, _("已%(step)s：%(title)s") % {"step": notice.get_status_display(), "title": notice.title}
+            request, _("%(title)s：%(status)s") % {"status": notice.get_status_display(), "title": notice.title}
         )
     back = request.POST.get("next")
     return redirect(
