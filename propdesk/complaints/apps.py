@@ -10,7 +10,7 @@ class ComplaintsConfig(AppConfig):
     def ready(self) -> None:
         from propdesk.tickets.services import on_ticket_created, on_ticket_reopened
 
-        from . import permissions  # noqa: F401  (declares the complaint rules)
+        from . import jobs, permissions  # noqa: F401  (declares the complaint rules and jobs)
         from .services import open_complaint_for_new_ticket, repeat_on_reopen
 
         # A complaint ticket gets its complaint record in the same transaction (R-CP-1).

@@ -364,3 +364,4 @@ class CollectiveEvent(DomainEvent):
 
 
 from .models_documents import ComplaintExport, ComplaintLetter  # noqa: E402, F401
+from .models_monthly import CorrectiveAction, LegacyReport, PublicNotice, TrainingCase  # noqa: E402, F401

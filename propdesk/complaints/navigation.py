@@ -15,4 +15,11 @@ NAV_ENTRIES = (
         action="complaint.workbench",
         weight=65,
     ),
+    Entry(
+        _("投诉月度工作"),
+        _("月度汇总、培训案例、公共投诉公告、纠正预防措施"),
+        "complaints:monthly",
+        action="complaint_monthly.browse",
+        weight=66,
+    ),
 )

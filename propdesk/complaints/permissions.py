@@ -70,3 +70,21 @@ complaint_settings = RuleSet(
     "complaint_settings", center=lambda s: s.service_center_id, paths={"center": "service_center_id"}
 )
 complaint_settings.allow("change", {Role.CENTER_MANAGER})
+
+# Monthly work (R-CP-8): all center-wide objects, where they are is their service center.
+monthly = RuleSet("complaint_monthly", center=lambda o: o.service_center_id, paths={"center": "service_center_id"})
+# The month's summary, cases, notices, actions and legacy statistics: the handlers and the company's oversight.
+monthly.allow("browse", HANDLERS | OVERSIGHT)
+# Training cases: the CS assistant writes them up, the CS supervisor draws the lessons (002 §12.1).
+monthly.allow("write_case", {Role.CS_ASSISTANT, Role.CS_SUPERVISOR})
+# The public-interest notice: the customer service drafts and publishes it; the department head approves it.
+monthly.allow("draft_notice", {Role.CS_ASSISTANT, Role.CS_SUPERVISOR, Role.CENTER_MANAGER})
+monthly.allow("approve_notice", {Role.DEPARTMENT_MANAGER, Role.CENTER_MANAGER})
+monthly.allow("publish_notice", {Role.CS_ASSISTANT, Role.CS_SUPERVISOR, Role.CENTER_MANAGER})
+# Corrective / preventive actions: issued by the business-management department, carried out by the center.
+monthly.allow("issue_action", {Role.BUSINESS_DEPT})
+monthly.allow("progress_action", {Role.CENTER_MANAGER, Role.CS_SUPERVISOR, Role.DEPARTMENT_MANAGER})
+monthly.allow("finish_action", {Role.CENTER_MANAGER})
+# Developer-legacy statistics: compiled by the customer service, reviewed and submitted by the manager.
+monthly.allow("compile_legacy", {Role.CS_ASSISTANT, Role.CS_SUPERVISOR, Role.CENTER_MANAGER})
+monthly.allow("submit_legacy", {Role.CENTER_MANAGER})

@@ -22,7 +22,8 @@ from propdesk.sla.models import SlaTarget
 from propdesk.tickets.choices import OPEN_STATUSES, Status
 
 from . import forms, forms_documents, selectors, services
-from .models import Complaint
+from .forms_monthly import CaseForm
+from .models import Complaint, TrainingCase
 
 
 def _error_text(exc: ValidationError) -> str:
@@ -115,8 +116,10 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "letter": forms_documents.LetterForm(initial=initial, kinds=services.letter_kinds(complaint)),
             "review": forms_documents.ReviewForm(initial=initial),
             "signoff": forms_documents.SignOffForm(initial=initial),
+            "case": CaseForm(),
         },
         "letter_kinds": services.letter_kinds(complaint),
+        "may_case": can(user, "complaint_monthly.write_case", TrainingCase(service_center=complaint.service_center)),
         "letters": complaint.letters.select_related("written_by", "sent_by"),
     }
     return render(request, "complaints/detail.html", context)
