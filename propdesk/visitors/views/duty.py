@@ -19,10 +19,13 @@ from propdesk.core.inputs import parse_date, parse_id
 
 from .. import selectors, services
 from ..choices import PeakSlot
+from ..models import PEAK_HOURS
 from ..services.duty import CHECK_IN_EARLY, slot_bounds
 from .gate import _errors
 
 DAYS_SHOWN = 14
+# The unstaffed slots listed one by one (newest first); the older ones are counted.
+RECENT_GAPS = 10
 
 
 def _month(raw: str | None, today: dt.date) -> dt.date:
@@ -46,7 +49,8 @@ def _roster(community, start: dt.date, now: dt.datetime, user) -> list[dict]:
         for value, label in PeakSlot.choices:
             begins = slot_bounds(day, value)[0]
             people = [d for d in duties if d.day == day and d.slot == value]
-            slots.append({"value": value, "label": label, "people": people, "started": begins <= now})
+            short = f"{PEAK_HOURS[value][0]:%H:%M}–{PEAK_HOURS[value][1]:%H:%M}"
+            slots.append({"value": value, "label": label, "short": short, "people": people, "started": begins <= now})
         days.append({"day": day, "slots": slots})
     return days
 
@@ -66,9 +70,12 @@ def _context(request: HttpRequest, community_id: int | None, **extra) -> dict:
     month = _month(request.GET.get("month"), today)
     context = {"communities": planned, "community": community, "mine": mine, "month": month, "today": today}
     if community is not None:
+        gaps = [(d, PeakSlot(s).label) for d, s in services.unstaffed(community=community, month=month)]
         context |= {
             "coverage": services.coverage(community=community, month=month),
-            "unstaffed": [(d, PeakSlot(s).label) for d, s in services.unstaffed(community=community, month=month)],
+            "unstaffed": gaps,
+            "recent_unstaffed": gaps[::-1][:RECENT_GAPS],
+            "earlier_unstaffed": max(len(gaps) - RECENT_GAPS, 0),
             "roster": _roster(community, today, now, user),
             "people": services.eligible_people(community),
             "slots": PeakSlot.choices,
