@@ -23,16 +23,28 @@ from .models import Rating
 
 # The worker's steps a resident follows, in order: when, and what it is called.
 JOB_STEPS = (
-    ("assigned_at", JobStatus.ASSIGNED.label),
-    ("accepted_at", JobStatus.ACCEPTED.label),
-    ("on_the_way_at", JobStatus.ON_THE_WAY.label),
-    ("arrived_at", JobStatus.ARRIVED.label),
+    ("assigned_at", gettext_lazy("已派单")),
+    ("accepted_at", gettext_lazy("已接单")),
+    ("on_the_way_at", gettext_lazy("师傅在路上")),
+    ("arrived_at", gettext_lazy("师傅已到场")),
     ("finished_at", gettext_lazy("已完工")),
 )
 WORKER_VISIBLE = frozenset(
     {JobStatus.ASSIGNED, JobStatus.ACCEPTED, JobStatus.ON_THE_WAY, JobStatus.ARRIVED, JobStatus.FINISHED}
     | {JobStatus.REPORTED, JobStatus.SIGNED_OFF, JobStatus.CLOSED}
 )
+# The job's state in the resident's words (the center's own steps after the work are not theirs to follow).
+RESIDENT_JOB_LABELS = {
+    JobStatus.PENDING: gettext_lazy("待派单"),
+    JobStatus.ASSIGNED: gettext_lazy("已派单"),
+    JobStatus.ACCEPTED: gettext_lazy("已接单"),
+    JobStatus.ON_THE_WAY: gettext_lazy("师傅在路上"),
+    JobStatus.ARRIVED: gettext_lazy("师傅已到场"),
+    JobStatus.FINISHED: gettext_lazy("已完工"),
+    JobStatus.REPORTED: gettext_lazy("已完工"),
+    JobStatus.SIGNED_OFF: gettext_lazy("已完工"),
+    JobStatus.CLOSED: gettext_lazy("已完成"),
+}
 TICKET_STEPS = frozenset({EventKind.CREATED, EventKind.STATUS_CHANGED, EventKind.REOPENED})
 
 
@@ -116,7 +128,7 @@ def _job(wo: WorkOrder) -> Job:
     return Job(
         worker=person_name(wo.assignee) if shown else "",
         status=wo.status,
-        status_label=wo.get_status_display(),
+        status_label=str(RESIDENT_JOB_LABELS.get(wo.status, wo.get_status_display())),
         window_from=wo.scheduled_start,
         window_to=wo.scheduled_end,
         rating=wo.customer_rating,
@@ -130,7 +142,9 @@ def _messages(ticket: Ticket) -> list[Message]:
         from_resident = not hasattr(reply.by, "staff_profile") or reply.by.staff_profile is None
         words = [texts.render(reply.content)]
         if reply.customer_opinion:
-            words = [reply.customer_opinion] if from_resident else [*words, reply.customer_opinion]
+            # A resident's own message is their words alone; a rating keeps its score before the words.
+            plain = from_resident and reply.satisfied is None
+            words = [reply.customer_opinion] if plain else [*words, reply.customer_opinion]
         out.append(
             Message(
                 at=reply.at,
