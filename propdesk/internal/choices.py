@@ -71,3 +71,9 @@ class CircularEventKind(models.TextChoices):
 class DutyEventKind(models.TextChoices):
     DONE = "done", _("完成")
     OVERDUE = "overdue", _("逾期")
+
+
+class WorkLogEventKind(models.TextChoices):
+    WRITTEN = "written", _("填写日志")
+    FINDING = "finding", _("巡视发现")
+    TICKET = "ticket", _("转为工单")

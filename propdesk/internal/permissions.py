@@ -77,3 +77,9 @@ DUTY_HOLDERS = frozenset({Role.CENTER_MANAGER, Role.DEPARTMENT_MANAGER})
 duty.allow("complete", DUTY_HOLDERS, when=_own, q=_own_q)
 duty.allow("read", DUTY_HOLDERS, when=_own, q=_own_q)
 duty.allow("read", {Role.CENTER_MANAGER})
+
+work_log = RuleSet("work_log", center=lambda w: w.service_center_id, paths=_CENTER)
+# The managers keep their own daily log and patrol findings; the center manager reads every log of the center.
+work_log.allow("write", MANAGERS, when=_own, q=_own_q)
+work_log.allow("read", MANAGERS, when=_own, q=_own_q)
+work_log.allow("read", {Role.CENTER_MANAGER})

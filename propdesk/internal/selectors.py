@@ -189,3 +189,30 @@ def duty_get(*, user, pk: int):
     from .models import DutyTask
 
     return DutyTask.objects.restrict(user, "duty_task.read").get(pk=pk)
+
+
+def todays_log(*, user, today: dt.date | None = None):
+    from .models import WorkLog
+
+    today = today or timezone.localdate()
+    return WorkLog.objects.filter(user=user, day=today).prefetch_related("findings__ticket").first()
+
+
+def finding_get(*, user, pk: int):
+    from .models import PatrolFinding
+
+    return PatrolFinding.objects.select_related("log").get(pk=pk, log__in=restrict(_logs(), user, "work_log.read"))
+
+
+def _logs():
+    from .models import WorkLog
+
+    return WorkLog.objects.all()
+
+
+def log_communities(*, user):
+    from propdesk.communities.models import Community
+
+    profile = getattr(user, "staff_profile", None)
+    center_id = profile.department.service_center_id if profile and profile.department_id else None
+    return Community.objects.filter(service_center_id=center_id).order_by("name")

@@ -18,5 +18,7 @@ urlpatterns = [
     path("circulars/<int:pk>/", views.circular_detail, name="circular"),
     path("circulars/<int:pk>/<slug:action>/", views.circular_action, name="circular_action"),
     path("duties/<int:pk>/done/", views.duty_complete, name="duty_complete"),
+    path("log/", views.work_log, name="work_log"),
+    path("log/findings/<int:pk>/ticket/", views.finding_ticket, name="finding_ticket"),
     path("manager/", views.dashboard, name="dashboard"),
 ]

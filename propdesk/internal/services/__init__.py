@@ -19,6 +19,7 @@ from .leave import (
     leave_withdraw,
 )
 from .whereabouts import flag_overdue_outings, outing_post, outing_return
+from .worklog import finding_add, finding_to_ticket, work_log_save
 
 __all__ = [
     "chase_circulars",
@@ -28,6 +29,8 @@ __all__ = [
     "circular_meeting",
     "circular_register",
     "duty_complete",
+    "finding_add",
+    "finding_to_ticket",
     "flag_overdue_duties",
     "flag_overdue_outings",
     "flag_unreturned_leave",
@@ -40,4 +43,5 @@ __all__ = [
     "outing_post",
     "outing_return",
     "plan_duties",
+    "work_log_save",
 ]

@@ -5,6 +5,7 @@ from .day import dashboard, my_day
 from .duties import duty_complete
 from .leave import leave_action, leave_detail, leave_list, leave_new, leave_print
 from .whereabouts import board, outing_post, outing_return
+from .worklog import finding_ticket, work_log
 
 __all__ = [
     "board",
@@ -14,6 +15,7 @@ __all__ = [
     "circular_new",
     "dashboard",
     "duty_complete",
+    "finding_ticket",
     "leave_action",
     "leave_detail",
     "leave_list",
@@ -22,4 +24,5 @@ __all__ = [
     "my_day",
     "outing_post",
     "outing_return",
+    "work_log",
 ]

@@ -32,9 +32,20 @@ def my_day_page(request: HttpRequest, *, outing_errors=None, outing_values=None,
         "circulars": selectors.circulars_waiting(user=user),
         "duties": list(selectors.my_duties(user=user)),
         "today": timezone.localdate(),
+        "keeps_log": can(user, "work_log.write", _own_log_probe(user)),
+        "log": selectors.todays_log(user=user),
+        "log_communities": selectors.log_communities(user=user),
         "can_dashboard": selectors.dashboard_centers(user=user).exists(),
     }
     return render(request, "internal/my_day.html", context, status=status)
+
+
+def _own_log_probe(user):
+    from ..models import WorkLog
+
+    profile = getattr(user, "staff_profile", None)
+    center_id = profile.department.service_center_id if profile and profile.department_id else None
+    return WorkLog(user=user, service_center_id=center_id)
 
 
 @login_required
