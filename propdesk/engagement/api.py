@@ -1,9 +1,12 @@
-"""Endpoints of the JSON API for engagement (mounted by config/api.py): the interview planner and register, the
-satisfaction surveys, suggestion boxes, consultations and meetings — each section in its own module."""
+"""Endpoints of the JSON API for engagement (mounted by config/api.py): the interview planner and register
+(api_interviews.py), the satisfaction surveys with the resident's portal side, suggestion boxes, consultations and
+meetings (api_contacts.py)."""
 
 from ninja import Router
 
+from .api_contacts import router as contacts
 from .api_interviews import router as interviews
 
 router = Router(tags=["主动沟通 Engagement"])
 router.add_router("", interviews)
+router.add_router("", contacts)
