@@ -252,6 +252,10 @@ PROPDESK_NOTIFY_RATE_LIMITS = {
     "wecom": env("PROPDESK_WECOM_RATE", "20/60" if env("PROPDESK_WECOM_BACKEND", "") == "robot" else "50/1"),
     "webhook": env("PROPDESK_WEBHOOK_RATE", "100/1"),
 }
+# The phone system's call hook (/desk/calls/hook/, docs/calls.md) presents this token; unset: the hook is off.
+PROPDESK_CALL_HOOK_TOKEN = env("PROPDESK_CALL_HOOK_TOKEN", "")
+# How often the front desk asks for a call ringing at the receptionist's extension (milliseconds).
+PROPDESK_CALL_POLL_MS = int(env("PROPDESK_CALL_POLL_MS", "500"))
 # The SLA sweeper wakes at most this often (seconds); breaches are recorded within one interval.
 PROPDESK_SLA_SWEEP_SECONDS = float(env("PROPDESK_SLA_SWEEP_SECONDS", "5"))
 PROPDESK_SLA_BATCH = int(env("PROPDESK_SLA_BATCH", "500"))

@@ -40,6 +40,8 @@ class RecordForm(forms.Form):
     outcome_note = forms.CharField(label=_("答复/处理说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     follow_up = forms.ModelChoiceField(label=_("跟进工单"), queryset=Ticket.objects.none(), required=False)
     hand_off = forms.BooleanField(label=_("生成后转交控制中心派单"), required=False)
+    # The call on the receptionist's desk this record is for (the pop-up's hidden field).
+    call = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     received_at = inputs.DateTimeField(
         label=_("接报时间（补录时填写）"),
         required=False,

@@ -100,3 +100,61 @@ class Interaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.received_at:%Y-%m-%d %H:%M} {self.get_channel_display()} {self.content[:20]}"
+
+
+class CallState(models.TextChoices):
+    RINGING = "ringing", _("振铃中")
+    ANSWERED = "answered", _("通话中")
+    ENDED = "ended", _("已结束")
+
+
+class Call(models.Model):
+    """One telephone call as the phone system reported it (ring, answer, hang-up on an extension), and the
+    interaction the desk recorded for it: the call's start, end and recording stay with the record (R-CV-1)."""
+
+    call_id = models.CharField(_("呼叫编号"), max_length=100, unique=True)
+    caller_phone = models.CharField(_("来电号码"), max_length=30, blank=True, db_index=True)
+    extension = models.CharField(_("分机号"), max_length=20, db_index=True)
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("接听人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    service_center = models.ForeignKey(
+        "org.ServiceCenter",
+        verbose_name=_("服务中心"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    state = models.CharField(_("状态"), max_length=10, choices=CallState.choices, default=CallState.RINGING)
+    rang_at = models.DateTimeField(_("振铃时间"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("接听时间"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("挂断时间"), null=True, blank=True)
+    recording_ref = models.CharField(_("录音"), max_length=300, blank=True)
+    interaction = models.ForeignKey(
+        Interaction,
+        verbose_name=_("来电来访记录"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="calls",
+    )
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("电话呼叫")
+        verbose_name_plural = _("电话呼叫")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["extension", "-created_at"], name="intake_call_ext_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.call_id} {self.extension} {self.get_state_display()}"
+
+    @property
+    def started_at(self):
+        return self.rang_at or self.answered_at or self.created_at

@@ -19,9 +19,10 @@ from propdesk.tickets.choices import Channel, Kind, Priority, Source
 from propdesk.tickets.models import Ticket
 from propdesk.tickets.services import resolve_party, ticket_add_note, ticket_create, validate_received_at
 
+from .calls import call_attach
 from .choices import Outcome
 from .desk_notes import link_call, parse_links
-from .models import Interaction
+from .models import Call, Interaction
 
 # Matters that must be followed up: they always become (or join) a ticket, so nothing is lost.
 TICKET_KINDS = frozenset({Kind.REPAIR, Kind.COMPLAINT, Kind.SPECIAL_SERVICE, Kind.FEEDBACK})
@@ -130,11 +131,15 @@ def interaction_record(
     priority: str = Priority.NORMAL,
     hand_off: bool = False,
     links=(),
+    call: int | None = None,
 ) -> Interaction:
     """Record one call/visit/letter/…; create a ticket (by default for repairs, complaints, special services and
-    feedback) or attach it to ``follow_up``; ``links`` ("outage:12") tie it to what a desk note offered."""
+    feedback) or attach it to ``follow_up``; ``links`` ("outage:12") tie it to what a desk note offered;
+    ``call`` (the id of the call on the actor's desk) keeps the call's start, end and recording with it."""
     _check_choices(channel=channel, kind=kind, source=source)
     parsed_links, content = parse_links(links), _clean_text(content, "content")
+    if call and not caller_phone:
+        caller_phone = _call_number(call)
     caller_phone = clean_phone(caller_phone, "caller_phone")
     party, center_id = _locate(
         actor, community=community, service_center=service_center, unit=unit, household=household, resident=resident
@@ -185,4 +190,14 @@ def interaction_record(
     if outcome == Outcome.FOLLOW_UP:
         _note_follow_up(actor, interaction)
     link_call(actor=actor, interaction=interaction, links=parsed_links)
+    call_attach(actor=actor, call_pk=call, interaction=interaction)
     return interaction
+
+
+def _call_number(call_pk: int) -> str:
+    """The number the phone system reported for the call, when it is a phone number at all."""
+    number = Call.objects.filter(pk=call_pk).values_list("caller_phone", flat=True).first() or ""
+    try:
+        return clean_phone(number, "caller_phone")
+    except ValidationError:
+        return ""

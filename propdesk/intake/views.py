@@ -1,5 +1,6 @@
 """The front desk (接待台): look a caller up, classify, record — on one screen."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -32,6 +33,7 @@ def desk(request: HttpRequest) -> HttpResponse:
     initial = {"community": communities.first()} if communities.count() == 1 else {}
     form = RecordForm(user=request.user, initial=initial)
     query = request.GET.get("q", "")
+    profile = getattr(request.user, "staff_profile", None)
     return render(
         request,
         "intake/desk.html",
@@ -39,6 +41,8 @@ def desk(request: HttpRequest) -> HttpResponse:
             **_form_context(form),
             "lookup": desk_lookup(user=request.user, query=query, ip_address=client_ip(request)),
             "q": query,
+            "extension": profile.extension if profile else "",
+            "call_poll_ms": settings.PROPDESK_CALL_POLL_MS,
         },
     )
 
@@ -82,12 +86,15 @@ def record(request: HttpRequest) -> HttpResponse:
                 priority=Priority.URGENT if data["urgent"] else Priority.NORMAL,
                 hand_off=data["hand_off"],
                 links=request.POST.getlist("desk_link"),
+                call=data["call"],
             )
             status = 200
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
                 for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                    # A hidden field's error (the call) is shown with the form's own errors.
+                    shown = field in form.fields and not form.fields[field].widget.is_hidden
+                    form.add_error(field if shown else None, errors)
             else:
                 form.add_error(None, exc.messages)
         except PermissionDenied as exc:

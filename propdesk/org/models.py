@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from propdesk.core.scoping import ScopedQuerySet
@@ -129,6 +130,8 @@ class StaffProfile(models.Model):
     name = models.CharField(_("姓名"), max_length=50)
     employee_no = models.CharField(_("工号"), max_length=20, unique=True)
     phone = models.CharField(_("手机"), max_length=20, blank=True)
+    # The desk telephone's extension: calls ringing there pop up on this person's front desk (R-CV-1).
+    extension = models.CharField(_("分机号"), max_length=20, blank=True)
     department = models.ForeignKey(Department, verbose_name=_("部门"), on_delete=models.PROTECT, related_name="staff")
     photo = models.ImageField(_("照片"), upload_to="staff/", blank=True)
     trades = models.JSONField(
@@ -143,6 +146,9 @@ class StaffProfile(models.Model):
         verbose_name = _("员工")
         verbose_name_plural = _("员工")
         ordering = ["employee_no"]
+        constraints = [
+            models.UniqueConstraint(fields=["extension"], condition=~Q(extension=""), name="org_staff_extension_uniq")
+        ]
 
     def __str__(self) -> str:
         return f"{self.name}（{self.employee_no}）"
