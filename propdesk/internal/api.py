@@ -4,6 +4,7 @@ services, selectors and rules as the pages."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 from ninja.responses import Status
@@ -23,6 +24,8 @@ from .api_schemas import (
     InternalDashboardOut,
     InternalDutyDoneIn,
     InternalDutyOut,
+    InternalFindingIn,
+    InternalFindingOut,
     InternalLeaveDecisionIn,
     InternalLeaveFilters,
     InternalLeaveIn,
@@ -32,12 +35,16 @@ from .api_schemas import (
     InternalOutingIn,
     InternalOutingOut,
     InternalVersionIn,
+    InternalWorkLogIn,
+    InternalWorkLogOut,
     circular_body,
     duty_body,
+    finding_body,
     leave_body,
     outing_body,
+    work_log_body,
 )
-from .models import Circular, DutyTask, LeaveRequest, Outing
+from .models import Circular, DutyTask, LeaveRequest, Outing, PatrolFinding
 
 router = Router(tags=["内部沟通 Internal"])
 CONFLICT = {409: ErrorOut, **COMMON_ERRORS}
@@ -265,3 +272,36 @@ def complete_duty(request: HttpRequest, duty_id: Id, payload: InternalDutyDoneIn
     except DutyTask.DoesNotExist as exc:
         raise Http404(_("例行工作不存在或您无权查看")) from exc
     return duty_body(services.duty_complete(actor=request.auth, task=task, **payload.dict()))
+
+
+@router.get("/internal/work-log", response={200: InternalWorkLogOut, **COMMON_ERRORS})
+def get_work_log(request: HttpRequest):
+    """今天的个人工作日志与巡视发现 / Today's work log and patrol findings."""
+    today = timezone.localdate()
+    return work_log_body(selectors.todays_log(user=request.auth, today=today), today)
+
+
+@router.post("/internal/work-log", response={200: InternalWorkLogOut, **CONFLICT})
+def save_work_log(request: HttpRequest, payload: InternalWorkLogIn):
+    """填写今天的个人工作日志（经理本人）/ Write today's log."""
+    today = timezone.localdate()
+    services.work_log_save(actor=request.auth, day=today, **payload.dict())
+    return work_log_body(selectors.todays_log(user=request.auth, today=today), today)
+
+
+@router.post("/internal/findings", response={201: InternalFindingOut, **COMMON_ERRORS})
+def add_finding(request: HttpRequest, payload: InternalFindingIn):
+    """记录巡视发现 / Record a patrol finding."""
+    data = payload.dict()
+    community = selectors.log_communities(user=request.auth).filter(pk=data.pop("community_id")).first()
+    return Status(201, finding_body(services.finding_add(actor=request.auth, community=community, **data)))
+
+
+@router.post("/internal/findings/{finding_id}/ticket", response={200: InternalFindingOut, **COMMON_ERRORS})
+def finding_ticket(request: HttpRequest, finding_id: Id):
+    """巡视发现转为报修工单（一步）/ Turn a finding into a repair ticket."""
+    try:
+        finding = selectors.finding_get(user=request.auth, pk=finding_id)
+    except PatrolFinding.DoesNotExist as exc:
+        raise Http404(_("巡视记录不存在或您无权查看")) from exc
+    return finding_body(services.finding_to_ticket(actor=request.auth, finding=finding))

@@ -268,3 +268,49 @@ def duty_body(task) -> dict:
         "version": task.version,
     }
     return InternalDutyOut(**data).model_dump(mode="json")
+
+
+class InternalWorkLogIn(Schema):
+    summary: str = Field(..., max_length=5000)
+    expected_version: Version | None = None
+
+
+class InternalFindingIn(Schema):
+    community_id: int = Field(..., ge=1, le=2**31 - 1)
+    location: str = Field(..., max_length=100)
+    description: str = Field(..., max_length=500)
+    fixed_on_spot: bool = False
+
+
+class InternalFindingOut(Schema):
+    id: int
+    community: Ref
+    location: str
+    description: str
+    fixed_on_spot: bool
+    ticket: str | None = Field(description="转成的工单编号")
+
+
+class InternalWorkLogOut(Schema):
+    day: str
+    summary: str
+    version: int
+    findings: list[InternalFindingOut]
+
+
+def finding_body(finding) -> dict:
+    data = {
+        "id": finding.pk,
+        "community": {"id": finding.community_id, "name": finding.community.name},
+        "location": finding.location,
+        "description": finding.description,
+        "fixed_on_spot": finding.fixed_on_spot,
+        "ticket": finding.ticket.number if finding.ticket_id else None,
+    }
+    return InternalFindingOut(**data).model_dump(mode="json")
+
+
+def work_log_body(log, day) -> dict:
+    findings = [finding_body(f) for f in log.findings.select_related("community", "ticket")] if log else []
+    data = {"day": day.isoformat(), "summary": log.summary if log else "", "version": log.version if log else 0}
+    return InternalWorkLogOut(**data, findings=findings).model_dump(mode="json")

@@ -78,3 +78,21 @@ def test_the_log_on_my_day(client, office, world):
     client.force_login(office.crew.plumber)
     assert "个人工作日志" not in client.get(reverse("internal:my_day")).content.decode()
     assert client.post(reverse("internal:finding_ticket", args=[finding.pk])).status_code == 404
+
+
+def test_the_log_over_the_api(office, world):
+    from propdesk.api.tests.conftest import bearer
+
+    api = bearer(office.crew.manager)
+    assert api.get("/api/v1/internal/work-log").json()["findings"] == []
+    assert api.post("/api/v1/internal/work-log", {"summary": "巡视"}).json()["version"] == 1
+    finding = api.post(
+        "/api/v1/internal/findings",
+        {"community_id": world.community_a.pk, "location": "5栋", "description": "单元门禁失灵"},
+    )
+    assert finding.status_code == 201, finding.content
+    ticketed = api.post(f"/api/v1/internal/findings/{finding.json()['id']}/ticket")
+    assert ticketed.json()["ticket"].startswith("BX-")
+    wrong = {"community_id": world.community_b.pk, "location": "x", "description": "y"}
+    assert api.post("/api/v1/internal/findings", wrong).status_code == 400
+    assert bearer(office.crew.plumber).post("/api/v1/internal/work-log", {"summary": "x"}).status_code == 403
