@@ -44,7 +44,7 @@ def _get(request: HttpRequest, complaint_id: int) -> Complaint:
 
 # The collective-complaint endpoints (R-CP-4) register on this router here, so that "/complaints/collectives"
 # comes before "/complaints/{complaint_id}".
-from . import api_collective, api_documents  # noqa: E402, F401
+from . import api_collective, api_documents, api_monthly  # noqa: E402, F401
 
 
 @router.get("/complaints", response={200: ComplaintPage, **COMMON_ERRORS}, summary="投诉登记 / Complaint register")
