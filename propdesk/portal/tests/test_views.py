@@ -153,3 +153,10 @@ def test_the_technician_sees_the_rating_on_the_job_page(world, crew, client, res
     client.force_login(crew.plumber)
     page = client.get(reverse("dispatch:job", args=[wo.pk])).content.decode()
     assert "4" in page and "修得不错" in page
+
+
+def test_the_home_page_leads_residents_to_the_portal(world, crew, client, resident):
+    client.force_login(resident)
+    assert reverse("portal:home") in client.get(reverse("home")).content.decode()
+    client.force_login(crew.receptionist)
+    assert reverse("portal:home") not in client.get(reverse("home")).content.decode()
