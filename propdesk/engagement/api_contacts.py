@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router
+from ninja.responses import Status
 
 from propdesk.api.errors import COMMON_ERRORS, ErrorOut
 from propdesk.api.schemas import Id
@@ -100,7 +101,7 @@ def survey_create(request: HttpRequest, payload: EngagementSurveyIn):
         allow_anonymous=payload.allow_anonymous,
         previous=previous,
     )
-    return 201, survey_body(survey)
+    return Status(201, survey_body(survey))
 
 
 @router.get("/engagement/surveys/{survey_id}", response={200: EngagementSurveyOut, **COMMON_ERRORS})
@@ -143,7 +144,7 @@ def survey_enter(request: HttpRequest, survey_id: Id, payload: EngagementAnswerI
         answers=_answers(payload.answers),
         channel=payload.channel,
     )
-    return 201, {"id": response.pk, "tickets": []}
+    return Status(201, {"id": response.pk, "tickets": []})
 
 
 @router.get("/engagement/surveys/{survey_id}/results", response={200: EngagementResultsOut, **COMMON_ERRORS})
@@ -199,7 +200,7 @@ def portal_answer(request: HttpRequest, survey_id: Id, payload: EngagementPortal
         channel="portal",
         anonymous=payload.anonymous,
     )
-    return 201, {"id": response.pk, "tickets": []}
+    return Status(201, {"id": response.pk, "tickets": []})
 
 
 def box_body(box: SuggestionBox) -> dict:
@@ -230,7 +231,7 @@ def box_create(request: HttpRequest, payload: EngagementBoxIn):
     box = services.box_save(
         actor=request.auth, community=community, place=payload.place, owner=owner, starts_on=payload.starts_on
     )
-    return 201, box_body(box)
+    return Status(201, box_body(box))
 
 
 @router.post("/engagement/boxes/{box_id}/openings", response={201: EngagementOpeningOut, **COMMON_ERRORS})
@@ -247,12 +248,13 @@ def box_open(request: HttpRequest, box_id: Id, payload: EngagementOpeningIn):
         note=payload.note,
     )
     tickets = [i.ticket.number for i in opening.items.select_related("ticket")]
-    return 201, {
+    body = {
         "id": opening.pk,
         "opened_on": opening.opened_on,
         "found_nothing": opening.found_nothing,
         "tickets": tickets,
     }
+    return Status(201, body)
 
 
 @router.post("/engagement/consultations", response={201: EngagementRecordOut, **COMMON_ERRORS})
@@ -264,7 +266,7 @@ def consultation(request: HttpRequest, payload: EngagementConsultationIn):
     record = services.consultation_record(
         actor=request.auth, customer=customer, **payload.dict(exclude={"special_customer_id"})
     )
-    return 201, {"id": record.pk, "tickets": [record.ticket.number] if record.ticket_id else []}
+    return Status(201, {"id": record.pk, "tickets": [record.ticket.number] if record.ticket_id else []})
 
 
 @router.post("/engagement/meetings", response={201: EngagementRecordOut, **COMMON_ERRORS})
@@ -275,7 +277,9 @@ def meeting(request: HttpRequest, payload: EngagementMeetingIn):
     record = services.meeting_record(
         actor=request.auth, community=community, opinions=[o.dict() for o in payload.opinions], **data
     )
-    return 201, {"id": record.pk, "tickets": [o.ticket.number for o in record.opinions.select_related("ticket")]}
+    return Status(
+        201, {"id": record.pk, "tickets": [o.ticket.number for o in record.opinions.select_related("ticket")]}
+    )
 
 
 @router.get("/engagement/coverage/{community_id}", response={200: EngagementCoverageOut, **COMMON_ERRORS})

@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router
+from ninja.responses import Status
 
 from propdesk.api.errors import COMMON_ERRORS, ErrorOut
 from propdesk.api.idempotency import idempotent, key_header
@@ -164,4 +165,4 @@ def interview_ticket(request: HttpRequest, interview_id: Id, payload: Engagement
     """把访谈中发现的事项转为工单（投诉、报修、建议）并关联 / Turn a finding into a linked ticket."""
     interview = _interview(request, interview_id)
     services.interview_finding_to_ticket(actor=request.auth, interview=interview, kind=payload.kind, text=payload.text)
-    return 201, interview_body(_interview(request, interview_id))
+    return Status(201, interview_body(_interview(request, interview_id)))
