@@ -2,6 +2,7 @@
 
 import nh3
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from propdesk.communities.models import Community
@@ -20,6 +21,13 @@ BODY_TAGS = {
 
 def clean_body(value: str) -> str:
     return nh3.clean(value or "", tags=BODY_TAGS, attributes={"a": {"href", "title"}}, url_schemes={"http", "https"})
+
+
+def aware(value):
+    """A datetime from a client in local time when it carries no offset (None stays None)."""
+    if value is not None and timezone.is_naive(value):
+        return timezone.make_aware(value)
+    return value
 
 
 def lock(model, obj, expected_version: int | None, message: str | None = None):

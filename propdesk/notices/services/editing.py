@@ -26,7 +26,7 @@ from ..choices import (
     Utility,
 )
 from ..models import Attachment, Notice, NoticeEvent
-from .common import clean_body, lock
+from .common import aware, clean_body, lock
 
 FIELDS = (
     "kind", "topic", "title", "body", "language", "audience", "valid_from", "valid_until",
@@ -48,7 +48,7 @@ def _moment(value, field: str, *, required: bool) -> dt.datetime | None:
         return None
     if not isinstance(value, dt.datetime):
         raise field_error(field, _("时间格式不正确"), "invalid")
-    return check_date(value, field)
+    return check_date(aware(value), field)
 
 
 def _scalars(center, data: dict) -> dict:

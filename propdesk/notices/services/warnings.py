@@ -23,7 +23,7 @@ from propdesk.org.selectors import on_duty
 
 from ..choices import BroadcastMethod, BroadcastRule, Decision, Hazard, TaskStatus, WarningSource
 from ..models import Acknowledgement, BroadcastTask, WarningRule, WeatherWarning
-from .common import center_staff, lock
+from .common import aware, center_staff, lock
 
 LEADERS = [Role.CENTER_MANAGER, Role.DEPARTMENT_MANAGER, Role.REPAIR_MANAGER, Role.SECURITY_MANAGER, Role.CS_SUPERVISOR]
 POSTS = sorted(str(r) for r in FRONT | FIELD)
@@ -199,7 +199,7 @@ def broadcast_done(
     if not methods or any(m not in BroadcastMethod.values for m in methods):
         raise field_error("methods", _("请选择广播方式"), "required")
     now = timezone.now()
-    done_at = check_date(done_at, "done_at") or now
+    done_at = check_date(aware(done_at), "done_at") or now
     if done_at > now or done_at < task.created_at:
         raise field_error("done_at", _("广播时间须在任务创建之后、当前时间之前"), "invalid")
     note = clean_text(note, "note", required=False, limit=200)

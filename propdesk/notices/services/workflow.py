@@ -21,7 +21,7 @@ from propdesk.org.choices import Role
 
 from ..choices import ALLOWED_TRANSITIONS, Audience, NoticeEventKind, NoticeKind, NoticeStatus
 from ..models import BroadcastTask, Notice, NoticeEvent, SpecialDelivery
-from .common import audience_communities, center_staff, lock
+from .common import audience_communities, aware, center_staff, lock
 
 OUTAGE_LEAD = dt.timedelta(hours=72)
 
@@ -159,7 +159,7 @@ def notice_schedule(*, actor, notice: Notice, publish_at: dt.datetime | None, ex
     require(actor, "notice.publish", notice, _("您无权发布该公告"))
     notice = lock(Notice, notice, expected_version)
     now = timezone.now()
-    publish_at = check_date(publish_at, "publish_at") or now
+    publish_at = check_date(aware(publish_at), "publish_at") or now
     if publish_at >= notice.valid_until:
         raise field_error("publish_at", _("发布时间须早于有效期结束"), "after_validity")
     notice = _move(actor, notice, NoticeStatus.SCHEDULED, NoticeEventKind.SCHEDULED, publish_at=publish_at)

@@ -100,3 +100,13 @@ def test_a_resident_reads_the_notices_of_their_household(
     client.force_login(resident_user_a)
     assert [n["id"] for n in client.get(f"/api/v1/notices/households/{world.household_a.pk}").json()] == [pk]
     assert client.get(f"/api/v1/notices/households/{world.household_b.pk}").status_code == 404
+
+
+def test_times_without_an_offset_are_local_time(world, info_a):
+    body = _body(world, valid_from="2026-11-16T09:00:00", valid_until="2026-12-30T09:00:00")
+    body["starts_at"], body["ends_at"] = "2026-11-19T09:00:00", "2026-11-19T13:00:00"
+    made = bearer(info_a).post("/api/v1/notices", body)
+    assert made.status_code == 201, made.content
+    assert made.json()["starts_at"] == "2026-11-19T09:00:00+08:00"
+    # exactly 72 hours after NOW (2026-11-16 09:00 local): accepted
+    assert bearer(info_a).post(f"/api/v1/notices/{made.json()['id']}/submit", {}).status_code == 200
