@@ -1,16 +1,19 @@
 """Who hears of a change to a ticket (the person concerned, in the inbox): its new assignee, the control
 center's people on duty when it is handed to them, its owner when it is reopened or the customer comes back
-with an answer. Written with ``notify.services.notify`` in the transaction of the change, de-duplicated by a
-key of the change, and never to the person who made it."""
+with an answer; and the household's residents when their request moves on. Written with
+``notify.services.notify`` in the transaction of the change, de-duplicated by a key of the change, and never
+to the person who made it."""
 
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_noop
 
+from propdesk.communities.models import Resident
 from propdesk.core.texts import Text, t
+from propdesk.notify import messages as templates
 from propdesk.notify.services import Message, notify
 from propdesk.org.selectors import control_center_on_duty
 
-from ..choices import Priority
+from ..choices import Priority, Status
 from ..models import Ticket
 
 
@@ -105,4 +108,53 @@ def customer_answered(ticket: Ticket, *, actor, text: Text | str, key: str) -> N
         subject=t(gettext_noop("客户回复：%(n)s %(title)s"), n=ticket.number, title=ticket.title),
         body=text,
         dedupe=f"ticket-customer:{ticket.pk}:{key}",
+    )
+
+
+# ----------------------------------------------------------------------------- the customer's side
+
+
+def household_users(ticket: Ticket) -> list:
+    """The portal logins of the ticket's household's active residents."""
+    if not ticket.household_id:
+        return []
+    residents = Resident.objects.filter(household_id=ticket.household_id, is_active=True, user__isnull=False)
+    return [r.user for r in residents.select_related("user") if r.user.is_active]
+
+
+def _portal_url(ticket: Ticket) -> str:
+    try:
+        return reverse("portal:detail", args=[ticket.pk])
+    except NoReverseMatch:
+        return ""
+
+
+def resident_status(ticket: Ticket, *, actor, from_status: str, to_status: str, reopened: bool = False) -> None:
+    """Tell the household's residents (through their preferences, in their language) that their request moved
+    on; completion asks them to confirm and rate it. Changes a resident does not need are not told."""
+    msgid = templates.REQUEST_REOPENED if reopened else templates.REQUEST_STATUS.get(to_status)
+    if msgid is None or from_status == to_status:
+        return
+    recipients = [u for u in household_users(ticket) if getattr(actor, "pk", None) != u.pk]
+    notify(
+        recipients=recipients,
+        message=Message(
+            kind="request.completed" if to_status == Status.RESOLVED and not reopened else "request.status",
+            subject=t(msgid, n=ticket.number, title=ticket.title),
+            url=_portal_url(ticket),
+        ),
+        dedupe=f"request-status:{ticket.pk}:v{ticket.version}",
+    )
+
+
+def resident_return_visit(ticket: Ticket, *, actor, key: str) -> None:
+    """Ask the household's residents the return visit's question (for the app that runs return visits)."""
+    notify(
+        recipients=[u for u in household_users(ticket) if getattr(actor, "pk", None) != u.pk],
+        message=Message(
+            kind="request.return_visit",
+            subject=t(templates.RETURN_VISIT_QUESTION, n=ticket.number, title=ticket.title),
+            url=_portal_url(ticket),
+        ),
+        dedupe=f"request-return-visit:{ticket.pk}:{key}",
     )

@@ -83,6 +83,7 @@ def ticket_transition(
         to_status=to_status,
     )
     sla.on_ticket_status(ticket=ticket, from_status=from_status, to_status=to_status, at=now)
+    notices.resident_status(ticket, actor=actor, from_status=from_status, to_status=to_status, reopened=reopened)
     trigger = STATUS_TRIGGERS.get(to_status)
     if reopened:
         trigger = Trigger.TICKET_REOPENED
