@@ -79,8 +79,15 @@ def parse(body: bytes) -> dict:
     """The identifier, hazard, level and headline of a CAP 1.2 alert; CapRefused when it is not one."""
     if len(body) > BODY_MAX:
         raise CapRefused(_("内容过长"), code="too_large")
-    head = body.upper()
-    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+    # Only UTF-8 without NUL: no other encoding can hide a declaration from the check below.
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CapRefused(_("须为 UTF-8 编码"), code="bad_encoding") from exc
+    if "\x00" in text:
+        raise CapRefused(_("须为 UTF-8 编码"), code="bad_encoding")
+    upper = text.upper()
+    if "<!DOCTYPE" in upper or "<!ENTITY" in upper:
         raise CapRefused(_("不接受 DOCTYPE 或实体声明"), code="doctype")
     try:
         root = ET.fromstring(body)  # noqa: S314  (no DOCTYPE and no entity can reach here)
