@@ -19,4 +19,18 @@ NAV_ENTRIES = (
         action="interview.read",
         weight=81,
     ),
+    Entry(
+        _("意见箱与定期沟通"),
+        _("意见箱开启、特殊顾客季度沟通、业主座谈会与业委会"),
+        "engagement:contacts",
+        action="contact.read",
+        weight=82,
+    ),
+    Entry(
+        _("满意度调查"),
+        _("问卷与计分公式、审核、录入答卷、调查结果"),
+        "engagement:surveys",
+        action="survey.read",
+        weight=83,
+    ),
 )
