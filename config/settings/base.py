@@ -223,6 +223,8 @@ PROPDESK_WEBHOOK_TIMEOUT = float(env("PROPDESK_WEBHOOK_TIMEOUT", "10"))
 PROPDESK_NOTIFY_MAX_ATTEMPTS = int(env("PROPDESK_NOTIFY_MAX_ATTEMPTS", "8"))
 PROPDESK_NOTIFY_BACKOFF_SECONDS = int(env("PROPDESK_NOTIFY_BACKOFF_SECONDS", "30"))
 PROPDESK_NOTIFY_TICK_SECONDS = float(env("PROPDESK_NOTIFY_TICK_SECONDS", "5"))
+# With a backlog the delivery job keeps sending this long before the worker's other jobs get their turn.
+PROPDESK_NOTIFY_DRAIN_SECONDS = float(env("PROPDESK_NOTIFY_DRAIN_SECONDS", "4"))
 # Channels (docs/configuration.md "Notification channels"): SMS through a provider, WeCom for staff.
 PROPDESK_SMS_BACKEND = env("PROPDESK_SMS_BACKEND", "console")
 PROPDESK_SMS_SIGN_NAME = env("PROPDESK_SMS_SIGN_NAME", "")

@@ -41,7 +41,7 @@ from propdesk.tickets.api import (
 from propdesk.tickets.choices import Priority, Source
 from propdesk.tickets.models import Ticket
 
-from . import selectors, services
+from . import calls, selectors, services
 from .choices import Outcome
 from .models import Interaction
 
@@ -53,6 +53,25 @@ OutcomeValue = Literal[tuple(Outcome.values)]
 class TicketRef(Schema):
     id: int
     number: str
+
+
+class IntakeCallOut(Schema):
+    id: int
+    state: str = Field(description="ringing（振铃中）、answered（通话中）、ended（已结束）")
+    extension: str
+    caller_phone: str = Field(description="已脱敏")
+    rang_at: LocalDateTime | None
+    answered_at: LocalDateTime | None
+    ended_at: LocalDateTime | None
+    recording: str = Field(description="录音的位置（电话系统给出的文件名或地址）")
+
+    @staticmethod
+    def resolve_caller_phone(obj) -> str:
+        return mask_phone(obj.caller_phone)
+
+    @staticmethod
+    def resolve_recording(obj) -> str:
+        return obj.recording_ref
 
 
 class InteractionOut(Schema):
@@ -73,6 +92,11 @@ class InteractionOut(Schema):
     caller_phone: str = Field(description="已脱敏，如 138****5678")
     received_by: UserRef
     ticket: TicketRef | None
+    calls: list[IntakeCallOut] = Field(description="本次登记所对应的电话（起止时间、录音）")
+
+    @staticmethod
+    def resolve_calls(obj: Interaction) -> list:
+        return list(obj.calls.all())
 
     @staticmethod
     def resolve_community(obj: Interaction) -> dict | None:
@@ -120,6 +144,7 @@ class InteractionIn(Schema):
     title: str = ""
     priority: PriorityValue = Priority.NORMAL.value
     hand_off: bool = False
+    call_id: Id | None = Field(None, description="本次登记所对应的、打到本人分机的电话（/desk/calls/current）")
     links: list[str] = Field(
         default_factory=list,
         max_length=5,
@@ -223,6 +248,7 @@ def create_interaction(
             ServiceCenter, user, data.pop("service_center_id"), "service_center_id", _("服务中心不存在或您无权访问")
         )
         refs["follow_up"] = visible(Ticket, user, data.pop("follow_up_id"), "follow_up_id", _("工单不存在或您无权访问"))
+        data["call"] = data.pop("call_id")
         interaction = services.interaction_record(actor=user, **refs, **data)
         return 201, interaction_body(interaction)
 
@@ -259,3 +285,31 @@ def lookup(request: HttpRequest, q: str = Query(..., min_length=1, max_length=50
         "needs_whole_number": result.needs_whole_number,
         "households": [_household_body(h) for h in result.households],
     }
+
+
+class IntakeCurrentCallOut(Schema):
+    call: IntakeCallOut | None = Field(description="打到本人分机、尚未登记的最近一通电话；没有则为 null")
+    lookup: LookupOut | None = Field(description="按来电号码的前台查询结果（住户、未办结工单）")
+
+
+@router.get("/desk/calls/current", response={200: IntakeCurrentCallOut, **COMMON_ERRORS}, url_name="call_current")
+def current_call(request: HttpRequest):
+    """打到我的分机、尚未登记的来电（振铃、通话中或刚挂断），以及按来电号码查到的住户和未办结工单。
+
+    The call ringing (or just ended) at the caller's extension, not yet recorded, with the desk lookup of its
+    number. Poll it, or use the desk page which shows it as a pop-up."""
+    require(request.auth, "desk.use", message=_("前台查询仅限前台、控制中心和客服人员使用"))
+    call = calls.current_call(user=request.auth)
+    if call is None:
+        return {"call": None, "lookup": None}
+    found = None
+    if call.caller_phone:
+        result = selectors.desk_lookup(user=request.auth, query=call.caller_phone, ip_address=client_ip(request))
+        found = {
+            "query": mask_phone(result.query),
+            "kind": result.kind,
+            "truncated": result.truncated,
+            "needs_whole_number": result.needs_whole_number,
+            "households": [_household_body(h) for h in result.households],
+        }
+    return {"call": call, "lookup": found}

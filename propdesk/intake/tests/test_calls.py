@@ -261,3 +261,33 @@ def test_a_call_of_another_extension_cannot_be_attached(client, world, desk_a):
     assert answer.status_code == 400
     assert "这通电话不是打到您的分机的" in answer.content.decode()
     assert not Interaction.objects.exists()
+
+
+# ----------------------------------------------------------------------------- the API
+
+
+def test_the_api_gives_the_current_call_and_records_it(client, world, desk_a):
+    client.force_login(desk_a)
+    assert client.get("/api/v1/desk/calls/current").json() == {"call": None, "lookup": None}
+    call_event(event="ring", call_id="c1", extension="8001", caller="13812345678")
+
+    got = client.get("/api/v1/desk/calls/current").json()
+    assert (got["call"]["state"], got["call"]["caller_phone"]) == ("ringing", "138****5678")
+    assert [h["unit"]["label"] for h in got["lookup"]["households"]] == ["3栋2单元1202"]
+
+    created = client.post(
+        "/api/v1/interactions",
+        {
+            "channel": "phone",
+            "kind": "consultation",
+            "content": "询问物业费",
+            "outcome": "answered",
+            "outcome_note": "已告知",
+            "household_id": world.household_a.pk,
+            "call_id": got["call"]["id"],
+        },
+        content_type="application/json",
+    )
+    assert created.status_code == 201, created.content
+    assert [c["id"] for c in created.json()["calls"]] == [got["call"]["id"]]
+    assert client.get("/api/v1/desk/calls/current").json()["call"] is None
