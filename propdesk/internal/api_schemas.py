@@ -7,6 +7,7 @@ from django.utils import timezone
 from ninja import Field, Schema
 
 from propdesk.api.schemas import (
+    Id,
     InputDate,
     InputDateTime,
     LocalDateTime,
@@ -157,14 +158,14 @@ LevelIn = Literal["email", "print", "post", "circulate", "meeting"]
 
 
 class InternalCircularIn(Schema):
-    center_id: int = Field(..., ge=1, le=2**31 - 1)
+    center_id: Id
     title: str = Field(..., max_length=100)
     source: str = Field(..., max_length=100, description="发文部门（公司职能部门）")
     level: LevelIn = Field(..., description="传送级别：邮件、打印、张贴、传阅、会议")
     body: str = Field("", max_length=5000)
     roles: list[str] = Field(default_factory=list, max_length=30, description="传达岗位（角色代码）")
-    department_ids: list[int] = Field(default_factory=list, max_length=50)
-    user_ids: list[int] = Field(default_factory=list, max_length=500)
+    department_ids: list[Id] = Field(default_factory=list, max_length=50)
+    user_ids: list[Id] = Field(default_factory=list, max_length=500)
     requires_execution: bool = False
     due_on: InputDate | None = None
 
@@ -176,7 +177,7 @@ class InternalCircularDoneIn(Schema):
 class InternalCircularMeetingIn(Schema):
     held_at: InputDateTime
     minutes: str = Field(..., max_length=5000)
-    attendee_ids: list[int] = Field(..., max_length=500)
+    attendee_ids: list[Id] = Field(..., max_length=500)
     expected_version: Version | None = None
 
 
@@ -276,7 +277,7 @@ class InternalWorkLogIn(Schema):
 
 
 class InternalFindingIn(Schema):
-    community_id: int = Field(..., ge=1, le=2**31 - 1)
+    community_id: Id
     location: str = Field(..., max_length=100)
     description: str = Field(..., max_length=500)
     fixed_on_spot: bool = False
