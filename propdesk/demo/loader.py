@@ -28,7 +28,12 @@ from propdesk.communities.models import (
 )
 from propdesk.core.events import record_event
 from propdesk.demo.activity import create_activity
+from propdesk.demo.complaints_demo import create_complaints_demo
+from propdesk.demo.engagement_demo import create_engagement_demo
+from propdesk.demo.notices_demo import create_notices_demo
+from propdesk.demo.portal_demo import create_portal_demo
 from propdesk.demo.seal import give_seal
+from propdesk.demo.visitors_demo import create_visitors_demo
 from propdesk.org.choices import DepartmentKind, Role
 from propdesk.org.models import Branch, Company, Department, RoleMembership, ServiceCenter, StaffProfile
 
@@ -269,8 +274,24 @@ def load_demo(*, households: int = 600, password: str = "demo1234", seed: int = 
     _create_staff(rng, company, branch, centers, departments, communities, password, result)
     _create_dispatch(centers)
     create_activity(centers[0], rng, _id_number)
+    _create_app_demos(centers[0], rng)
     record_event(actor=None, verb="demo.loaded", target=company, data={"households": result.households})
     return result
+
+
+# Each app's demo data, for the first center (its own module in propdesk/demo/), in the order of the layers.
+APP_DEMOS = (
+    create_complaints_demo,
+    create_notices_demo,
+    create_visitors_demo,
+    create_engagement_demo,
+    create_portal_demo,
+)
+
+
+def _create_app_demos(center, rng: random.Random) -> None:
+    for create in APP_DEMOS:
+        create(center, rng)
 
 
 def _create_households(rng, communities, total: int, result: DemoResult) -> None:

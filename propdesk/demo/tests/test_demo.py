@@ -208,3 +208,11 @@ def test_the_demo_shows_a_collective_complaint_a_classified_one_a_letter_and_vis
     assert inside.count() == 2
     assert all("*" in v.id_masked for v in inside)
     assert Invitation.objects.count() == 1
+
+
+@pytest.mark.parametrize("app_label", ["complaints", "notices", "visitors", "engagement", "portal"])
+def test_every_feature_app_has_something_to_show_in_the_demo(demo, app_label):
+    from django.apps import apps
+
+    filled = [m.__name__ for m in apps.get_app_config(app_label).get_models() if m.objects.exists()]
+    assert filled, f"the demo leaves every table of {app_label} empty"
