@@ -100,9 +100,7 @@ def request_body(request: HttpRequest, ticket: Ticket) -> dict:
     }
 
 
-@router.post(
-    "/portal/login/code", auth=None, response={202: PortalSentOut, 400: ErrorOut, 422: ErrorOut, 429: ErrorOut}
-)
+@router.post("/portal/login/code", auth=None, response={202: PortalSentOut, 429: ErrorOut, **COMMON_ERRORS})
 def send_code(request: HttpRequest, payload: PortalCodeIn):
     """发送登录验证码（每号码、每地址每分钟 1 次、每小时 5 次；是否登记不作区分）/ Send a sign-in code by SMS."""
     try:
@@ -112,7 +110,7 @@ def send_code(request: HttpRequest, payload: PortalCodeIn):
     return Status(202, {"detail": _("如该号码已在服务中心登记，验证码已发送")})
 
 
-@router.post("/portal/login", auth=None, response={200: PortalMeOut, 400: ErrorOut, 422: ErrorOut})
+@router.post("/portal/login", auth=None, response={200: PortalMeOut, **COMMON_ERRORS})
 def sign_in(request: HttpRequest, payload: PortalLoginIn):
     """用验证码登录，建立会话（Cookie）/ Sign in with the code; the session cookie authenticates later calls."""
     user = codes.verify_code(phone=payload.phone, code=payload.code)
