@@ -16,7 +16,7 @@ def deliver() -> int:
     started = time.monotonic()
     total = 0
     while True:
-        done = deliver_pending(limit=BATCH)
+        done = deliver_pending(limit=BATCH, batch=100)
         total += done
         if done < BATCH or time.monotonic() - started >= settings.PROPDESK_NOTIFY_DRAIN_SECONDS:
             return total

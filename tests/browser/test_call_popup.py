@@ -79,6 +79,7 @@ def test_a_ringing_call_pops_up_within_a_second_and_is_recorded(desk, login, liv
 
     page.check("input[name=kind][value=consultation]")
     page.fill("#id_content", "询问渗水维修进度")
+    page.click("#record-form details summary")
     page.select_option("#id_outcome", "answered")
     page.fill("#id_outcome_note", "已告知师傅下午上门")
     page.click("#record-form button.primary")
