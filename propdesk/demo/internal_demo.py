@@ -1,0 +1,90 @@
+"""Demo data of the internal app: a technician out of the community (so the dispatch board shows them
+unavailable), an approved leave today and a pending request, a circular being tracked, this month's manager
+duties planned and a work log with a patrol finding turned into a ticket. Safe to call twice: a center with an
+outing or a circular is left as it is."""
+
+import datetime as dt
+import random
+
+from django.utils import timezone
+
+from propdesk.internal import services
+from propdesk.internal.models import Circular, Outing
+from propdesk.org.choices import Role
+from propdesk.org.models import RoleMembership, ServiceCenter
+
+
+def _holder(center: ServiceCenter, role: str):
+    member = (
+        RoleMembership.objects.filter(is_active=True, role=role, service_center=center)
+        .select_related("user__staff_profile__department")
+        .order_by("pk")
+        .first()
+    )
+    user = member.user if member else None
+    profile = getattr(user, "staff_profile", None) if user else None
+    return user if profile and profile.department.service_center_id == center.pk else None
+
+
+def _leave(center: ServiceCenter, rng: random.Random) -> None:
+    housekeeper = _holder(center, Role.HOUSEKEEPER)
+    approver = _holder(center, Role.CENTER_MANAGER)
+    if housekeeper is None or approver is None:
+        return
+    today = timezone.localdate()
+    leave = services.leave_request(actor=housekeeper, kind="annual", starts_on=today, ends_on=today, reason="家中有事")
+    services.leave_decide(actor=approver, leave=leave, approve=True, note="同意")
+    later = today + dt.timedelta(days=rng.randint(7, 14))
+    security = _holder(center, Role.SECURITY_GUARD)
+    if security is not None:
+        services.leave_request(actor=security, kind="personal", starts_on=later, ends_on=later, reason="办理证件")
+
+
+def _circular(center: ServiceCenter, info) -> None:
+    circular = services.circular_register(
+        actor=info,
+        center=center,
+        title="冬季消防安全检查通知",
+        source="公司品质部",
+        level="circulate",
+        body="各部门于月底前完成消防器材自查，并在系统中确认落实。",
+        roles=[Role.TECHNICIAN, Role.SECURITY_MANAGER, Role.CS_SUPERVISOR],
+        requires_execution=True,
+        due_on=timezone.localdate() + dt.timedelta(days=7),
+    )
+    first = circular.recipients.select_related("user").first()
+    if first is not None:
+        services.circular_done(actor=first.user, circular=circular, note="已自查")
+
+
+def _work_log(center: ServiceCenter, manager) -> None:
+    community = center.communities.order_by("pk").first()
+    if community is None:
+        return
+    services.work_log_save(actor=manager, day=timezone.localdate(), summary="8:20 晨会；8:40 巡视小区；审核维修任务单")
+    finding = services.finding_add(actor=manager, community=community, location="地库 B1", description="排水沟盖板松动")
+    services.finding_to_ticket(actor=manager, finding=finding)
+
+
+def create_internal_demo(center: ServiceCenter, rng: random.Random) -> None:
+    """Whereabouts, leave, a circular, the month's duties and a work log for ``center`` (once)."""
+    if Outing.objects.filter(service_center=center).exists() or Circular.objects.filter(service_center=center).exists():
+        return
+    technician = _holder(center, Role.TECHNICIAN)
+    if technician is not None:
+        profile = technician.staff_profile
+        services.outing_post(
+            actor=technician,
+            reason="采购维修配件",
+            place="建材市场",
+            phone=profile.phone or "13800000000",
+            expected_back=timezone.now() + dt.timedelta(hours=2),
+        )
+    _leave(center, rng)
+    info = _holder(center, Role.INFO_MANAGER) or _holder(center, Role.CENTER_MANAGER)
+    if info is not None:
+        _circular(center, info)
+    services.plan_duties()
+    manager = _holder(center, Role.CENTER_MANAGER)
+    if manager is not None:
+        _work_log(center, manager)
