@@ -159,8 +159,6 @@ def test_compiled_catalogue_matches_the_po_file(catalogue):
 
 # --------------------------------------------------------------------------- templates
 
-# Every template folder (the apps' and the shared one) is held to it, but these, still to be done.
-NOT_YET_WITHOUT_GLUED_COLONS = {"visitors"}
 GLUED = re.compile(r"(%\}|\}\})\s*[：]")
 BLOCK = re.compile(r"\{% blocktranslate.*?\{% endblocktranslate %\}", re.S)
 
@@ -171,9 +169,7 @@ def test_templates_glue_no_chinese_colon_after_a_translated_label():
     base = Path(settings.BASE_DIR) / "propdesk"
     glued = []
     folders = [base / "templates", *sorted(base.glob("*/templates"))]
-    for folder in folders:
-        if folder.parent.name in NOT_YET_WITHOUT_GLUED_COLONS:
-            continue
+    for folder in folders:  # every template folder: the apps' and the shared one
         for path in sorted(folder.rglob("*.html")):
             text = BLOCK.sub("", path.read_text(encoding="utf-8"))
             glued += [f"{path.relative_to(base)}: …{m.string[m.start() - 40 : m.end()]}" for m in GLUED.finditer(text)]
