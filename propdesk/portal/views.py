@@ -37,7 +37,7 @@ def current_household(request: HttpRequest) -> Household:
 def resident_page(view):
     """A portal page: signed in, a resident of at least one household; ``household`` is the chosen one."""
 
-    @login_required
+    @login_required(login_url="portal:login")
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs):
         return view(request, current_household(request), *args, **kwargs)

@@ -4,10 +4,11 @@ from django.contrib.auth import login
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from propdesk.core.http import client_ip
+from propdesk.core.http import client_ip, safe_next
 
 from . import login as codes
 
@@ -15,7 +16,7 @@ BACKEND = "propdesk.api.backends.PasswordBackend"
 
 
 def _page(request: HttpRequest, *, phone: str = "", sent: bool = False, errors=None, info: str = "", status: int = 200):
-    context = {"phone": phone, "sent": sent, "errors": errors or {}, "info": info}
+    context = {"phone": phone, "sent": sent, "errors": errors or {}, "info": info, "next": safe_next(request, "")}
     response = render(request, "portal/login.html", context, status=status)
     return response
 
@@ -32,7 +33,7 @@ def login_page(request: HttpRequest) -> HttpResponse:
     except ValidationError as exc:
         return _page(request, phone=phone, sent=True, errors=exc.message_dict, status=400)
     login(request, user, backend=BACKEND)
-    return redirect("portal:home")
+    return redirect(safe_next(request, reverse("portal:home")))
 
 
 @require_POST

@@ -158,3 +158,11 @@ def test_the_api_signs_in_with_a_code(world, crew, client):
     ).json()
     assert body["name"] == "张伟" and body["households"][0]["id"] == world.household_a.pk
     assert client.get("/api/v1/portal/me").json()["name"] == "张伟"
+
+
+def test_sign_in_returns_to_the_page_asked_for(world, crew, client):
+    client.post(reverse("portal:send_code"), {"phone": PHONE, "next": reverse("portal:new")})
+    response = client.post(
+        reverse("portal:login"), {"phone": PHONE, "code": sent_code(), "next": reverse("portal:new")}
+    )
+    assert response.url == reverse("portal:new")

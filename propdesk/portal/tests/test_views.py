@@ -36,6 +36,11 @@ def test_home_shows_the_residents_name_never_the_login(world, crew, signed_in, r
         assert slot in page
 
 
+def test_a_visitor_who_is_not_signed_in_is_sent_to_the_code_sign_in(world, client):
+    response = client.get(reverse("portal:new"))
+    assert response.status_code == 302 and response.url.startswith(reverse("portal:login"))
+
+
 def test_staff_without_a_household_are_refused(world, crew, client):
     client.force_login(crew.receptionist)
     assert client.get(reverse("portal:home")).status_code == 403

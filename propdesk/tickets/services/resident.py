@@ -180,7 +180,7 @@ def resident_cancel(*, actor, ticket: Ticket, reason: str, expected_version: int
         raise field_error("status", _("该诉求已%(s)s，不能撤销") % {"s": ticket.get_status_display()}, "not_open")
     if dispatched(ticket):
         raise field_error("status", _("已派人处理，不能撤销；如不再需要，请联系服务中心"), "dispatched")
-    reason = _clean_text(reason, "reason", required=False, limit=200) or _("住户撤销")
+    reason = _clean_text(reason, "reason", required=False, limit=200) or t(gettext_noop("住户撤销"))
     return ticket_transition(
         actor=actor, ticket=ticket, to_status=Status.CANCELLED, reason=reason, check_permission=False
     )
