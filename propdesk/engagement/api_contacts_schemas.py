@@ -2,7 +2,7 @@
 
 import datetime as dt
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
 
@@ -10,6 +10,7 @@ from propdesk.api.schemas import Id, InputDate, Version
 
 from .api_schemas import EngagementFindingIn, EngagementPerson
 
+AnswerValue = Annotated[int, Field(ge=0, le=100)] | Annotated[str, Field(max_length=1000)]
 SurveyStatusIn = Literal["submitted", "approved", "draft", "open", "closed", "analysed", "reviewed", "published"]
 
 
@@ -78,11 +79,13 @@ class EngagementSurveyOut(Schema):
 class EngagementAnswerIn(Schema):
     household_id: Id
     channel: Literal["paper", "phone"]
-    answers: dict[str, int | str] = Field(..., description="题目 id → 评分 1–5、选项序号（从 0 起）或文字")
+    answers: dict[str, AnswerValue] = Field(
+        ..., max_length=60, description="题目 id → 评分 1–5、选项序号（从 0 起）或文字"
+    )
 
 
 class EngagementPortalAnswerIn(Schema):
-    answers: dict[str, int | str]
+    answers: dict[str, AnswerValue] = Field(..., max_length=60)
     anonymous: bool = False
 
 

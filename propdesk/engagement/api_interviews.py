@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Router
+from ninja import Path, Query, Router
 from ninja.responses import Status
 
 from propdesk.api.errors import COMMON_ERRORS, ErrorOut
@@ -63,10 +63,10 @@ def plan_make(request: HttpRequest, payload: EngagementPlanIn):
 
 
 @router.get("/engagement/plans/{community_id}/{year}", response={200: EngagementPlanOut, **COMMON_ERRORS})
-def plan_get(request: HttpRequest, community_id: Id, year: int):
+def plan_get(request: HttpRequest, community_id: Id, year: int = Path(..., ge=2000, le=2099)):
     """访谈计划与进度（每月、本月每人，落后标记）/ A plan with its progress."""
     community = _community(request, community_id, "interview_plan.read")
-    plan = selectors.plan_get(user=request.auth, community=community, year=year) if 2000 <= year <= 2099 else None
+    plan = selectors.plan_get(user=request.auth, community=community, year=year)
     if plan is None:
         raise Http404(_("该年度没有访谈计划"))
     return plan_body(plan, selectors.plan_progress(plan))
