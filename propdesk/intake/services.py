@@ -133,13 +133,11 @@ def interaction_record(
     links=(),
     call: int | None = None,
 ) -> Interaction:
-    """Record one call/visit/letter/…; create a ticket (by default for repairs, complaints, special services and
-    feedback) or attach it to ``follow_up``; ``links`` ("outage:12") tie it to what a desk note offered;
-    ``call`` (the id of the call on the actor's desk) keeps the call's start, end and recording with it."""
+    """Record one call/visit/letter/…; a ticket (by default for repairs, complaints, special services, feedback) or
+    ``follow_up``; ``links`` ("outage:12") from desk notes; ``call``: the call on the actor's desk it was for."""
     _check_choices(channel=channel, kind=kind, source=source)
     parsed_links, content = parse_links(links), _clean_text(content, "content")
-    if call and not caller_phone:
-        caller_phone = _call_number(call)
+    caller_phone = caller_phone or (_call_number(call) if call else "")
     caller_phone = clean_phone(caller_phone, "caller_phone")
     party, center_id = _locate(
         actor, community=community, service_center=service_center, unit=unit, household=household, resident=resident
@@ -187,11 +185,16 @@ def interaction_record(
         ticket=ticket,
     )
     _store(interaction, party)
-    if outcome == Outcome.FOLLOW_UP:
-        _note_follow_up(actor, interaction)
-    link_call(actor=actor, interaction=interaction, links=parsed_links)
-    call_attach(actor=actor, call_pk=call, interaction=interaction)
+    _after_record(actor, interaction, parsed_links, call)
     return interaction
+
+
+def _after_record(actor, interaction: Interaction, links, call: int | None) -> None:
+    """What follows a record: the ticket's history, the apps its links concern, the call it was for."""
+    if interaction.outcome == Outcome.FOLLOW_UP:
+        _note_follow_up(actor, interaction)
+    link_call(actor=actor, interaction=interaction, links=links)
+    call_attach(actor=actor, call_pk=call, interaction=interaction)
 
 
 def _call_number(call_pk: int) -> str:
