@@ -96,7 +96,8 @@ def main() -> None:
         retried = conn.execute("SELECT count(*) FROM notify_notification WHERE attempts <> 1").fetchone()[0]
     twice = sum(1 for n in collections.Counter(received).values() if n > 1)
     print(f"queued {args.count} in {queued_in:.1f} s (one transaction)")
-    print(f"delivered by one worker in {elapsed:.1f} s ({args.count / elapsed:.0f} messages/s), left pending: {left}")
+    sent = args.count - left
+    print(f"one worker: {sent} delivered in {elapsed:.1f} s ({sent / elapsed:.0f} messages/s), left pending: {left}")
     print(f"rows by state: {states}; rows not sent in exactly one attempt: {retried}")
     print(f"imitation received {len(received)} requests, {len(set(received))} distinct messages, {twice} twice")
     for key, value in machine_info(DB).items():
