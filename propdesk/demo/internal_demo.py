@@ -6,6 +6,8 @@ outing or a circular is left as it is."""
 import datetime as dt
 import random
 
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 
 from propdesk.internal import services
@@ -26,18 +28,32 @@ def _holder(center: ServiceCenter, role: str):
     return user if profile and profile.department.service_center_id == center.pk else None
 
 
+def _request_on_a_working_day(actor, *, first: dt.date, kind: str, reason: str):
+    """A one-day leave on the first of the next seven days that is a working day for ``actor`` (a day off on
+    the rota or a weekend needs no leave), or None."""
+    for offset in range(7):
+        day = first + dt.timedelta(days=offset)
+        try:
+            with transaction.atomic():
+                return services.leave_request(actor=actor, kind=kind, starts_on=day, ends_on=day, reason=reason)
+        except ValidationError:
+            continue
+    return None
+
+
 def _leave(center: ServiceCenter, rng: random.Random) -> None:
     housekeeper = _holder(center, Role.HOUSEKEEPER)
     approver = _holder(center, Role.CENTER_MANAGER)
     if housekeeper is None or approver is None:
         return
     today = timezone.localdate()
-    leave = services.leave_request(actor=housekeeper, kind="annual", starts_on=today, ends_on=today, reason="家中有事")
-    services.leave_decide(actor=approver, leave=leave, approve=True, note="同意")
-    later = today + dt.timedelta(days=rng.randint(7, 14))
+    leave = _request_on_a_working_day(housekeeper, first=today, kind="annual", reason="家中有事")
+    if leave is not None:
+        services.leave_decide(actor=approver, leave=leave, approve=True, note="同意")
     security = _holder(center, Role.SECURITY_GUARD)
     if security is not None:
-        services.leave_request(actor=security, kind="personal", starts_on=later, ends_on=later, reason="办理证件")
+        later = today + dt.timedelta(days=rng.randint(7, 14))
+        _request_on_a_working_day(security, first=later, kind="personal", reason="办理证件")
 
 
 def _circular(center: ServiceCenter, info) -> None:

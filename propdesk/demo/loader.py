@@ -30,6 +30,7 @@ from propdesk.core.events import record_event
 from propdesk.demo.activity import create_activity
 from propdesk.demo.complaints_demo import create_complaints_demo
 from propdesk.demo.engagement_demo import create_engagement_demo
+from propdesk.demo.internal_demo import create_internal_demo
 from propdesk.demo.notices_demo import create_notices_demo
 from propdesk.demo.portal_demo import create_portal_demo
 from propdesk.demo.seal import give_seal
@@ -284,6 +285,7 @@ APP_DEMOS = (
     create_complaints_demo,
     create_notices_demo,
     create_visitors_demo,
+    create_internal_demo,
     create_engagement_demo,
     create_portal_demo,
 )
