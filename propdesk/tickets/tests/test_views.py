@@ -164,6 +164,14 @@ def test_detail_shows_the_ticket_and_its_timeline(as_a, ticket_a):
     assert "13812345678" not in content
 
 
+def test_detail_shows_the_visit_time_the_customer_asked_for(as_a, ticket_a):
+    assert "客户期望上门" not in as_a.get(detail_url(ticket_a)).content.decode()
+    ticket_a.preferred_from, ticket_a.preferred_to = local(2026, 11, 23, 14, 0), local(2026, 11, 23, 16, 0)
+    ticket_a.save(update_fields=["preferred_from", "preferred_to"])
+
+    assert "客户期望上门</dt><dd>11-23 14:00–16:00" in as_a.get(detail_url(ticket_a)).content.decode()
+
+
 def test_detail_of_another_center_ticket_is_404(client, reception_b, ticket_a):
     client.force_login(reception_b)
 
