@@ -26,6 +26,7 @@ from propdesk.org.choices import Role
 from propdesk.org.models import RoleMembership
 from propdesk.sla import services as sla
 from propdesk.sla.choices import Trigger
+from propdesk.tickets.services.notices import resident_return_visit
 
 from ..choices import EventKind, Status
 from ..models import Material, Photo, WorkOrder
@@ -184,6 +185,8 @@ def work_order_sign_off(*, actor, work_orders: list[WorkOrder], on_behalf_of=Non
             wo.closed_at = now
             move(wo, Status.CLOSED, actor, reason=note)
         sync_ticket(wo, actor)
+        if required:  # the household's portal users are asked how it went (they may answer before the call)
+            resident_return_visit(wo.ticket, actor=actor, key=f"wo{wo.pk}")
         done.append(wo)
     return done
 

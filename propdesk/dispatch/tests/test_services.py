@@ -754,6 +754,17 @@ def test_signing_off_resolves_the_ticket_and_awaits_the_return_visit(crew, ticke
     assert Ticket.objects.get(pk=ticket.pk).status == TicketStatus.RESOLVED
 
 
+def test_signing_off_asks_the_household_s_portal_users_how_it_went(crew, ticket, wo, resident_user_a):
+    from propdesk.notify.models import Notification
+
+    wo = advance(wo, crew, Status.REPORTED)
+    services.work_order_sign_off(actor=crew.operator, work_orders=[wo])
+
+    asked = Notification.objects.filter(recipient=resident_user_a, kind="request.return_visit", channel="inapp")
+    assert asked.count() == 1
+    assert ticket.number in asked.get().subject_text("zh-hans")
+
+
 def test_the_worker_signs_off_his_own_job_at_the_end_of_the_shift(crew, ticket, wo):
     wo = advance(wo, crew, Status.REPORTED)
     services.work_order_sign_off(actor=crew.plumber, work_orders=[wo])
