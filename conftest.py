@@ -21,6 +21,17 @@ def default_language():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(autouse=True)
+def empty_sms_outbox():
+    """Every test starts with no text messages sent (the local-memory SMS backend's outbox), as Django empties
+    ``mail.outbox``."""
+    from propdesk.notify import sms
+
+    sms.outbox.clear()
+    yield
+    sms.outbox.clear()
+
+
 @pytest.fixture
 def world(db) -> OrgWorld:
     """Company → branch → two centers (A, B) → one community each, with households and residents."""
