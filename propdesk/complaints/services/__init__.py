@@ -15,7 +15,13 @@ from .collective_handling import (
     missing_visits,
 )
 from .create import complaint_for, open_complaint_for_new_ticket, source_of
-from .documents import complaint_letter_send, complaint_letter_write, default_recipient, letter_kinds
+from .documents import (
+    complaint_letter_send,
+    complaint_letter_write,
+    default_recipient,
+    letter_kinds,
+    written_reply_before_resolving,
+)
 from .handling import (
     complaint_agree_reply,
     complaint_answer_on_spot,
@@ -66,4 +72,5 @@ __all__ = [
     "repeat_on_reopen",
     "source_of",
     "suggest_owner",
+    "written_reply_before_resolving",
 ]

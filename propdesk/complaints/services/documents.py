@@ -143,3 +143,17 @@ def complaint_letter_send(
         sent_at=sent_at.isoformat(),
     )
     return letter
+
+
+def written_reply_before_resolving(*, ticket, to_status: str, actor) -> None:
+    """A written complaint (a letter) is answered in writing (R-CP-1): its ticket is not resolved or closed before
+    a reply letter has been sent. Registered with ``tickets.services.before_ticket_transition``."""
+    from propdesk.tickets.choices import Status
+
+    if to_status not in (Status.RESOLVED, Status.CLOSED):
+        return
+    complaint = Complaint.objects.filter(ticket_id=ticket.pk, written=True).only("pk").first()
+    if complaint is None:
+        return
+    if not ComplaintLetter.objects.filter(complaint=complaint, kind=LetterKind.REPLY, sent_at__isnull=False).exists():
+        raise field_error("status", _("书面投诉须先发出书面答复函，才能办结或关闭"), "written_reply_required")

@@ -65,6 +65,28 @@ def test_a_written_complaint_gets_a_reply_letter_and_its_sending_is_recorded(rec
         services.complaint_letter_send(actor=cast.clerk, letter=letter, method=SendMethod.HAND)
 
 
+def test_a_written_complaint_is_not_resolved_before_its_reply_letter_is_sent(record, cast, clock):
+    complaint = record(content="来信：地库照明长期不亮", contact_name="李女士")
+    complaint = services.complaint_set_facts(actor=cast.reception, complaint=complaint, written=True, reason="业主来信")
+    ticket = complaint.ticket
+    ticket_transition(actor=cast.supervisor, ticket=ticket, to_status=Status.IN_PROGRESS, reason="处理中")
+    with pytest.raises(ValidationError) as refused:
+        ticket_transition(actor=cast.supervisor, ticket=ticket, to_status=Status.RESOLVED, reason="灯已修好")
+    assert refused.value.message_dict == {"status": ["书面投诉须先发出书面答复函，才能办结或关闭"]}
+    ticket.refresh_from_db()
+    assert ticket.status == Status.IN_PROGRESS
+
+    letter = services.complaint_letter_write(
+        actor=cast.assistant, complaint=complaint, kind=LetterKind.REPLY, body="地库照明已于今日修复。"
+    )
+    with pytest.raises(ValidationError):  # written but not yet sent
+        ticket_transition(actor=cast.supervisor, ticket=ticket, to_status=Status.RESOLVED, reason="灯已修好")
+    services.complaint_letter_send(actor=cast.clerk, letter=letter, method=SendMethod.HAND)
+    ticket_transition(actor=cast.supervisor, ticket=ticket, to_status=Status.RESOLVED, reason="灯已修好")
+    ticket.refresh_from_db()
+    assert ticket.status == Status.RESOLVED
+
+
 def test_a_spoken_complaint_gets_no_reply_letter(record, cast):
     complaint = record()
     with pytest.raises(ValidationError) as error:

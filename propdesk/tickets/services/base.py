@@ -54,6 +54,19 @@ def on_ticket_reopened(listener):
     return listener
 
 
+# Called with ``ticket=, to_status=, actor=`` inside ticket_transition's transaction, after the state machine
+# allowed the move and before anything is written; a check refuses with a ValidationError (a written complaint
+# cannot be resolved before its written reply is sent, R-CP-1).
+_transition_checks: list = []
+
+
+def before_ticket_transition(check):
+    """Register ``check(ticket=…, to_status=…, actor=…)``, run before a ticket's status changes."""
+    if check not in _transition_checks:
+        _transition_checks.append(check)
+    return check
+
+
 # --------------------------------------------------------------------------- helpers
 
 

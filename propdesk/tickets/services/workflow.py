@@ -25,7 +25,7 @@ from ..choices import (
 )
 from ..models import Ticket, TicketEvent
 from . import notices
-from .base import _clean_text, _event, _lock, _reopened_listeners, _save, control_center_of
+from .base import _clean_text, _event, _lock, _reopened_listeners, _save, _transition_checks, control_center_of
 
 
 @transaction.atomic
@@ -56,6 +56,8 @@ def ticket_transition(
             _("工单状态不能从“%(a)s”变为“%(b)s”") % {"a": Status(from_status).label, "b": Status(to_status).label},
             "illegal_transition",
         )
+    for check in _transition_checks:
+        check(ticket=ticket, to_status=to_status, actor=actor)
     reason = _clean_text(reason, "reason", required=to_status in REASON_REQUIRED or is_reopen(from_status, to_status))
     now = timezone.now()
     ticket.status = to_status
