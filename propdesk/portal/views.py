@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from propdesk.communities.models import Household
 from propdesk.core.errors import StaleVersion
+from propdesk.notices.selectors import notices_for_household
 from propdesk.tickets.models import Ticket
 
 from . import selectors, services
@@ -63,6 +64,10 @@ def home(request: HttpRequest, household: Household) -> HttpResponse:
             "households": selectors.households_of(request.user),
             "requests": requests,
             "residents": household.residents.filter(is_active=True),
+            # The notices for this household now: its community's board and those addressed to its building,
+            # its unit or a special customer in it (the notices app's selector).
+            "notices": list(notices_for_household(household=household).select_related("community")[:5]),
+            "community": household.unit.building.community,
         },
     )
 
