@@ -202,6 +202,8 @@ PROPDESK_IMPORT_MAX_ROWS = int(env("PROPDESK_IMPORT_MAX_ROWS", "50000"))
 
 # How often the worker runs its periodic jobs, in seconds.
 PROPDESK_WORKER_TICK_SECONDS = float(env("PROPDESK_WORKER_TICK_SECONDS", "5"))
+# Names of the periodic jobs this worker runs (comma-separated); empty: all of them.
+PROPDESK_WORKER_JOBS = env_list("PROPDESK_WORKER_JOBS")
 
 LOGGING = {
     "version": 1,

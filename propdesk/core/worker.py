@@ -38,7 +38,12 @@ def periodic(seconds: float, name: str | None = None):
 
 
 def registered_jobs() -> list[Job]:
-    return list(_JOBS.values())
+    """Every registered job, or only those named in ``PROPDESK_WORKER_JOBS`` when it is set (a worker given
+    some of the jobs, or a test that watches two of them)."""
+    from django.conf import settings
+
+    only = set(getattr(settings, "PROPDESK_WORKER_JOBS", ()) or ())
+    return [job for job in _JOBS.values() if not only or job.name in only]
 
 
 def run_due_jobs(now: float | None = None) -> list[str]:

@@ -92,6 +92,13 @@ def test_due_jobs_run_once_and_not_again_before_their_interval(calls):
     assert calls == ["every_10s", "every_60s"]
 
 
+def test_a_worker_given_some_jobs_runs_only_those(calls, settings):
+    settings.PROPDESK_WORKER_JOBS = ["test.every_60s"]
+
+    assert run_due_jobs(now=1000.0) == ["test.every_60s"]
+    assert calls == ["every_60s"]
+
+
 def test_a_job_runs_again_once_its_interval_has_passed(calls):
     # given both jobs ran at t=1000
     run_due_jobs(now=1000.0)

@@ -274,6 +274,8 @@ def workers(servers, tmp_path):
         "PYTHONUNBUFFERED": "1",
         "LOG_LEVEL": "INFO",
         "PROPDESK_WORKER_TICK_SECONDS": "0.1",
+        # Only the two jobs under test: the other apps' jobs (monthly flags, chasers …) would mail the same people.
+        "PROPDESK_WORKER_JOBS": ",".join(SWEEP_AND_DELIVERY),
         "PROPDESK_SLA_BATCH": "50",
         "PROPDESK_SLA_SWEEP_SECONDS": "0.5",
         "PROPDESK_NOTIFY_TICK_SECONDS": "0.5",
