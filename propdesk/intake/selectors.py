@@ -158,8 +158,10 @@ def _fill(user, result: LookupResult, households) -> LookupResult:
 
 def interaction_list(*, user, community_id=None, received_from=None, received_to=None, channel=None, kind=None):
     """The call/visit log (来电来访记录), newest first."""
-    qs = Interaction.objects.visible_to(user).select_related(
-        "community", "unit__building", "received_by__staff_profile", "ticket"
+    qs = (
+        Interaction.objects.visible_to(user)
+        .select_related("community", "unit__building", "received_by__staff_profile", "ticket")
+        .prefetch_related("calls")  # the phone calls each record was made for: one query for the page
     )
     if community_id:
         qs = qs.filter(community_id=community_id)

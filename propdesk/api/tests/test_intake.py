@@ -221,9 +221,9 @@ def test_the_log_query_count_does_not_depend_on_page_size(django_assert_num_quer
         )
 
     # when / then
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         small = api_a.get(INTERACTIONS, {"limit": 2})
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         large = api_a.get(INTERACTIONS, {"limit": 50})
     assert (len(small.json()["items"]), len(large.json()["items"])) == (2, 8)
 
