@@ -188,3 +188,28 @@ class DateTimeField(forms.DateTimeField):
         super().validate(value)
         if value and (message := date_problem(value)):
             raise ValidationError(message, code="date_range")
+
+
+def errors_of(exc: ValidationError) -> dict[str, list[str]]:
+    """A ValidationError as ``{field: [messages]}`` for a page (``__all__`` for one without fields)."""
+    return exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+
+
+def local_input(raw: str | None, field: str) -> dt.datetime | None:
+    """A ``datetime-local`` input (2026-11-18T09:30) as an aware datetime within 2000–2099; empty → None."""
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    try:
+        value = dt.datetime.fromisoformat(raw)
+    except ValueError:
+        raise ValidationError({field: _("时间格式不正确")}) from None
+    if not dt.date(2000, 1, 1) <= value.date() <= dt.date(2099, 12, 31):
+        raise ValidationError({field: _("时间超出范围")})
+    return timezone.make_aware(value) if timezone.is_naive(value) else value
+
+
+def version_of(raw: str | None) -> int | None:
+    """The version a form sent back (a hidden field), or None when it is missing or not a plain number."""
+    raw = (raw or "").strip()
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None

@@ -1,37 +1,11 @@
 """What the notice pages share: reading posted inputs, errors, the centers a user drafts for."""
 
-import datetime as dt
-
 from django.core.exceptions import ValidationError
-from django.utils import timezone
-from django.utils.translation import gettext as _
 
+from propdesk.core.inputs import errors_of, local_input, version_of  # noqa: F401  (used by the views)
 from propdesk.core.permissions import can
 from propdesk.core.scoping import get_scope
 from propdesk.org.models import ServiceCenter
-
-
-def errors_of(exc: ValidationError) -> dict[str, list[str]]:
-    return exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-
-
-def local_input(raw: str | None, field: str) -> dt.datetime | None:
-    """A ``datetime-local`` input (2026-11-18T09:30) as an aware datetime; empty → None."""
-    raw = (raw or "").strip()
-    if not raw:
-        return None
-    try:
-        value = dt.datetime.fromisoformat(raw)
-    except ValueError:
-        raise ValidationError({field: _("时间格式不正确")}) from None
-    if not dt.date(2000, 1, 1) <= value.date() <= dt.date(2099, 12, 31):
-        raise ValidationError({field: _("时间超出范围")})
-    return timezone.make_aware(value) if timezone.is_naive(value) else value
-
-
-def version_of(raw: str | None) -> int | None:
-    raw = (raw or "").strip()
-    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
 
 
 def ids_of(values) -> list[int]:

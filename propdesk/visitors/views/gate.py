@@ -2,7 +2,6 @@
 check-out, overstays) and the visitor register with filters — the same services, selectors and rules as the
 API. Every form posts, then redirects back to the gate; a refused form is shown again with its errors (400)."""
 
-import datetime as dt
 import tempfile
 
 from django.contrib import messages
@@ -17,7 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from propdesk.core.http import client_ip
+from propdesk.core.inputs import errors_of as _errors
+from propdesk.core.inputs import local_input as _local_input
 from propdesk.core.inputs import parse_id, parse_period
+from propdesk.core.inputs import version_of as _version
 from propdesk.core.permissions import can, require
 from propdesk.core.scoping import get_scope
 
@@ -47,29 +49,6 @@ def _chosen(communities, raw: str | None, *, strict: bool = False):
 
 def _gate_url(community) -> str:
     return f"{reverse('visitors:gate')}?community={community.pk}"
-
-
-def _errors(exc: ValidationError) -> dict[str, list[str]]:
-    return exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-
-
-def _local_input(raw: str | None, field: str) -> dt.datetime | None:
-    """A ``datetime-local`` input (2026-11-18T09:30) as an aware datetime; empty → None."""
-    raw = (raw or "").strip()
-    if not raw:
-        return None
-    try:
-        value = dt.datetime.fromisoformat(raw)
-    except ValueError:
-        raise ValidationError({field: _("时间格式不正确")}) from None
-    if not dt.date(2000, 1, 1) <= value.date() <= dt.date(2099, 12, 31):
-        raise ValidationError({field: _("时间超出范围")})
-    return timezone.make_aware(value) if timezone.is_naive(value) else value
-
-
-def _version(raw: str | None) -> int | None:
-    raw = (raw or "").strip()
-    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
 
 
 def _people(raw: str | None) -> int:
