@@ -31,26 +31,13 @@ from propdesk.demo.activity import create_activity
 from propdesk.demo.complaints_demo import create_complaints_demo
 from propdesk.demo.engagement_demo import create_engagement_demo
 from propdesk.demo.internal_demo import create_internal_demo
+from propdesk.demo.names import AREA_CODES, GIVEN, MOBILE_PREFIXES, SURNAMES
 from propdesk.demo.notices_demo import create_notices_demo
 from propdesk.demo.portal_demo import create_portal_demo
 from propdesk.demo.seal import give_seal
 from propdesk.demo.visitors_demo import create_visitors_demo
 from propdesk.org.choices import DepartmentKind, Role
 from propdesk.org.models import Branch, Company, Department, RoleMembership, ServiceCenter, StaffProfile
-
-SURNAMES = (
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡"
-    "余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯"
-    "龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-)
-GIVEN = (
-    "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国志强文婷雪梅晓东海燕红"
-    "梅子涵浩然思远欣怡宇航佳怡梓萱俊杰雨桐博文一诺"
-)
-MOBILE_PREFIXES = tuple(
-    "130 131 132 135 136 137 138 139 150 151 152 158 159 166 177 180 181 186 187 188 189 199".split()
-)
-AREA_CODES = ("440304", "440305", "440306", "440106", "110105", "310115", "430102", "510107")
 
 # (username, display name, role, department kind, scope: "center" | "company" | "branch")
 DEMO_STAFF = (
