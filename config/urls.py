@@ -35,6 +35,8 @@ urlpatterns = [
     path("engagement/", include("propdesk.engagement.urls")),
     path("portal/", include("propdesk.portal.urls")),
     path("reports/", include("propdesk.reports.urls")),
+    path("filings/", include("propdesk.filings.urls")),
+    path("training/", include("propdesk.training.urls")),
     path("api/v1/", api.urls),
     path("api/", include("propdesk.api.urls")),
     path("account/tokens/", api_views.token_list, name="account_tokens"),

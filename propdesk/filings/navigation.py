@@ -1,0 +1,3 @@
+"""This app's entries on the home page."""
+
+NAV_ENTRIES: tuple = ()
