@@ -37,6 +37,41 @@ class TicketDay(models.Model):
         return f"{self.day} {self.community_id} {self.kind}: {self.received}/{self.closed}"
 
 
+class TicketFacetMonth(models.Model):
+    """Tickets received in one month in one community, per kind, counted by one facet's value.
+
+    Facets (see ``services.facets``): ``category`` (complaint category, repair trade), ``class`` (complaint
+    responsibility class), ``validity``, ``building`` (building id), ``team`` (department id), ``person``
+    (assignee id), ``sla`` (clocks ``met``/``breached``), ``visit`` (the last return visit: ``satisfied``,
+    ``unsatisfied``, ``reached``, ``unreached``), ``opinion`` (a complaint's customer ``satisfied``/``unsatisfied``).
+    Every figure is counted in the month the ticket was received.
+    """
+
+    month = models.DateField(_("月份"))  # the first day of the month
+    service_center = models.ForeignKey("org.ServiceCenter", on_delete=models.PROTECT, related_name="+")
+    community = models.ForeignKey("communities.Community", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("类别"), max_length=20)
+    facet = models.CharField(_("维度"), max_length=12)
+    value = models.CharField(_("取值"), max_length=40, blank=True)
+    n = models.IntegerField(_("数量"), default=0)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_paths = {"service_center": "service_center_id", "community": "community_id"}
+
+    class Meta:
+        verbose_name = _("每月工单分项汇总")
+        verbose_name_plural = _("每月工单分项汇总")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "community", "kind", "facet", "value"], name="reports_facetmonth_uniq"
+            ),
+        ]
+        indexes = [models.Index(fields=["service_center", "month"], name="reports_facetmonth_center_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.community_id} {self.kind} {self.facet}={self.value}: {self.n}"
+
+
 class RolledTicket(models.Model):
     """What the rollup last counted for one ticket."""
 
@@ -46,6 +81,8 @@ class RolledTicket(models.Model):
     kind = models.CharField(max_length=20)
     received_day = models.DateField()
     closed_day = models.DateField(null=True)
+    # What the ticket added to ``TicketFacetMonth``: ``[[facet, value, n], …]`` (sorted).
+    facets = models.JSONField(default=list)
 
     def __str__(self) -> str:
         return f"ticket {self.ticket_id}"

@@ -21,11 +21,13 @@ from django.utils import timezone
 
 from propdesk.tickets.models import Ticket, TicketEvent
 
-from ..models import RolledTicket, RollupState, TicketDay
+from ..models import RolledTicket, RollupState, TicketDay, TicketFacetMonth
+from .facets import apply_facets, changed_since, facets_of
 
 NAME = "ticket_day"
 # How many runs back each run reads again (at one run a minute: a transaction may commit 10 minutes late).
 RUNS_BACK = 10
+LATE_COMMIT = dt.timedelta(minutes=RUNS_BACK)
 BATCH = 2000
 
 Key = tuple[dt.date, int, int, str]  # (day, service center, community, kind)
@@ -37,12 +39,32 @@ def _local_day(value: dt.datetime | None) -> dt.date | None:
 
 def _now_rows(ticket_ids: list[int]) -> dict[int, tuple]:
     rows = Ticket.objects.filter(pk__in=ticket_ids).values_list(
-        "pk", "service_center_id", "community_id", "kind", "received_at", "closed_at"
+        "pk",
+        "service_center_id",
+        "community_id",
+        "kind",
+        "received_at",
+        "closed_at",
+        "unit__building_id",
+        "team_id",
+        "assignee_id",
     )
+    rows = list(rows)
+    facets = facets_of({r[0]: {"kind": r[3], "building": r[6], "team": r[7], "assignee": r[8]} for r in rows})
     return {
-        pk: (center, community, kind, _local_day(received), _local_day(closed))
-        for pk, center, community, kind, received, closed in rows
+        pk: (center, community, kind, _local_day(received), _local_day(closed), facets[pk])
+        for pk, center, community, kind, received, closed, *_rest in rows
     }
+
+
+def _facet_contribution(row: tuple | None) -> Counter:
+    counts: Counter = Counter()
+    if row is not None:
+        center, community, kind, received_day, _closed_day, facets = row
+        month = received_day.replace(day=1)
+        for facet, value, n in facets:
+            counts[(month, center, community, kind, facet, value)] += n
+    return counts
 
 
 def _contribution(row: tuple | None) -> Counter:
@@ -50,7 +72,7 @@ def _contribution(row: tuple | None) -> Counter:
     counts: Counter = Counter()
     if row is None:
         return counts
-    center, community, kind, received_day, closed_day = row
+    center, community, kind, received_day, closed_day, _facets = row
     counts[((received_day, center, community, kind), "received")] += 1
     if closed_day is not None:
         counts[((closed_day, center, community, kind), "closed")] += 1
@@ -88,10 +110,18 @@ def rollup_tickets(ticket_ids: Iterable[int]) -> int:
         chunk = ids[start : start + BATCH]
         now_rows = _now_rows(chunk)
         before = {
-            r.ticket_id: (r.service_center_id, r.community_id, r.kind, r.received_day, r.closed_day)
+            r.ticket_id: (
+                r.service_center_id,
+                r.community_id,
+                r.kind,
+                r.received_day,
+                r.closed_day,
+                tuple(tuple(item) for item in r.facets),
+            )
             for r in RolledTicket.objects.filter(ticket_id__in=chunk)
         }
         deltas: Counter = Counter()
+        facet_deltas: Counter = Counter()
         snapshots, stale = [], []
         for pk in chunk:
             old, new = before.get(pk), now_rows.get(pk)
@@ -102,10 +132,15 @@ def rollup_tickets(ticket_ids: Iterable[int]) -> int:
                 stale.append(pk)
             deltas.update(_contribution(new))
             deltas.subtract(_contribution(old))
+            facet_deltas.update(_facet_contribution(new))
+            facet_deltas.subtract(_facet_contribution(old))
             if new is not None:
-                center, community, kind, received_day, closed_day = new
-                snapshots.append(RolledTicket(pk, center, community, kind, received_day, closed_day))
+                center, community, kind, received_day, closed_day, facets = new
+                snapshots.append(
+                    RolledTicket(pk, center, community, kind, received_day, closed_day, [list(f) for f in facets])
+                )
         _apply(deltas)
+        apply_facets(facet_deltas)
         RolledTicket.objects.filter(ticket_id__in=stale).delete()
         RolledTicket.objects.bulk_create(snapshots)
     return changed
@@ -119,9 +154,10 @@ def rollup_tick(*, now: dt.datetime | None = None) -> int:
     state = RollupState.objects.select_for_update().get(name=NAME)
     top = TicketEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     if state.marks:
-        changed = rollup_tickets(
-            TicketEvent.objects.filter(pk__gt=state.marks[0]).values_list("ticket_id", flat=True).distinct()
-        )
+        ids = set(TicketEvent.objects.filter(pk__gt=state.marks[0]).values_list("ticket_id", flat=True).distinct())
+        if state.rolled_at is not None:
+            ids |= changed_since(state.rolled_at - LATE_COMMIT)
+        changed = rollup_tickets(ids)
     else:  # the first run counts every ticket, a batch of primary keys at a time
         changed, last = 0, 0
         while chunk := list(Ticket.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:BATCH]):
@@ -138,6 +174,7 @@ def rollup_rebuild() -> int:
     """Start again from the tickets as they are (after a restore, or to check the rollup)."""
     RollupState.objects.select_for_update().filter(name=NAME).delete()
     TicketDay.objects.all().delete()
+    TicketFacetMonth.objects.all().delete()
     RolledTicket.objects.all().delete()
     return rollup_tick()
 
