@@ -14,7 +14,6 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -27,8 +26,6 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -40,6 +37,9 @@ from propdesk.core.inputs import DateField
 from propdesk.core.masking import mask_phone
 from propdesk.core.people import person_name
 from propdesk.core.permissions import can, require
+from propdesk.core.xlsx import XLSX as _XLSX
+from propdesk.core.xlsx import attachment as content_disposition
+from propdesk.core.xlsx import cell as _cell
 from propdesk.tickets.choices import Kind, Status
 from propdesk.tickets.selectors import is_phone_search, ticket_list
 
@@ -48,7 +48,7 @@ from .selectors import interaction_list, interaction_phone_search
 PAGE_SIZE = 50
 EXPORT_ROW_CAP = 100_000
 QUERY_MAX = 100
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX = _XLSX
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 PHONE_QUERY_RE = re.compile(r"\+?[\d\- ]{7,20}")
 WRAP = Alignment(wrap_text=True, vertical="top")
@@ -382,23 +382,6 @@ def export_filenames(register: Register, filters: dict) -> tuple[str, str]:
     else:
         period, ascii_period = _("全部"), "all"
     return f"{register.file_stem}_{period}.xlsx", f"{register.slug}_{ascii_period}.xlsx"
-
-
-def content_disposition(filename: str, fallback: str) -> str:
-    """RFC 6266 with RFC 5987: an ASCII ``filename`` and the real name as ``filename*`` in UTF-8."""
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
-
-
-def _cell(ws, value, **style) -> WriteOnlyCell:
-    if isinstance(value, str):
-        # Control characters typed or pasted by users are not allowed in the XML of a sheet.
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    cell = WriteOnlyCell(ws, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"  # always text: a customer's "=HYPERLINK(…)" must not become a formula
-    for name, setting in style.items():
-        setattr(cell, name, setting)
-    return cell
 
 
 def _value_cell(ws, column: Column, value):

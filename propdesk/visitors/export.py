@@ -3,38 +3,24 @@ as "=…" never becomes a formula), at most ``EXPORT_ROW_CAP`` rows; each export
 audit row in the same transaction (R-CV-4, PIPL)."""
 
 import datetime as dt
-from urllib.parse import quote
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from propdesk.core.masking import mask_phone
 from propdesk.core.people import person_name
 from propdesk.core.permissions import require
+from propdesk.core.xlsx import XLSX as XLSX
+from propdesk.core.xlsx import attachment
+from propdesk.core.xlsx import text_cell as _cell
 
 from . import selectors
 from .models import VisitorExport
 
 EXPORT_ROW_CAP = 50_000
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _cell(ws, value, **style):
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        value = f"{timezone.localtime(value):%Y-%m-%d %H:%M}"
-    value = ILLEGAL_CHARACTERS_RE.sub("", str(value))
-    cell = WriteOnlyCell(ws, value=value)
-    cell.data_type = "s"
-    for name, setting in style.items():
-        setattr(cell, name, setting)
-    return cell
 
 
 def _row(visit) -> list:
@@ -106,4 +92,4 @@ def export_register(fileobj, *, actor, filters: selectors.VisitFilters, summary:
 
 def content_disposition(day: dt.date) -> str:
     name = _("来访登记_%(d)s.xlsx") % {"d": f"{day:%Y%m%d}"}
-    return f"attachment; filename=\"visitors_{day:%Y%m%d}.xlsx\"; filename*=UTF-8''{quote(name)}"
+    return attachment(name, f"visitors_{day:%Y%m%d}.xlsx")
