@@ -16,6 +16,7 @@ from propdesk.dispatch.selectors import my_jobs
 from propdesk.org.models import ServiceCenter
 
 from . import selectors, services
+from .api_routine import router as routine_router
 from .api_schemas import (
     InternalCircularDoneIn,
     InternalCircularIn,
@@ -47,6 +48,7 @@ from .api_schemas import (
 from .models import Circular, DutyTask, LeaveRequest, Outing, PatrolFinding
 
 router = Router(tags=["内部沟通 Internal"])
+router.add_router("", routine_router)
 CONFLICT = {409: ErrorOut, **COMMON_ERRORS}
 
 
@@ -214,9 +216,9 @@ def register_circular(request: HttpRequest, payload: InternalCircularIn):
     center = ServiceCenter.objects.filter(pk=payload.center_id).first()
     if center is None:
         raise Http404(_("服务中心不存在或您无权查看"))
-    data = payload.dict()
-    data.pop("center_id")
-    circular = services.circular_register(actor=request.auth, center=center, **data)
+    data = payload.dict(exclude={"center_id", "attachments"})
+    files = [a.decoded() for a in payload.attachments]
+    circular = services.circular_register(actor=request.auth, center=center, files=files, **data)
     return Status(201, _circular_out(request, circular))
 
 

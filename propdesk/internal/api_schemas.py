@@ -3,6 +3,7 @@
 
 from typing import Literal
 
+from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, Schema
 
@@ -19,6 +20,7 @@ from propdesk.api.schemas import (
     user_ref,
 )
 
+from .api_routine_schemas import InternalAttachmentIn, InternalAttachmentOut
 from .choices import LeaveKind, LeaveStatus
 
 LeaveKindIn = Literal["annual", "sick", "personal", "compensatory", "other"]
@@ -168,6 +170,7 @@ class InternalCircularIn(Schema):
     user_ids: list[Id] = Field(default_factory=list, max_length=500)
     requires_execution: bool = False
     due_on: InputDate | None = None
+    attachments: list[InternalAttachmentIn] = Field(default_factory=list, max_length=5, description="附件（PDF、图片）")
 
 
 class InternalCircularDoneIn(Schema):
@@ -205,6 +208,7 @@ class InternalCircularOut(Schema):
     meeting_at: LocalDateTime | None
     meeting_minutes: str
     version: int
+    attachments: list[InternalAttachmentOut]
     recipients: list[InternalRecipientOut] = Field(description="跟踪表（仅信息管理员和经理可见）")
 
 
@@ -224,6 +228,16 @@ def circular_body(circular, *, rows=()) -> dict:
         "meeting_at": circular.meeting_at,
         "meeting_minutes": circular.meeting_minutes,
         "version": circular.version,
+        "attachments": [
+            {
+                "id": a.pk,
+                "name": a.name,
+                "content_type": a.content_type,
+                "size": a.size,
+                "url": reverse("internal:circular_file", args=[circular.pk, a.pk]),
+            }
+            for a in circular.attachments.all()
+        ],
         "recipients": [
             {
                 "user": user_ref(r.user),

@@ -77,3 +77,31 @@ class WorkLogEventKind(models.TextChoices):
     WRITTEN = "written", _("填写日志")
     FINDING = "finding", _("巡视发现")
     TICKET = "ticket", _("转为工单")
+
+
+class ReassignmentEventKind(models.TextChoices):
+    REPORTED = "reported", _("报告调动")
+    ACKNOWLEDGED = "acknowledged", _("部门经理已知悉")
+
+
+class MeetingKind(models.TextChoices):
+    MORNING = "morning", _("晨会（8:20–8:30）")
+    WEEKLY = "weekly", _("周例会")
+    OTHER = "other", _("其他会议")
+
+
+class ActionStatus(models.TextChoices):
+    OPEN = "open", _("未完成")
+    DONE = "done", _("已完成")
+
+
+class MeetingEventKind(models.TextChoices):
+    RECORDED = "recorded", _("登记会议")
+    ACTION_DONE = "action_done", _("待办完成")
+    ACTION_OVERDUE = "action_overdue", _("待办逾期")
+
+
+class EmailTaskEventKind(models.TextChoices):
+    FORWARDED = "forwarded", _("转入邮件")
+    DONE = "done", _("完成")
+    REMINDED = "reminded", _("到期提醒")

@@ -33,3 +33,19 @@ def duty_calendar():
     from .services import flag_overdue_duties, plan_duties
 
     return plan_duties() + flag_overdue_duties()
+
+
+@periodic(3600, name="internal.action_items_overdue")
+def action_items_overdue():
+    """Meeting action items past their due date: tell the owner and the chair (once each)."""
+    from .services import flag_overdue_actions
+
+    return flag_overdue_actions()
+
+
+@periodic(900, name="internal.email_task_reminders")
+def email_task_reminders():
+    """Forwarded important emails: the 24-hour and the pre-holiday reminders to their owners."""
+    from .services import remind_email_tasks
+
+    return remind_email_tasks()

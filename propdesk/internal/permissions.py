@@ -83,3 +83,47 @@ work_log = RuleSet("work_log", center=lambda w: w.service_center_id, paths=_CENT
 work_log.allow("write", MANAGERS, when=_own, q=_own_q)
 work_log.allow("read", MANAGERS, when=_own, q=_own_q)
 work_log.allow("read", {Role.CENTER_MANAGER})
+
+reassignment = RuleSet("reassignment", center=lambda r: r.service_center_id, paths=_CENTER)
+# An ad-hoc reassignment (R-IC-3) is reported by the person moved, or by whoever moved them (a manager, the
+# control center); the manager of the person's department (or the center manager) acknowledges it.
+REASSIGNERS = MANAGERS | {Role.CONTROL_OPERATOR, Role.CS_SUPERVISOR}
+reassignment.allow("report", anyone=True, when=_own, q=_own_q)
+reassignment.allow("report", REASSIGNERS)
+reassignment.allow("acknowledge", {Role.DEPARTMENT_MANAGER}, when=_same_department, q=_same_department_q)
+reassignment.allow("acknowledge", {Role.CENTER_MANAGER}, when=_not_own, q=lambda user: ~Q(user=user))
+reassignment.allow("read", anyone=True, when=_own, q=_own_q)
+reassignment.allow("read", {Role.DEPARTMENT_MANAGER}, when=_same_department, q=_same_department_q)
+reassignment.allow("read", {Role.CENTER_MANAGER})
+# The list of reassignments seen by dispatch but never reported: the department and center managers.
+desk.allow("unreported", {Role.CENTER_MANAGER, Role.DEPARTMENT_MANAGER})
+# Late sign-ins (when the center keeps sign-in times): the managers and HR, as the dashboard.
+desk.allow("late_sign_ins", MANAGERS | {Role.HR_ADMIN})
+# Whether sign-in times are kept: the center manager decides.
+desk.allow("configure", {Role.CENTER_MANAGER})
+
+meeting = RuleSet("meeting", center=lambda m: m.service_center_id, paths=_CENTER)
+# The managers (and the information manager) record meetings and their action items; every staff member of the
+# center reads them.
+meeting.allow("record", MANAGERS | {Role.INFO_MANAGER})
+meeting.allow("read", STAFF)
+
+action_item = RuleSet("action_item", center=lambda a: a.service_center_id, paths=_CENTER)
+# An action item is marked done by its owner, or by the managers of the center.
+action_item.allow("complete", anyone=True, when=_own, q=_own_q)
+action_item.allow("complete", MANAGERS)
+
+sign_in = RuleSet("sign_in", center=lambda s: s.service_center_id, paths=_CENTER)
+# One's own sign-in and sign-out; the managers and HR read the center's.
+sign_in.allow("sign", STAFF, when=_own, q=_own_q)
+sign_in.allow("read", anyone=True, when=_own, q=_own_q)
+sign_in.allow("read", MANAGERS | {Role.HR_ADMIN})
+
+email_task = RuleSet("email_task", center=lambda e: e.service_center_id, paths=_CENTER)
+# The information manager forwards important emails into tasks (the center manager may too); the owner marks
+# their task done.
+email_task.allow("forward", {Role.INFO_MANAGER, Role.CENTER_MANAGER})
+email_task.allow("complete", anyone=True, when=_own, q=_own_q)
+email_task.allow("complete", {Role.INFO_MANAGER, Role.CENTER_MANAGER})
+email_task.allow("read", anyone=True, when=_own, q=_own_q)
+email_task.allow("read", {Role.INFO_MANAGER, Role.CENTER_MANAGER})

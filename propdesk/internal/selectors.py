@@ -6,7 +6,7 @@ from django.db.models import Q as models_q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from propdesk.core.permissions import restrict
+from propdesk.core.permissions import can, restrict
 from propdesk.org.models import ServiceCenter
 
 from . import permissions  # noqa: F401  (declares the internal rules)
@@ -216,3 +216,197 @@ def log_communities(*, user):
     profile = getattr(user, "staff_profile", None)
     center_id = profile.department.service_center_id if profile and profile.department_id else None
     return Community.objects.filter(service_center_id=center_id).order_by("name")
+
+
+# ——— Reassignments (R-IC-3) ———
+
+# What dispatch shows is checked over the last week.
+UNREPORTED_WINDOW = dt.timedelta(days=7)
+
+
+def reassignments(*, user):
+    from .models import Reassignment
+
+    return Reassignment.objects.restrict(user, "reassignment.read").select_related(
+        "user__staff_profile", "department", "reported_by__staff_profile", "acknowledged_by__staff_profile"
+    )
+
+
+def reassignment_get(*, user, pk: int):
+    return reassignments(user=user).get(pk=pk)
+
+
+def reassignments_to_acknowledge(*, user, center_id: int):
+    return (
+        reassignments(user=user)
+        .restrict(user, "reassignment.acknowledge")
+        .filter(service_center_id=center_id, acknowledged_at__isnull=True)
+        .order_by("starts_at")
+    )
+
+
+def _watched_departments(user, center_id: int) -> list[int]:
+    """The departments of the center whose unreported reassignments the user is shown (the department manager:
+    their own; the center manager: all)."""
+    from propdesk.org.models import Department
+
+    from .models import Reassignment
+
+    if not can(user, "internal_desk.unreported", ServiceCenter(pk=center_id)):
+        return []
+    return [
+        d.pk
+        for d in Department.objects.filter(service_center_id=center_id)
+        if can(user, "reassignment.acknowledge", Reassignment(service_center_id=center_id, department=d, user_id=0))
+    ]
+
+
+# A work order routed to one of these is work of a department of that kind.
+_ROUTING_DEPARTMENT = {"engineering": "engineering", "housekeeping": "housekeeping"}
+
+
+def unreported_reassignments(*, user, center_id: int, now: dt.datetime | None = None) -> list[dict]:
+    """Work orders of the last week whose worker was dispatched outside their shift on the rota (in a department
+    that keeps a rota) or to another department's work, with no reported reassignment covering the moment."""
+    from propdesk.dispatch.models import RotaEntry, ShiftTemplate, WorkOrder
+
+    from .models import Reassignment
+
+    departments = _watched_departments(user, center_id)
+    if not departments:
+        return []
+    now = now or timezone.now()
+    since = now - UNREPORTED_WINDOW
+    orders = list(
+        WorkOrder.objects.filter(
+            service_center_id=center_id,
+            assignee__staff_profile__department_id__in=departments,
+            assigned_at__gte=since,
+            assigned_at__lte=now,
+        )
+        .select_related("assignee__staff_profile__department", "community")
+        .order_by("-assigned_at")
+    )
+    users = {wo.assignee_id for wo in orders}
+    with_rota = set(ShiftTemplate.objects.filter(department_id__in=departments).values_list("department_id", flat=True))
+    shifts: dict[int, list] = {}
+    for entry in RotaEntry.objects.filter(user_id__in=users, ends_at__gte=since - dt.timedelta(days=1)):
+        shifts.setdefault(entry.user_id, []).append((entry.starts_at, entry.ends_at))
+    reports: dict[int, list] = {}
+    for item in Reassignment.objects.filter(user_id__in=users, ends_at__gte=since - dt.timedelta(days=1)):
+        reports.setdefault(item.user_id, []).append((item.starts_at, item.ends_at))
+    found = []
+    for wo in orders:
+        at = wo.assigned_at
+        department = wo.assignee.staff_profile.department
+        why = []
+        if department.pk in with_rota and not any(s <= at < e for s, e in shifts.get(wo.assignee_id, [])):
+            why.append(_("不在排班时间内"))
+        expected = _ROUTING_DEPARTMENT.get(wo.routing)
+        if expected and department.kind != expected:
+            why.append(_("派往其他部门的工作"))
+        if why and not any(s <= at <= e for s, e in reports.get(wo.assignee_id, [])):
+            found.append({"work_order": wo, "user": wo.assignee, "at": at, "reasons": why})
+    return found
+
+
+# ——— Meetings (R-RP-6) ———
+
+
+def meetings(*, user):
+    from .models import Meeting
+
+    return Meeting.objects.restrict(user, "meeting.read").select_related("chair__staff_profile")
+
+
+def meeting_get(*, user, pk: int):
+    return (
+        meetings(user=user)
+        .prefetch_related("attendees__staff_profile", "actions__user__staff_profile", "circulars")
+        .get(pk=pk)
+    )
+
+
+def my_actions(*, user):
+    """The user's open meeting action items, the earliest due first."""
+    from .choices import ActionStatus
+    from .models import ActionItem
+
+    return ActionItem.objects.filter(user=user, status=ActionStatus.OPEN).select_related("meeting").order_by("due_on")
+
+
+def action_get(*, user, pk: int):
+    """An action item of a meeting the user may read."""
+    from .models import ActionItem
+
+    return ActionItem.objects.select_related("meeting").get(pk=pk, meeting__in=meetings(user=user))
+
+
+# ——— Sign-in (optional) ———
+
+
+def sign_in_today(*, user, today: dt.date | None = None):
+    from .models import SignIn
+
+    return SignIn.objects.filter(user=user, day=today or timezone.localdate()).first()
+
+
+def sign_in_enabled_for(*, user) -> bool:
+    from .models import InternalSettings
+
+    profile = getattr(user, "staff_profile", None)
+    center_id = profile.department.service_center_id if profile and profile.department_id else None
+    return (
+        bool(center_id) and InternalSettings.objects.filter(service_center_id=center_id, sign_in_enabled=True).exists()
+    )
+
+
+def late_sign_ins(*, user, center_id: int, today: dt.date | None = None):
+    from .models import SignIn
+
+    if not can(user, "internal_desk.late_sign_ins", ServiceCenter(pk=center_id)):
+        return SignIn.objects.none()
+    return (
+        SignIn.objects.restrict(user, "sign_in.read")
+        .filter(service_center_id=center_id, day=today or timezone.localdate(), late=True)
+        .select_related("user__staff_profile")
+        .order_by("signed_in_at")
+    )
+
+
+# ——— Circular attachments, email tasks ———
+
+
+def attachment_get(*, user, circular_pk: int, pk: int):
+    """An attachment of a circular the user tracks or received."""
+    circular = circular_get(user=user, pk=circular_pk)
+    return circular.attachments.get(pk=pk)
+
+
+def email_tasks(*, user):
+    from .models import EmailTask
+
+    return EmailTask.objects.restrict(user, "email_task.read").select_related("user__staff_profile")
+
+
+def my_email_tasks(*, user):
+    return email_tasks(user=user).filter(user=user, done_at__isnull=True).order_by("due_at")
+
+
+def center_staff(*, center_id: int):
+    """The active staff of a center (to pick attendees, owners, the person reassigned)."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, staff_profile__department__service_center_id=center_id)
+        .select_related("staff_profile")
+        .order_by("staff_profile__department_id", "pk")
+    )
+
+
+def center_staff_member(*, user, pk: int):
+    """A staff member of the user's own center (whom the user may report as reassigned), or None."""
+    profile = getattr(user, "staff_profile", None)
+    center_id = profile.department.service_center_id if profile and profile.department_id else None
+    return center_staff(center_id=center_id).filter(pk=pk).first() if center_id else None

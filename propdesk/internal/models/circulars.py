@@ -36,6 +36,14 @@ class Circular(models.Model):
     closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True)
     meeting_at = models.DateTimeField(_("会议时间"), null=True, blank=True)
     meeting_minutes = models.TextField(_("会议记录"), blank=True)
+    meeting = models.ForeignKey(
+        "internal.Meeting",
+        verbose_name=_("传达会议"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="circulars",
+    )
     version = models.PositiveIntegerField(default=0)
 
     objects = ScopedQuerySet.as_manager()
@@ -84,3 +92,24 @@ class CircularEvent(DomainEvent):
     class Meta(DomainEvent.Meta):
         verbose_name = _("传达记录")
         verbose_name_plural = _("传达记录")
+
+
+class CircularAttachment(models.Model):
+    """A file circulated with the information (a PDF or an image, type recognised by its bytes)."""
+
+    circular = models.ForeignKey(
+        Circular, verbose_name=_("信息传达"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(_("附件"), upload_to="circulars/%Y/%m/")
+    name = models.CharField(_("文件名"), max_length=100)
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField(_("大小"))
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("传达附件")
+        verbose_name_plural = _("传达附件")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -8,6 +8,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Q
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
 from propdesk.core.errors import field_error
+from propdesk.core.files import sniff_type
 from propdesk.core.inputs import check_date, clean_text
 from propdesk.core.permissions import require
 from propdesk.core.texts import t
@@ -25,11 +27,33 @@ from propdesk.org.choices import MEMBERSHIP_ROLES
 from propdesk.org.models import Department, RoleMembership
 
 from ..choices import CircularEventKind, Level
-from ..models import Circular, CircularEvent, CircularRecipient
+from ..models import Circular, CircularAttachment, CircularEvent, CircularRecipient
 from .common import lock
 
 # A recipient who has not read a circular is chased a day after it was registered, then every day.
 CHASE_AFTER = dt.timedelta(hours=24)
+# Attachments: PDFs and images (recognised by their bytes), at most 5 of 10 MB each.
+MAX_FILES = 5
+MAX_FILE_SIZE = 10 * 1024 * 1024
+
+
+def _clean_files(files) -> list[tuple[str, bytes, str]]:
+    """(name, content, content type) of each upload ``(name, bytes)``; a wrong type or size is refused."""
+    files = list(files or [])
+    if len(files) > MAX_FILES:
+        raise field_error("files", _("附件最多 5 个"), "too_many")
+    cleaned = []
+    for name, content in files:
+        name = clean_text(name, "files", limit=100).replace("/", "_").replace("\\", "_")
+        if not content:
+            raise field_error("files", _("附件 %(name)s 是空文件") % {"name": name}, "empty")
+        if len(content) > MAX_FILE_SIZE:
+            raise field_error("files", _("附件 %(name)s 超过 10 MB") % {"name": name}, "too_large")
+        content_type = sniff_type(bytes(content[:16]), name)
+        if content_type is None:
+            raise field_error("files", _("附件 %(name)s 不是 PDF 或图片") % {"name": name}, "invalid_type")
+        cleaned.append((name, bytes(content), content_type))
+    return cleaned
 
 
 def _people(center, roles, department_ids, user_ids) -> list:
@@ -66,8 +90,10 @@ def circular_register(
     user_ids=(),
     requires_execution: bool = False,
     due_on: dt.date | None = None,
+    files=(),
 ) -> Circular:
-    """Register the information and reach its recipients (in-app; by email too at "email" level)."""
+    """Register the information with its attached files (``(name, bytes)``) and reach its recipients (in-app;
+    by email too at "email" level, with the files attached)."""
     probe = Circular(service_center=center)
     require(actor, "circular.register", probe, _("只有信息管理员或服务中心经理可以登记信息传达"))
     title = clean_text(title, "title", limit=100)
@@ -81,6 +107,7 @@ def circular_register(
         raise field_error("due_on", _("需要落实的信息请填写落实期限"), "required")
     if due_on is not None and due_on < timezone.localdate():
         raise field_error("due_on", _("落实期限不能早于今天"), "past")
+    files = _clean_files(files)
     people = _people(center, roles, department_ids, user_ids)
     if not people:
         raise field_error("roles", _("请选择传达对象（岗位、部门或人员）"), "required")
@@ -96,6 +123,14 @@ def circular_register(
         created_by=actor,
     )
     circular.target_departments.set(department_ids)
+    for name, content, content_type in files:
+        CircularAttachment.objects.create(
+            circular=circular,
+            file=ContentFile(content, name=name),
+            name=name,
+            content_type=content_type,
+            size=len(content),
+        )
     CircularRecipient.objects.bulk_create([CircularRecipient(circular=circular, user=u) for u in people])
     CircularEvent.record(circular, CircularEventKind.REGISTERED, actor, recipients=len(people), level=level)
     notify(
@@ -118,6 +153,10 @@ def circular_register(
 def _send_email(circular_pk: int, addresses: list[str]) -> None:
     """Send the circular by SMTP (Django's mail backend), one message per recipient, after the commit."""
     circular = Circular.objects.get(pk=circular_pk)
+    attachments = []
+    for item in circular.attachments.all():
+        with item.file.open("rb") as handle:
+            attachments.append((item.name, handle.read(), item.content_type))
     with get_connection() as connection:
         for address in addresses:
             EmailMessage(
@@ -126,6 +165,7 @@ def _send_email(circular_pk: int, addresses: list[str]) -> None:
                 from_email=settings.DEFAULT_FROM_EMAIL,
                 to=[address],
                 connection=connection,
+                attachments=attachments,
             ).send()
 
 

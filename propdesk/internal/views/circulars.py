@@ -66,6 +66,7 @@ def circular_new(request: HttpRequest) -> HttpResponse:
                 department_ids=_ids(data.getlist("department_ids")),
                 requires_execution=data.get("requires_execution") == "on",
                 due_on=date_input(data.get("due_on"), "due_on"),
+                files=[(f.name, f.read(services.MAX_FILE_SIZE + 1)) for f in request.FILES.getlist("files")],
             )
         except ValidationError as exc:
             errors = errors_of(exc)

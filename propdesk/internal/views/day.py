@@ -13,6 +13,7 @@ from propdesk.core.permissions import can
 from propdesk.dispatch.selectors import my_jobs
 
 from .. import selectors
+from ..services import center_settings
 
 
 def my_day_page(request: HttpRequest, *, outing_errors=None, outing_values=None, status: int = 200) -> HttpResponse:
@@ -36,6 +37,10 @@ def my_day_page(request: HttpRequest, *, outing_errors=None, outing_values=None,
         "log": selectors.todays_log(user=user),
         "log_communities": selectors.log_communities(user=user),
         "can_dashboard": selectors.dashboard_centers(user=user).exists(),
+        "actions": list(selectors.my_actions(user=user)),
+        "email_tasks": list(selectors.my_email_tasks(user=user)),
+        "sign_in_enabled": selectors.sign_in_enabled_for(user=user),
+        "signed_in": selectors.sign_in_today(user=user),
     }
     return render(request, "internal/my_day.html", context, status=status)
 
@@ -75,5 +80,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "not_returned": selectors.not_returned(user=request.user).filter(service_center=center),
         "leave_count": leave.count(),
         "overdue_duties": selectors.overdue_duties(user=request.user, center_id=center.pk),
+        "can_unreported": can(request.user, "internal_desk.unreported", center),
+        "to_acknowledge": selectors.reassignments_to_acknowledge(user=request.user, center_id=center.pk),
+        "unreported": selectors.unreported_reassignments(user=request.user, center_id=center.pk, now=now),
+        "settings": center_settings(center.pk),
+        "late": selectors.late_sign_ins(user=request.user, center_id=center.pk),
+        "can_configure": can(request.user, "internal_desk.configure", center),
     }
     return render(request, "internal/dashboard.html", context)
