@@ -180,8 +180,9 @@ def staff_status(*, center_id: int, now: dt.datetime | None = None) -> list[dict
 
 
 def my_jobs(*, user):
+    """The worker's jobs still in their hands: a signed-off job waits only for the return visit."""
     return (
-        WorkOrder.objects.filter(assignee=user, status__in=OPEN_STATUSES)
+        WorkOrder.objects.filter(assignee=user, status__in=OPEN_STATUSES - {Status.SIGNED_OFF})
         .select_related("ticket__unit__building", "community")
         .order_by("scheduled_start", "assigned_at", "pk")
     )

@@ -239,6 +239,21 @@ def test_my_jobs_lists_only_my_own_jobs_and_the_duty_buttons(client, world, crew
     assert 'value="check_out"' in html and 'value="check_in"' not in html
 
 
+def test_a_signed_off_job_leaves_my_jobs_while_a_reported_one_stays(client, world, crew, wo):
+    reported = advance(wo, crew, Status.REPORTED, worker=crew.plumber)
+    signed = advance(
+        work_order_of(new_ticket(crew.receptionist, world, content="水管漏水")),
+        crew,
+        Status.SIGNED_OFF,
+        worker=crew.plumber,
+    )
+
+    response = login(client, crew.plumber).get(reverse("dispatch:my_jobs"))
+
+    assert [job.number for job in response.context["jobs"]] == [reported.number]
+    assert signed.number not in response.content.decode()
+
+
 def test_the_duty_buttons_update_the_workers_status(client, crew):
     login(client, crew.plumber)
 
