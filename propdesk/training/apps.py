@@ -8,3 +8,6 @@ class TrainingConfig(AppConfig):
     name = "propdesk.training"
     label = "training"
     verbose_name = _("新程序培训")
+
+    def ready(self) -> None:
+        from . import jobs, permissions  # noqa: F401  (registers the jobs; declares the rules)
