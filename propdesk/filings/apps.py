@@ -9,3 +9,7 @@ class FilingsConfig(AppConfig):
     name = "propdesk.filings"
     label = "filings"
     verbose_name = _("报告报送")
+
+    def ready(self) -> None:
+        # Declares the rules and registers the worker jobs.
+        from . import jobs, permissions  # noqa: F401
