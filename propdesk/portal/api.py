@@ -16,11 +16,13 @@ from propdesk.api.schemas import Id, InputDateTime
 from propdesk.communities.models import Household
 from propdesk.core.http import client_ip
 from propdesk.core.people import person_name
+from propdesk.engagement.models import Survey
 from propdesk.tickets.models import Ticket
 
 from . import login as codes
 from . import selectors, services
 from .api_schemas import (
+    PortalAnsweredOut,
     PortalCancelIn,
     PortalCodeIn,
     PortalHouseholdOut,
@@ -31,6 +33,9 @@ from .api_schemas import (
     PortalRequestOut,
     PortalRequestRow,
     PortalSentOut,
+    PortalSurveyAnswerIn,
+    PortalSurveyOut,
+    PortalSurveyRow,
 )
 from .views_login import BACKEND
 
@@ -209,6 +214,63 @@ def request_rate(request: HttpRequest, request_id: Id, payload: PortalRatingIn):
         expected_version=payload.expected_version,
     )
     return Status(201, request_body(request, _ticket(request, household, request_id)))
+
+
+def _survey(request: HttpRequest, household: Household, survey_id: int) -> selectors.SurveyRow:
+    try:
+        return selectors.survey_get(user=request.auth, household=household, pk=survey_id)
+    except Survey.DoesNotExist as exc:
+        raise Http404(_("调查不存在或本户不在调查范围内")) from exc
+
+
+def survey_row(row: selectors.SurveyRow) -> dict:
+    s = row.survey
+    return {"id": s.pk, "title": s.title, "answered": row.answered, "allow_anonymous": s.allow_anonymous}
+
+
+@router.get("/portal/surveys", response={200: list[PortalSurveyRow], **COMMON_ERRORS})
+def survey_list(request: HttpRequest, household_id: Query[Id]):
+    """本户可参加的满意度调查（本小区、本户在样本中、进行中），是否已提交 / The open surveys asking the household."""
+    household = _household(request, household_id)
+    return [survey_row(row) for row in selectors.survey_list(user=request.auth, household=household)]
+
+
+@router.get("/portal/surveys/{survey_id}", response={200: PortalSurveyOut, **COMMON_ERRORS})
+def survey_detail(request: HttpRequest, survey_id: Id, household_id: Query[Id]):
+    """问卷的各部分与题目 / The questionnaire by section."""
+    row = _survey(request, _household(request, household_id), survey_id)
+    sections = [
+        {
+            "title": section.title,
+            "questions": [
+                {
+                    "id": q.pk,
+                    "number": q.order,
+                    "text": q.text,
+                    "kind": q.kind,
+                    "options": [o["label"] for o in q.options or []],
+                }
+                for q in section.questions.all()
+            ],
+        }
+        for section in selectors.survey_sections(row.survey)
+    ]
+    return {**survey_row(row), "sections": sections}
+
+
+@router.post("/portal/surveys/{survey_id}/answer", response={201: PortalAnsweredOut, **COMMON_ERRORS})
+def survey_answer(request: HttpRequest, survey_id: Id, payload: PortalSurveyAnswerIn):
+    """为本户作答（每户一次；调查允许时可匿名）/ Answer for the household (once; anonymous where allowed)."""
+    household = _household(request, payload.household_id)
+    row = _survey(request, household, survey_id)
+    response = services.answer_survey(
+        actor=request.auth,
+        household=household,
+        survey=row.survey,
+        answers=dict(payload.answers),
+        anonymous=payload.anonymous,
+    )
+    return Status(201, {"id": response.pk, "survey_id": row.survey.pk, "anonymous": response.anonymous})
 
 
 __all__ = ["router"]

@@ -1,6 +1,8 @@
 """Shapes of the portal's API: what a resident sees of a request (as on the page: no internal notes,
 escalations, staff phones or login names) and what they send."""
 
+from typing import Annotated
+
 from ninja import Schema
 from pydantic import Field
 
@@ -109,3 +111,41 @@ class PortalSentOut(Schema):
 class PortalMeOut(Schema):
     name: str
     households: list[PortalHouseholdOut]
+
+
+class PortalSurveyRow(Schema):
+    id: int
+    title: str
+    answered: bool = Field(description="本户是否已提交（每户只能答一次）")
+    allow_anonymous: bool
+
+
+class PortalQuestionOut(Schema):
+    id: int
+    number: int
+    text: str
+    kind: str = Field(description="scale 评分 1–5；choice 单选（答选项序号，从 0 起）；text 文字")
+    options: list[str]
+
+
+class PortalSectionOut(Schema):
+    title: str
+    questions: list[PortalQuestionOut]
+
+
+class PortalSurveyOut(PortalSurveyRow):
+    sections: list[PortalSectionOut]
+
+
+class PortalSurveyAnswerIn(Schema):
+    household_id: Id
+    answers: dict[str, Annotated[int, Field(ge=0, le=100)] | Annotated[str, Field(max_length=1000)]] = Field(
+        ..., max_length=60, description="题目 id → 评分 1–5、选项序号（从 0 起）或文字"
+    )
+    anonymous: bool = False
+
+
+class PortalAnsweredOut(Schema):
+    id: int
+    survey_id: int
+    anonymous: bool

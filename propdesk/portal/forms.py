@@ -98,3 +98,21 @@ class InviteForm(ServiceErrors, forms.Form):
     )
     people = forms.IntegerField(label=_("人数"), min_value=1, max_value=50, initial=1)
     plate = forms.CharField(label=_("车牌号"), required=False, max_length=10)
+
+
+def survey_answers(sections, data) -> dict:
+    """A submitted questionnaire (``q<id>`` per question) in the survey service's shape: a score 1–5 or an
+    option's number as an int, a text as it is. Unanswered questions are left out; the service checks ranges."""
+    answers = {}
+    for section in sections:
+        for question in section.questions.all():
+            raw = str(data.get(f"q{question.pk}", "") or "").strip()
+            if not raw:
+                continue
+            if question.kind == "text":
+                answers[question.pk] = raw
+            elif raw.isdigit() and len(raw) < 4:
+                answers[question.pk] = int(raw)
+            else:
+                answers[question.pk] = -1  # refused by the service with the question's number
+    return answers

@@ -15,6 +15,8 @@ from propdesk.core import texts
 from propdesk.core.people import person_name
 from propdesk.dispatch.choices import Status as JobStatus
 from propdesk.dispatch.models import WorkOrder
+from propdesk.engagement import selectors as engagement
+from propdesk.engagement.models import Survey, SurveyResponse
 from propdesk.tickets.choices import EventKind, Status
 from propdesk.tickets.models import Reply, Ticket
 from propdesk.tickets.services import resident as requests
@@ -187,3 +189,42 @@ def request_view(*, user, ticket: Ticket) -> RequestView:
         and not any(wo.status not in ("pending", "cancelled") for wo in jobs),
         can_confirm=may_confirm,
     )
+
+
+# --- surveys: the open satisfaction surveys asking the household (the engagement app's sample) ---------------
+
+
+@dataclass
+class SurveyRow:
+    survey: Survey
+    answered: bool
+
+
+def survey_list(*, user, household: Household) -> list[SurveyRow]:
+    """The open surveys asking ``household`` (one of the user's own): its community surveyed and the household
+    in the sample; newest first, with whether the household has answered."""
+    open_ids = [survey.pk for survey, _answered in engagement.open_surveys_for_resident(user=user)]
+    surveys = (
+        Survey.objects.filter(
+            pk__in=open_ids, samples__household=household, communities=household.unit.building.community_id
+        )
+        .distinct()
+        .order_by("-created_at")
+    )
+    answered = set(
+        SurveyResponse.objects.filter(survey__in=surveys, household=household).values_list("survey_id", flat=True)
+    )
+    return [SurveyRow(s, s.pk in answered) for s in surveys]
+
+
+def survey_get(*, user, household: Household, pk: int) -> SurveyRow:
+    """One survey of ``survey_list``; Survey.DoesNotExist for any other (another community's, closed …)."""
+    for row in survey_list(user=user, household=household):
+        if row.survey.pk == pk:
+            return row
+    raise Survey.DoesNotExist
+
+
+def survey_sections(survey: Survey) -> list:
+    """The questionnaire by section, questions in order."""
+    return list(survey.sections.order_by("order").prefetch_related("questions"))

@@ -73,3 +73,21 @@ def invite_visitor(*, actor, household, **details):
 
     community = household.unit.building.community
     return visitors.invite(actor=actor, community=community, household=household, **details)
+
+
+def answer_survey(*, actor, household, survey, answers: dict, anonymous: bool = False):
+    """The household's one answer sheet, through the engagement app's service (which checks the resident may
+    answer for this household, the survey is open, the household is sampled and has not answered yet)."""
+    from propdesk.engagement import services as engagement
+    from propdesk.engagement.choices import AnswerChannel
+
+    if anonymous and not survey.allow_anonymous:
+        raise field_error("anonymous", _("本次调查不允许匿名"), "invalid")
+    return engagement.survey_answer(
+        actor=actor,
+        survey=survey,
+        household=household,
+        answers=answers,
+        channel=AnswerChannel.PORTAL,
+        anonymous=bool(anonymous),
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_login
+from . import views, views_login, views_surveys
 
 app_name = "portal"
 urlpatterns = [
@@ -12,6 +12,8 @@ urlpatterns = [
     path("requests/<int:pk>/cancel/", views.request_cancel, name="cancel"),
     path("requests/<int:pk>/rate/", views.request_rate, name="rate"),
     path("visitors/invite/", views.invite, name="invite"),
+    path("surveys/", views_surveys.survey_list, name="surveys"),
+    path("surveys/<int:pk>/", views_surveys.survey_sheet, name="survey"),
     path("login/", views_login.login_page, name="login"),
     path("login/code/", views_login.send_code, name="send_code"),
 ]

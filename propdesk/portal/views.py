@@ -68,6 +68,7 @@ def home(request: HttpRequest, household: Household) -> HttpResponse:
             # its unit or a special customer in it (the notices app's selector).
             "notices": list(notices_for_household(household=household).select_related("community")[:5]),
             "community": household.unit.building.community,
+            "surveys": selectors.survey_list(user=request.user, household=household)[:3],
         },
     )
 
