@@ -207,7 +207,7 @@ def take_step(request: HttpRequest, filing_id: Id, payload: FilingsStepIn):
     services.filing_step(
         actor=request.auth,
         filing=_filing(request, filing_id),
-        step=payload.step,
+        step=payload.step.value,
         expected_version=payload.expected_version,
         data={"receipt_by": payload.receipt_by, "receipt_note": payload.receipt_note},
     )

@@ -11,5 +11,10 @@ class FilingsConfig(AppConfig):
     verbose_name = _("报告报送")
 
     def ready(self) -> None:
-        # Declares the rules and registers the worker jobs.
+        # Declares the rules, registers the worker jobs and the outstanding filings shown on the dashboards.
+        from propdesk.reports.outstanding import register_outstanding
+
         from . import jobs, permissions  # noqa: F401
+        from .outstanding import outstanding_filings
+
+        register_outstanding(outstanding_filings)
