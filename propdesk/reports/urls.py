@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "reports"
-urlpatterns: list = []
+urlpatterns = [
+    path("dashboard/", views.dashboard_page, name="dashboard"),
+    path("dashboard/xlsx/", views.dashboard_xlsx, name="dashboard_xlsx"),
+    path("monthly/", views.monthly_page, name="monthly"),
+    path("monthly/print/", views.monthly_print, name="monthly_print"),
+    path("monthly/xlsx/", views.monthly_xlsx, name="monthly_xlsx"),
+]
