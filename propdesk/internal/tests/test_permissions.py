@@ -6,7 +6,15 @@ withdrawing, returning) belong to the person only, whatever their role."""
 import pytest
 
 from propdesk.core.permissions import can
-from propdesk.internal.models import LeaveRequest, Outing
+from propdesk.internal.models import (
+    ActionItem,
+    EmailTask,
+    LeaveRequest,
+    Meeting,
+    Outing,
+    Reassignment,
+    SignIn,
+)
 from propdesk.org.choices import MEMBERSHIP_ROLES, Role
 from propdesk.testing.roles import role_user
 
@@ -28,9 +36,48 @@ EXPECTED = {
         R.SECURITY_MANAGER,
         R.HR_ADMIN,
     },
+    # Reporting someone else's reassignment: the managers and the control center's staff.
+    "reassignment.report": {
+        R.CENTER_MANAGER,
+        R.DEPARTMENT_MANAGER,
+        R.REPAIR_MANAGER,
+        R.SECURITY_MANAGER,
+        R.CONTROL_OPERATOR,
+        R.CS_SUPERVISOR,
+    },
+    "reassignment.acknowledge": {R.CENTER_MANAGER, R.DEPARTMENT_MANAGER},
+    "reassignment.read": {R.CENTER_MANAGER, R.DEPARTMENT_MANAGER},
+    "internal_desk.unreported": {R.CENTER_MANAGER, R.DEPARTMENT_MANAGER},
+    "internal_desk.late_sign_ins": {
+        R.CENTER_MANAGER,
+        R.DEPARTMENT_MANAGER,
+        R.REPAIR_MANAGER,
+        R.SECURITY_MANAGER,
+        R.HR_ADMIN,
+    },
+    "internal_desk.configure": {R.CENTER_MANAGER},
+    "meeting.record": {R.CENTER_MANAGER, R.DEPARTMENT_MANAGER, R.REPAIR_MANAGER, R.SECURITY_MANAGER, R.INFO_MANAGER},
+    "meeting.read": set(MEMBERSHIP_ROLES) - {R.QUALITY_DEPT, R.BUSINESS_DEPT, R.BRANCH_LEADER},
+    "action_item.complete": {R.CENTER_MANAGER, R.DEPARTMENT_MANAGER, R.REPAIR_MANAGER, R.SECURITY_MANAGER},
+    "sign_in.sign": set(),
+    "sign_in.read": {R.CENTER_MANAGER, R.DEPARTMENT_MANAGER, R.REPAIR_MANAGER, R.SECURITY_MANAGER, R.HR_ADMIN},
+    "email_task.forward": {R.INFO_MANAGER, R.CENTER_MANAGER},
+    "email_task.complete": {R.INFO_MANAGER, R.CENTER_MANAGER},
+    "email_task.read": {R.INFO_MANAGER, R.CENTER_MANAGER},
 }
 # Company and branch roles see every center below them.
-OVERSIGHT_EXPECTED = {"outing.read": True, "leave.read": False, "leave.decide": False, "internal_desk.dashboard": False}
+OVERSIGHT_EXPECTED = {
+    "outing.read": True,
+    "leave.read": False,
+    "leave.decide": False,
+    "internal_desk.dashboard": False,
+    "reassignment.acknowledge": False,
+    "internal_desk.unreported": False,
+    "meeting.record": False,
+    "meeting.read": True,
+    "sign_in.read": False,
+    "email_task.forward": False,
+}
 
 
 @pytest.fixture
@@ -44,6 +91,11 @@ def objects(office, world):
             "outing": Outing(user=tech, service_center_id=dept.service_center_id),
             "leave": LeaveRequest(user=tech, service_center_id=dept.service_center_id, department=dept),
             "center": dept.service_center,
+            "reassignment": Reassignment(user=tech, service_center_id=dept.service_center_id, department=dept),
+            "meeting": Meeting(service_center_id=dept.service_center_id),
+            "action_item": ActionItem(user=tech, service_center_id=dept.service_center_id),
+            "sign_in": SignIn(user=tech, service_center_id=dept.service_center_id),
+            "email_task": EmailTask(user=tech, service_center_id=dept.service_center_id),
         }
     return objs
 
@@ -88,3 +140,26 @@ def test_own_actions_belong_to_the_person_whatever_the_role(office, objects):
     assert not can(plumber, "leave.confirm", objects["a"]["leave"])
     assert not can(office.crew.manager, "leave.return", objects["a"]["leave"])
     assert not can(office.crew.manager, "leave.decide", LeaveRequest(user=office.crew.manager, service_center_id=1))
+
+
+def test_own_routine_actions_belong_to_the_person(office, objects):
+    plumber = office.crew.plumber
+    for action in ("reassignment.report", "reassignment.read"):
+        assert can(plumber, action, objects["a"]["reassignment"]), action
+    assert not can(plumber, "reassignment.acknowledge", objects["a"]["reassignment"])
+    assert can(plumber, "action_item.complete", objects["a"]["action_item"])
+    assert can(plumber, "sign_in.sign", objects["a"]["sign_in"])
+    assert can(plumber, "email_task.complete", objects["a"]["email_task"])
+    assert can(plumber, "email_task.read", objects["a"]["email_task"])
+    assert not can(plumber, "email_task.forward", objects["a"]["email_task"])
+    # Someone else's: no.
+    assert not can(office.crew.electrician, "reassignment.report", objects["a"]["reassignment"])
+    assert not can(office.crew.electrician, "action_item.complete", objects["a"]["action_item"])
+    assert not can(office.crew.electrician, "sign_in.sign", objects["a"]["sign_in"])
+    assert not can(office.crew.electrician, "email_task.complete", objects["a"]["email_task"])
+    # The department manager acknowledges a reassignment of their department, not their own.
+    own = Reassignment(
+        user=office.dept_manager, service_center_id=objects["a"]["center"].pk, department=office.crew.engineering
+    )
+    assert can(office.dept_manager, "reassignment.acknowledge", objects["a"]["reassignment"])
+    assert not can(office.dept_manager, "reassignment.acknowledge", own)
