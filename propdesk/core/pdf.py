@@ -29,6 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
+from PIL import Image as PILImage
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
@@ -164,12 +165,12 @@ class _Signature(Flowable):
             canvas.drawImage(self.seal, x, y, SEAL_SIZE, SEAL_SIZE, mask="auto", preserveAspectRatio=True)
 
 
-def _footer(text: str):
+def _footer(text: str, page_label: str):
     def draw(canvas, doc):
         canvas.saveState()
         canvas.setFont(_font(), 9)
         canvas.setFillColor(colors.grey)
-        page = f"第 {doc.page} 页"
+        page = page_label % {"page": doc.page}
         if text:
             canvas.drawString(_MARGIN, 10 * mm, text)
         canvas.drawRightString(A4[0] - _MARGIN, 10 * mm, page)
@@ -186,11 +187,12 @@ def render_pdf(
     signature: Sequence[str] = (),
     footer: str = "",
     subtitle: str = "",
+    page_label: str = "第 %(page)s 页",
     compress: bool = True,
 ) -> bytes:
     """An A4 PDF: ``title`` (also the document's metadata title), an optional ``subtitle`` line, the blocks,
     then the ``signature`` lines at the right with ``seal_image`` (PNG or JPEG bytes) drawn over them, and
-    ``footer`` plus the page number at the bottom of every page."""
+    ``footer`` plus the page number (``page_label``, translated by the caller) at the bottom of every page."""
     styles = _styles()
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
@@ -212,7 +214,7 @@ def render_pdf(
         story.extend(_flowables(block, styles, doc.width))
     if signature or seal_image:
         story.extend([Spacer(1, 8 * mm), _Signature(signature, seal_image, styles["right"])])
-    on_page = _footer(str(footer or ""))
+    on_page = _footer(str(footer or ""), str(page_label))
     doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
     return buffer.getvalue()
 
@@ -229,4 +231,9 @@ def seal_bytes(field_file) -> bytes | None:
         return None
     if len(data) > SEAL_MAX_BYTES or sniff_type(data[:16], field_file.name or "") not in ("image/png", "image/jpeg"):
         return None
+    try:
+        with PILImage.open(io.BytesIO(data)) as image:
+            image.load()
+    except (OSError, ValueError, SyntaxError):
+        return None  # not a picture after all (a damaged file): the document is printed without it
     return data

@@ -1,7 +1,7 @@
 """Demo data of the notices app for one service center: a posted bulletin (safety) for each community, a
 planned water outage in one building approved and sealed (shown at the front desk on its day), one notice
 waiting for the manager's approval, the seeds' warning rules, a yellow rainstorm warning with part of the staff
-acknowledged, and a CAP feed. Safe to call twice: a center that already has notices is left as it is."""
+acknowledged, a CAP feed, and each community's fee schedule and service contacts on its public board. Safe to call twice: a center that already has notices is left as it is."""
 
 import datetime as dt
 import random
@@ -75,10 +75,52 @@ def _bulletin(center, community, info, manager, now) -> None:
     _publish(notice, info, manager)
 
 
+_FEES = (
+    ("物业服务费（住宅）", "住宅业主", "公共区域清洁、秩序维护、绿化养护、共用设施维护", "二级服务标准", "2.50", "元/㎡·月",
+     "按建筑面积按月计收", "自交房之日起", "gov_guided", "《深圳市物业服务收费管理办法》", "深圳市发展和改革委员会",
+     "深发改〔2025〕12号", False),
+    ("地下停车位服务费", "车位使用人", "车场秩序维护、清洁、照明", "", "300.00", "元/个·月", "按车位按月计收",
+     "自办理停车卡之日起", "gov_guided", "《深圳市机动车停放服务收费管理办法》", "深圳市发展和改革委员会",
+     "深发改〔2024〕873号", False),
+    ("装修垃圾清运费", "装修业主", "装修垃圾集中清运", "", "400.00", "元/户·次", "按户一次性收取", "办理装修手续时",
+     "market", "物业服务合同第十二条", "", "", False),
+    ("二次供水水费（代收）", "全体住户", "居民生活用水", "", "3.45", "元/吨", "按水表读数按月计收", "自开户之日起",
+     "gov_set", "《深圳市居民生活用水价格调整方案》", "深圳市发展和改革委员会", "深发改〔2023〕456号", True),
+)  # fmt: skip
+_CONTACTS = (
+    ("water", "深圳水务集团客服", "0755-95599", "24 小时"),
+    ("power", "南方电网供电服务热线", "95598", "24 小时"),
+    ("gas", "深圳燃气抢修热线", "0755-83601111", "24 小时"),
+    ("telecom", "中国电信客服", "10000", "24 小时"),
+    ("cable", "天威视讯客服", "0755-96933", "8:30-21:00"),
+    ("public", "价格举报电话", "12358", "工作日 9:00-18:00"),
+)
+
+
+def _board(center, community, info) -> None:
+    """The community's fee schedule and service contacts on its public board."""
+    fields = ("item", "payer", "service_content", "service_standard", "price", "unit", "billing_method",
+              "billing_start", "price_regime", "basis", "authority", "approval_no", "collected_for_others")  # fmt: skip
+    for order, row in enumerate(_FEES):
+        data = {**dict(zip(fields, row, strict=True)), "community_id": community.pk, "sort_order": order}
+        services.fee_item_save(actor=info, service_center=center, data={**data, "effective_from": "2026-01-01"})
+    contacts = list(_CONTACTS)
+    hotline = center.branch.company.hotline
+    if hotline:
+        contacts.insert(0, ("hotline", f"{center.branch.company.name}客服热线", hotline, "24 小时"))
+    if center.phone:
+        contacts.insert(1, ("center", center.name, center.phone, "8:00-20:00"))
+    for order, (kind, name, phone, hours) in enumerate(contacts):
+        data = {"community_id": community.pk, "kind": kind, "name": name, "phone": phone, "hours": hours}
+        services.contact_save(actor=info, service_center=center, data={**data, "sort_order": order})
+
+
 def create_notices_demo(center, rng: random.Random) -> None:
     if Notice.objects.filter(service_center=center).exists():
         return
-    communities = list(Community.objects.filter(service_center=center).select_related("service_center__branch"))
+    communities = list(
+        Community.objects.filter(service_center=center).select_related("service_center__branch__company")
+    )
     if not communities:
         return
     first = communities[0]
@@ -89,6 +131,7 @@ def create_notices_demo(center, rng: random.Random) -> None:
     now = timezone.now()
     for community in communities:
         _bulletin(center, community, info, manager, now)
+        _board(center, community, info)
     _outage(center, first, info, manager, rng, now)
     waiting = services.notice_create(
         actor=info,

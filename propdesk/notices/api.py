@@ -13,7 +13,7 @@ from propdesk.communities.models import Household
 from propdesk.core.permissions import can
 from propdesk.org.models import ServiceCenter
 
-from . import selectors, services
+from . import api_board, selectors, services
 from .api_schemas import (
     NoticesAckOut,
     NoticesDecisionIn,
@@ -39,6 +39,7 @@ from .api_schemas import (
 from .models import Notice, SpecialDelivery, WeatherWarning
 
 router = Router(tags=["公告预警 Notices"])
+router.add_router("", api_board.router)
 CONFLICT = {409: ErrorOut, **COMMON_ERRORS}
 
 
@@ -91,8 +92,9 @@ def approval_queue(request: HttpRequest):
 
 @router.get("/notices/{int:notice_id}", response={200: NoticesNoticeOut, **COMMON_ERRORS})
 def get_notice(request: HttpRequest, notice_id: Id):
-    """一条公告 / One notice."""
-    return notice_body(_notice(request, notice_id))
+    """一条公告（含推送给住户的发送统计）/ One notice, with its delivery counts to residents."""
+    notice = _notice(request, notice_id)
+    return {**notice_body(notice), "resident_deliveries": selectors.delivery_counts(notice)}
 
 
 @router.put("/notices/{int:notice_id}", response={200: NoticesNoticeOut, **CONFLICT})

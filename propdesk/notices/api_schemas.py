@@ -98,6 +98,20 @@ class NoticesNoticeOut(Schema):
     created_at: LocalDateTime
     call_count: int
     version: int
+    source: str = ""
+    resident_deliveries: "NoticesResidentDeliveries | None" = None
+
+
+class NoticesResidentDeliveries(Schema):
+    """The notice's messages to residents (notification gateway): queued, sent, failed, and to how many."""
+
+    queued: int
+    sent: int
+    failed: int
+    recipients: int
+
+
+NoticesNoticeOut.model_rebuild()
 
 
 def notice_body(notice) -> dict:
@@ -118,6 +132,7 @@ def notice_body(notice) -> dict:
                 "starts_at",
                 "ends_at",
                 "answer_text",
+                "source",
                 "status",
                 "publish_at",
                 "approved_at",

@@ -140,3 +140,27 @@ class DeliveryStatus(models.TextChoices):
     PENDING = "pending", _("待送达")
     DELIVERED = "delivered", _("已送达")
     ACKNOWLEDGED = "acknowledged", _("已签收")
+
+
+class PriceRegime(models.TextChoices):
+    """价格管理形式 of a fee item: set or guided by the government (with an approval) or left to the market."""
+
+    GOVERNMENT_SET = "gov_set", _("政府定价")
+    GOVERNMENT_GUIDED = "gov_guided", _("政府指导价")
+    MARKET = "market", _("市场调节价")
+
+
+GOVERNMENT_REGIMES = frozenset({PriceRegime.GOVERNMENT_SET, PriceRegime.GOVERNMENT_GUIDED})
+PRICE_COMPLAINT_LINE = "12358"
+
+
+class ContactKind(models.TextChoices):
+    WATER = "water", _("供水")
+    POWER = "power", _("供电")
+    GAS = "gas", _("燃气")
+    TELECOM = "telecom", _("通信网络")
+    CABLE = "cable", _("有线电视")
+    HOTLINE = "hotline", _("客服热线")
+    CENTER = "center", _("服务中心")
+    PUBLIC = "public", _("公共服务")
+    OTHER = "other", _("其他")

@@ -13,6 +13,7 @@ from .choices import (
     Audience,
     BroadcastMethod,
     BroadcastRule,
+    ContactKind,
     Decision,
     DeliveryStatus,
     Hazard,
@@ -20,6 +21,7 @@ from .choices import (
     NoticeEventKind,
     NoticeKind,
     NoticeStatus,
+    PriceRegime,
     TaskStatus,
     Topic,
     Utility,
@@ -61,6 +63,8 @@ class Notice(models.Model):
     starts_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     ends_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
     answer_text = models.CharField(_("前台答复口径"), max_length=300, blank=True)
+    # What the notice publishes when another app drafted it (core.publishing), e.g. "engagement.survey:12".
+    source = models.CharField(_("来源"), max_length=100, blank=True)
     status = models.CharField(_("状态"), max_length=16, choices=NoticeStatus.choices, default=NoticeStatus.DRAFT)
     publish_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
@@ -311,3 +315,75 @@ class BroadcastTask(models.Model):
 
     def method_labels(self) -> list[str]:
         return [str(BroadcastMethod(m).label) for m in self.methods if m in BroadcastMethod.values]
+
+
+class FeeItem(models.Model):
+    """One line of a community's public fee schedule (收费价目表, 001 §4.2.2 C): the item, its standard and
+    unit, how it is charged and from when, the price regime and its legal basis with the approving authority
+    and approval number, the period it is in force."""
+
+    service_center = models.ForeignKey(
+        "org.ServiceCenter", verbose_name=_("服务中心"), on_delete=models.PROTECT, related_name="+"
+    )
+    community = models.ForeignKey(
+        "communities.Community", verbose_name=_("小区"), on_delete=models.PROTECT, related_name="fee_items"
+    )
+    item = models.CharField(_("收费项目"), max_length=60)
+    payer = models.CharField(_("收费对象"), max_length=60, blank=True)
+    service_content = models.CharField(_("服务内容"), max_length=200, blank=True)
+    service_standard = models.CharField(_("服务标准"), max_length=100, blank=True)
+    price = models.DecimalField(_("收费标准"), max_digits=10, decimal_places=2)
+    unit = models.CharField(_("计价单位"), max_length=30)
+    billing_method = models.CharField(_("计费方式"), max_length=100)
+    billing_start = models.CharField(_("计费起始时间"), max_length=100, blank=True)
+    price_regime = models.CharField(_("价格管理形式"), max_length=16, choices=PriceRegime.choices)
+    basis = models.CharField(_("收费依据"), max_length=200)
+    authority = models.CharField(_("批准机关"), max_length=100, blank=True)
+    approval_no = models.CharField(_("批准文号"), max_length=60, blank=True)
+    collected_for_others = models.BooleanField(_("代收代缴"), default=False)
+    effective_from = models.DateField(_("执行日期"))
+    effective_until = models.DateField(_("截止日期"), null=True, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    version = models.PositiveIntegerField(default=0)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_paths = {"service_center": "service_center"}
+
+    class Meta:
+        verbose_name = _("收费项目")
+        verbose_name_plural = _("收费价目表")
+        ordering = ["community", "sort_order", "pk"]
+
+    def __str__(self) -> str:
+        return self.item
+
+
+class ServiceContact(models.Model):
+    """A utility or service contact on a community's public board: water, power, gas, telecom, the company's
+    400 hotline, the price complaint line… with its phone and hours."""
+
+    service_center = models.ForeignKey(
+        "org.ServiceCenter", verbose_name=_("服务中心"), on_delete=models.PROTECT, related_name="+"
+    )
+    community = models.ForeignKey(
+        "communities.Community", verbose_name=_("小区"), on_delete=models.PROTECT, related_name="service_contacts"
+    )
+    kind = models.CharField(_("类别"), max_length=12, choices=ContactKind.choices)
+    name = models.CharField(_("单位名称"), max_length=60)
+    phone = models.CharField(_("电话"), max_length=30)
+    hours = models.CharField(_("服务时间"), max_length=60, blank=True)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("公示"), default=True)
+    version = models.PositiveIntegerField(default=0)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_paths = {"service_center": "service_center"}
+
+    class Meta:
+        verbose_name = _("服务联系电话")
+        verbose_name_plural = _("服务联系电话")
+        ordering = ["community", "sort_order", "pk"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -20,6 +20,13 @@ NAV_ENTRIES = (
         weight=81,
     ),
     Entry(
+        _("收费公示与服务电话"),
+        _("各小区公告栏的收费价目表和水电气、通信、热线等服务电话"),
+        "notices:board_manage",
+        action="board.manage",
+        weight=83,
+    ),
+    Entry(
         _("预警与广播"),
         _("暴雨台风预警、人员确认、控制中心广播任务"),
         "notices:broadcasts",

@@ -35,3 +35,8 @@ warning.allow("decide", CONTROL)
 broadcast = RuleSet("broadcast", center=lambda t: t.service_center_id, paths=_CENTER)
 broadcast.allow("read", STAFF)
 broadcast.allow("record", CONTROL)
+
+# A community's public fee schedule and service contacts (R-PB-1), kept by whoever publishes notices.
+board = RuleSet("board", center=lambda r: r.service_center_id, paths=_CENTER)
+board.allow("read", STAFF)
+board.allow("manage", PUBLISHERS)

@@ -4,9 +4,18 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from propdesk.communities.models import Community, Household
+from propdesk.notify.models import DeliveryState, Notification
 
 from .choices import Audience, NoticeStatus, TaskStatus
-from .models import Acknowledgement, BroadcastTask, Notice, SpecialDelivery, WeatherWarning
+from .models import (
+    Acknowledgement,
+    BroadcastTask,
+    FeeItem,
+    Notice,
+    ServiceContact,
+    SpecialDelivery,
+    WeatherWarning,
+)
 
 
 def notice_list(*, user, status: str = "", kind: str = ""):
@@ -113,3 +122,45 @@ def has_open_tasks(*, user) -> bool:
 
 def broadcast_task_get(*, user, pk: int):
     return BroadcastTask.objects.restrict(user, "broadcast.read").select_related("community").filter(pk=pk).first()
+
+
+def board_fees(*, community: Community, today=None):
+    """The fee schedule on a community's public board: the items in force today."""
+    today = today or timezone.localdate()
+    return FeeItem.objects.filter(community=community, effective_from__lte=today).filter(
+        Q(effective_until__isnull=True) | Q(effective_until__gte=today)
+    )
+
+
+def board_contacts(*, community: Community):
+    return ServiceContact.objects.filter(community=community, is_active=True)
+
+
+def fee_items(*, user, community_id: int | None = None):
+    """Every fee line (also past and future ones) the user may read, by community."""
+    rows = FeeItem.objects.restrict(user, "board.read").select_related("community")
+    return rows.filter(community_id=community_id) if community_id else rows
+
+
+def contacts(*, user, community_id: int | None = None):
+    rows = ServiceContact.objects.restrict(user, "board.read").select_related("community")
+    return rows.filter(community_id=community_id) if community_id else rows
+
+
+def delivery_counts(notice: Notice) -> dict[str, int]:
+    """How the notice's messages to residents stand: queued, sent and failed (every channel), and to how many
+    people or phone numbers."""
+    rows = Notification.objects.filter(dedupe_key__startswith=f"notices.resident:{notice.pk}" + ":")
+    counts = rows.aggregate(
+        queued=Count("pk", filter=Q(state=DeliveryState.PENDING)),
+        sent=Count("pk", filter=Q(state=DeliveryState.SENT)),
+        failed=Count("pk", filter=Q(state=DeliveryState.DEAD)),
+        people=Count("recipient", distinct=True),
+        phones=Count("phone", filter=Q(recipient__isnull=True), distinct=True),
+    )
+    return {
+        "queued": counts["queued"],
+        "sent": counts["sent"],
+        "failed": counts["failed"],
+        "recipients": counts["people"] + counts["phones"],
+    }

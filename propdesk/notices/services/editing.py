@@ -79,6 +79,8 @@ def _scalars(center, data: dict) -> dict:
     run("starts_at", lambda: _moment(data.get("starts_at"), "starts_at", required=outage) if outage else None)
     run("ends_at", lambda: _moment(data.get("ends_at"), "ends_at", required=outage) if outage else None)
     run("answer_text", lambda: clean_text(data.get("answer_text"), "answer_text", required=False, limit=300))
+    if "source" in data:  # set by core.publishing's drafter; the editor leaves it as it is
+        run("source", lambda: clean_text(data.get("source"), "source", required=False, limit=100))
     if outage and not out.get("utility") and "utility" not in errors:
         errors["utility"] = [_("请选择停止项目")]
     if out.get("valid_from") and out.get("valid_until") and out["valid_until"] <= out["valid_from"]:
@@ -121,8 +123,9 @@ def _audience(center, data: dict, audience: str) -> tuple:
 def _apply(notice: Notice, center, data: dict) -> Notice:
     values = _scalars(center, data)
     community, buildings, units, customers = _audience(center, data, values["audience"])
-    for name in FIELDS:
-        setattr(notice, name, values[name])
+    for name in (*FIELDS, "source"):
+        if name in values:
+            setattr(notice, name, values[name])
     notice.community = community
     notice.save()
     notice.buildings.set(buildings)

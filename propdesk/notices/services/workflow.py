@@ -22,6 +22,7 @@ from propdesk.org.choices import Role
 from ..choices import ALLOWED_TRANSITIONS, Audience, NoticeEventKind, NoticeKind, NoticeStatus
 from ..models import BroadcastTask, Notice, NoticeEvent, SpecialDelivery
 from .common import audience_communities, aware, center_staff, lock
+from .residents import send_to_residents
 
 OUTAGE_LEAD = dt.timedelta(hours=72)
 
@@ -173,6 +174,7 @@ def _post(actor, notice: Notice, now: dt.datetime) -> Notice:
     if notice.audience == Audience.SPECIAL:
         for customer in notice.special_customers.all():
             SpecialDelivery.objects.get_or_create(notice=notice, customer=customer)
+    send_to_residents(notice)
     return notice
 
 

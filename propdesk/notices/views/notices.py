@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from propdesk.communities.models import Building, Community, SpecialCustomer
+from propdesk.communities.models import Building, Community, SpecialCustomer, Unit
 from propdesk.core.inputs import parse_id
 from propdesk.core.permissions import can
 from propdesk.org.seals import seal_data_uri
@@ -63,9 +63,20 @@ def _editor_context(request: HttpRequest, center, notice: Notice | None, values,
         "utilities": Utility.choices,
         "communities": communities,
         "buildings": Building.objects.filter(community__in=communities).select_related("community"),
+        "unit_groups": _unit_groups(communities),
         "customers": SpecialCustomer.objects.filter(community__in=communities, is_active=True),
         "preview": clean_body(values.get("body", "")) if values else "",
     }
+
+
+def _unit_groups(communities) -> list[tuple]:
+    """The units of the center's communities by building, for the unit picker."""
+    groups: dict[int, tuple] = {}
+    units = Unit.objects.filter(building__community__in=communities).select_related("building__community")
+    for unit in units.order_by("building__community", "building__name", "entrance", "number"):
+        building = unit.building
+        groups.setdefault(building.pk, (building, []))[1].append(unit)
+    return list(groups.values())
 
 
 def _values_of(notice: Notice) -> dict:
@@ -79,6 +90,7 @@ def _values_of(notice: Notice) -> dict:
         values[name] = timezone.localtime(moment).strftime(fmt) if moment else ""
     values["community"] = str(notice.community_id or "")
     values["buildings"] = [str(b.pk) for b in notice.buildings.all()]
+    values["units"] = [str(u.pk) for u in notice.units.all()]
     values["special_customers"] = [str(c.pk) for c in notice.special_customers.all()]
     return values
 
@@ -154,6 +166,7 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "calls": notice.calls.select_related("interaction", "linked_by__staff_profile").order_by("-at")[:50],
             "call_count": notice.calls.count(),
             "deliveries": selectors.deliveries(notice=notice),
+            "resident_counts": selectors.delivery_counts(notice),
             "may_draft": can(user, "notice.draft", notice),
             "may_approve": can(user, "notice.approve", notice),
             "may_seal": can(user, "notice.seal", notice),

@@ -17,6 +17,7 @@ from propdesk.org.choices import Role
 from propdesk.org.models import RoleMembership, StaffProfile
 
 from .. import selectors
+from ..choices import PRICE_COMPLAINT_LINE
 from ..models import CapFeed
 from ..services import cap
 
@@ -52,6 +53,9 @@ def board(request: HttpRequest, code: str) -> HttpResponse:
             "company": community.service_center.branch.company,
             "staff": _cs_staff(community),
             "notices": selectors.board_notices(community=community)[:50],
+            "fees": selectors.board_fees(community=community),
+            "service_contacts": selectors.board_contacts(community=community),
+            "complaint_line": PRICE_COMPLAINT_LINE,
         },
     )
 

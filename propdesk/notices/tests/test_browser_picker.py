@@ -1,0 +1,83 @@
+"""The editor's unit picker in Chromium at 390 and 1280 px: choosing "指定房号" shows the chosen community's
+buildings and units (not another community's), a search narrows them, the picked units are saved.
+``PROPDESK_SCREENSHOTS=<folder>`` saves the pages there (notices_picker_*.png)."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from propdesk.communities.models import Building, Community, Unit
+from propdesk.notices.models import Notice
+from propdesk.org.choices import Role
+from propdesk.testing.factories import build_world, staff_user
+
+CHROMIUM = os.environ.get("PROPDESK_CHROMIUM", "/usr/bin/chromium")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(not (shutil.which(CHROMIUM) or os.path.exists(CHROMIUM)), reason="no Chromium"),
+]
+
+
+@pytest.fixture
+def browser():
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox"])
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def world(transactional_db):
+    world = build_world()
+    staff_user("info1", Role.INFO_MANAGER, center=world.center_a)
+    building = Building.objects.get(community=world.community_a)
+    for number in ("1201", "1203", "1501"):
+        Unit.objects.create(building=building, entrance="2单元", number=number)
+    second = Building.objects.create(community=world.community_a, name="5栋")
+    Unit.objects.create(building=second, entrance="1单元", number="0301")
+    other = Community.objects.create(service_center=world.center_a, name="翠湖二期", code="cuihu2")
+    Unit.objects.create(building=Building.objects.create(community=other, name="9栋"), entrance="", number="901")
+    return world
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_unit_picker_shows_the_communitys_units_and_searches(world, browser, live_server, width):
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.set_default_timeout(60_000)
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "info1")
+    page.fill("#id_password", "pw-123456")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/notices/new/")
+    assert page.locator("#unit-picker").is_hidden()
+    page.select_option("#id_audience", "units")
+    page.select_option("#id_community", str(world.community_a.pk))
+    assert page.locator("#unit-picker").is_visible()
+    visible = page.locator("#unit-picker .nt-pick-group:visible summary").all_inner_texts()
+    assert any("3栋" in t for t in visible) and any("5栋" in t for t in visible)
+    assert not any("9栋" in t for t in visible)  # another community's building
+    page.fill("#unit-picker [data-find]", "3栋 120")
+    shown = page.locator("#unit-picker .nt-pick:visible").all_inner_texts()
+    assert sorted(s.strip() for s in shown) == ["3栋2单元1201", "3栋2单元1202", "3栋2单元1203"]
+    page.check("#unit-picker .nt-pick:visible >> nth=0")
+    page.check("#unit-picker .nt-pick:visible >> nth=2")
+    assert page.inner_text("#unit-picker [data-picked]") == "(2)"
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    if folder := os.environ.get("PROPDESK_SCREENSHOTS"):
+        page.screenshot(path=Path(folder) / f"notices_picker_{width}.png", full_page=True)
+    page.fill("#id_title", "3栋部分房号停水通知")
+    page.fill("#id_body", "各位住户：请提前储水。")
+    page.fill("input[name=valid_from]", "2026-12-01T09:00")
+    page.fill("input[name=valid_until]", "2026-12-05T09:00")
+    page.click("#notice-editor button[type=submit]")
+    page.wait_for_selector("#notice-status")
+    notice = Notice.objects.get()
+    assert sorted(u.number for u in notice.units.all()) == ["1201", "1203"]
+    page.close()
