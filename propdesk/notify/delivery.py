@@ -1,8 +1,11 @@
-"""Delivering the outbox: claim due rows, send each through its channel's backend, record the outcome.
+"""Delivering the outbox: claim due rows, send each through its channel's backend, record the outcomes.
 
-Each row is claimed (SKIP LOCKED on PostgreSQL), sent and marked in one transaction, so several workers
-never send the same row at the same time. A crash after sending and before committing sends it again:
-delivery is at least once; the dedupe key goes along so a provider that accepts one drops the repeat.
+A batch of due rows is claimed with one statement (``SELECT … FOR UPDATE SKIP LOCKED`` on PostgreSQL), each
+row is sent (over the adapter's kept-alive connection), and the outcomes of the whole batch are written with
+one UPDATE, all in one transaction: several workers never send the same row, and a worker that dies before
+committing leaves its batch pending for the next one. A crash after sending and before committing sends
+those rows again: delivery is at least once; the dedupe key goes along so a provider that accepts one drops
+the repeat. A row committed as sent is never sent again.
 """
 
 import datetime as dt
@@ -46,17 +49,24 @@ def backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=min(3600, settings.PROPDESK_NOTIFY_BACKOFF_SECONDS * 2 ** max(0, attempts - 1)))
 
 
+# What delivering a row changes (written for the whole batch in one UPDATE).
+OUTCOME_FIELDS = ("attempts", "state", "sent_at", "next_attempt_at", "last_error", "provider_ref")
+
+
 def _claim(limit: int) -> list[Notification]:
+    """Up to ``limit`` due rows, locked for this transaction (rows another worker holds are skipped), with
+    the recipient's staff profile and preferences fetched in the same statement."""
     qs = Notification.objects.filter(state=DeliveryState.PENDING, next_attempt_at__lte=timezone.now()).order_by(
         "next_attempt_at"
     )
     if connection.features.has_select_for_update_skip_locked:
         qs = qs.select_for_update(skip_locked=True, of=("self",))
-    return list(qs.select_related("recipient__staff_profile")[:limit])
+    return list(qs.select_related("recipient__staff_profile", "recipient__notify_preference")[:limit])
 
 
 def deliver_pending(*, limit: int = 100, batch: int = 20) -> int:
-    """Send due email/SMS/WeCom/webhook notifications; returns how many rows were tried."""
+    """Send due email/SMS/WeCom/webhook notifications, ``batch`` rows per transaction; returns how many rows
+    were tried."""
     done = 0
     while done < limit:
         with transaction.atomic():
@@ -64,12 +74,14 @@ def deliver_pending(*, limit: int = 100, batch: int = 20) -> int:
             if not rows:
                 break
             for notification in rows:
-                _deliver_one(notification)
-                done += 1
+                _attempt(notification)
+            Notification.objects.bulk_update(rows, OUTCOME_FIELDS)
+            done += len(rows)
     return done
 
 
-def _deliver_one(notification: Notification) -> None:
+def _attempt(notification: Notification) -> None:
+    """Send one row and set its outcome on the instance (the caller writes the batch)."""
     from .limits import RateLimited, take  # late: limits reads the outbox model too
 
     notification.attempts += 1
@@ -93,7 +105,6 @@ def _deliver_one(notification: Notification) -> None:
             log.warning("notification %s is dead after %s attempts: %s", notification.pk, notification.attempts, exc)
         else:
             notification.next_attempt_at = timezone.now() + backoff(notification.attempts)
-    notification.save(update_fields=["attempts", "state", "sent_at", "next_attempt_at", "last_error", "provider_ref"])
 
 
 def outgoing(notification: Notification, to: str) -> sms.Outgoing:

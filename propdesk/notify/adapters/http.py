@@ -1,13 +1,25 @@
 """A small HTTP client for the providers' APIs (the standard library only), and the error policy every
 adapter shares: no answer, a timeout, HTTP 429 or 5xx are transient (retried with the outbox's backoff);
-any other 4xx is permanent (given up at once, with the provider's words)."""
+any other 4xx is permanent (given up at once, with the provider's words).
 
+Connections are kept alive: each thread keeps one ``http.client`` connection per provider (scheme, host,
+port) and reuses it for the next message, so a burst of thousands of messages does not pay a TCP (and TLS)
+handshake each. A kept connection the provider closed while idle is opened again and the request sent once
+more; that repeat is no riskier than the outbox's own retry of a transient failure (the dedupe key goes
+along, so a provider that accepts one drops a repeat).
+"""
+
+import http.client
 import json
-import urllib.error
-import urllib.request
+import threading
+import urllib.parse
 from dataclasses import dataclass
 
 from ..sms import DeliveryError
+
+_kept = threading.local()
+# A kept connection the server closed while it was idle fails like this on the next request.
+STALE = (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError)
 
 
 @dataclass(frozen=True)
@@ -22,6 +34,62 @@ class Response:
             raise DeliveryError(f"the provider answered HTTP {self.status} with no JSON: {self.body[:200]!r}") from exc
 
 
+def _pool() -> dict:
+    pool = getattr(_kept, "pool", None)
+    if pool is None:
+        pool = _kept.pool = {}
+    return pool
+
+
+def _connection(scheme: str, host: str, port: int | None, timeout: float) -> http.client.HTTPConnection:
+    key = (scheme, host, port)
+    conn = _pool().get(key)
+    if conn is None:
+        kind = http.client.HTTPSConnection if scheme == "https" else http.client.HTTPConnection
+        conn = _pool()[key] = kind(host, port, timeout=timeout)
+    conn.timeout = timeout
+    if conn.sock is not None:
+        conn.sock.settimeout(timeout)
+    return conn
+
+
+def _drop(conn: http.client.HTTPConnection) -> None:
+    conn.close()
+    for key, kept in list(_pool().items()):
+        if kept is conn:
+            del _pool()[key]
+
+
+def close_all() -> None:
+    """Close this thread's kept connections (tests; a worker that reloads its settings)."""
+    for conn in list(_pool().values()):
+        _drop(conn)
+
+
+def _exchange(method: str, url: str, body: bytes | None, headers: dict, timeout: float) -> tuple[int, bytes]:
+    split = urllib.parse.urlsplit(url)
+    target = (split.path or "/") + (f"?{split.query}" if split.query else "")
+    for _try in range(2):
+        conn = _connection(split.scheme, split.hostname or "", split.port, timeout)
+        reused = conn.sock is not None
+        try:
+            conn.request(method, target, body=body, headers=headers)
+            answer = conn.getresponse()
+            data = answer.read()
+        except STALE as exc:
+            _drop(conn)
+            if reused:
+                continue  # closed by the provider while idle: once more on a fresh connection
+            raise DeliveryError(f"no answer from {url.split('?')[0]}: {exc}") from exc
+        except (OSError, http.client.HTTPException) as exc:
+            _drop(conn)
+            raise DeliveryError(f"no answer from {url.split('?')[0]}: {exc}") from exc
+        if answer.will_close:
+            _drop(conn)
+        return answer.status, data
+    raise DeliveryError(f"no answer from {url.split('?')[0]}: the connection was closed")  # pragma: no cover
+
+
 def request(
     method: str,
     url: str,
@@ -31,22 +99,17 @@ def request(
     timeout: float = 10,
     any_status: bool = False,
 ) -> Response:
-    """Send one request. A 2xx answer is returned (any answer with ``any_status``, for providers that explain
-    errors in a JSON body); otherwise DeliveryError, transient or permanent as the module says."""
+    """Send one request over this thread's kept connection to the provider. A 2xx answer is returned (any
+    answer with ``any_status``, for providers that explain errors in a JSON body); otherwise DeliveryError,
+    transient or permanent as the module says."""
     if not url.startswith(("https://", "http://")):
         raise DeliveryError(f"not an HTTP URL: {url!r}", permanent=True)
-    req = urllib.request.Request(url, data=body, method=method, headers=headers or {})  # noqa: S310
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as answer:  # noqa: S310 (the operator's provider)
-            return Response(answer.status, answer.read())
-    except urllib.error.HTTPError as exc:
-        if any_status:
-            return Response(exc.code, exc.read())
-        text = exc.read()[:300].decode("utf-8", "replace")
-        transient = exc.code == 429 or exc.code >= 500
-        raise DeliveryError(f"HTTP {exc.code}: {text}", permanent=not transient) from exc
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        raise DeliveryError(f"no answer from {url.split('?')[0]}: {getattr(exc, 'reason', exc)}") from exc
+    status, data = _exchange(method, url, body, dict(headers or {}), timeout)
+    if any_status or 200 <= status < 300:
+        return Response(status, data)
+    transient = status == 429 or status >= 500
+    text = data[:300].decode("utf-8", "replace")
+    raise DeliveryError(f"HTTP {status}: {text}", permanent=not transient)
 
 
 def post_json(url: str, payload: dict, *, headers: dict[str, str] | None = None, timeout: float = 10) -> Response:

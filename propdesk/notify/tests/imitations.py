@@ -22,6 +22,7 @@ class Seen:
     query: dict
     headers: dict
     body: bytes
+    peer: tuple = ()  # the client's (address, port): one per connection
 
     def form(self) -> dict:
         return dict(urllib.parse.parse_qsl(self.body.decode()))
@@ -40,6 +41,12 @@ class Imitation:
         imitation = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
+            # HTTP/1.1 keeps the connection open between requests, as the providers' servers do.
+            protocol_version = "HTTP/1.1"
+            # Headers and body leave in separate writes: without TCP_NODELAY the body waits for the client's
+            # delayed ACK (about 40 ms) on a kept connection.
+            disable_nagle_algorithm = True
+
             def _serve(self):
                 split = urllib.parse.urlsplit(self.path)
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0") or 0))
@@ -49,6 +56,7 @@ class Imitation:
                     dict(urllib.parse.parse_qsl(split.query)),
                     {k.lower(): v for k, v in self.headers.items()},
                     body,
+                    tuple(self.client_address),
                 )
                 with imitation._lock:
                     imitation.seen.append(seen)
