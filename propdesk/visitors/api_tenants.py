@@ -15,6 +15,7 @@ from ninja.responses import Status
 from propdesk.api.errors import COMMON_ERRORS, ErrorOut
 from propdesk.api.schemas import Id, InputDate, LocalDateTime, Page, PageParams, Ref, Version, page_of
 from propdesk.communities.models import Community
+from propdesk.core.http import resolve_client_ip
 from propdesk.core.masking import mask_phone
 
 from . import services, tenant_selectors
@@ -200,6 +201,28 @@ def tenant_rates(request: HttpRequest):
 def get_tenant(request: HttpRequest, registration_id: Id):
     """一条租户登记 / One tenant registration."""
     return tenant_body(_registration(request, registration_id))
+
+
+class TenantRevealIn(Schema):
+    reason: str = Field(..., min_length=1, max_length=200)
+
+
+class TenantRevealOut(Schema):
+    registration_id: int
+    id_number: str
+
+
+@router.post("/visitors/tenants/{registration_id}/reveal", response={200: TenantRevealOut, **COMMON_ERRORS})
+def reveal_tenant(request: HttpRequest, registration_id: Id, payload: TenantRevealIn):
+    """查看租户完整证件号：须有权限并填写原因，每次查看都有记录 / Reveal a tenant's identity number, audited."""
+    registration = _registration(request, registration_id)
+    number = services.reveal_tenant_id(
+        actor=request.auth,
+        registration=registration,
+        reason=payload.reason,
+        ip_address=resolve_client_ip(request.META),
+    )
+    return {"registration_id": registration.pk, "id_number": number}
 
 
 @router.post("/visitors/tenants/{registration_id}/renew", response={200: TenantRegistrationOut, **CONFLICT})

@@ -61,3 +61,5 @@ class TenantEventKind(models.TextChoices):
     REGISTERED = "registered", _("租户暂住登记")
     RENEWED = "renewed", _("续租")
     ENDED = "ended", _("退租")
+    REVEALED = "revealed", _("查看证件号码")
+    ID_ERASED = "id_erased", _("证件号码已按期删除")

@@ -5,11 +5,12 @@ from propdesk.core.worker import periodic
 
 @periodic(300, name="visitors.erase_expired_ids")
 def erase_expired_ids():
-    """Erase identity numbers past the company's retention period (default 90 days), keeping the visits; at
+    """Erase identity numbers past the company's retention period (default 90 days) — visits', and moved-out
+    tenants' — keeping the records; at
     most ``RUN_LIMIT`` per run, so a backlog is worked off over several runs."""
-    from .services import erase_expired_ids
+    from .services import erase_ended_tenant_ids, erase_expired_ids
 
-    return erase_expired_ids()
+    return erase_expired_ids() + erase_ended_tenant_ids()
 
 
 @periodic(60, name="visitors.peak_unstaffed")

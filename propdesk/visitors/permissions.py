@@ -80,3 +80,5 @@ tenant = RuleSet("tenant", community=lambda r: r.community_id, household=lambda 
 tenant.allow("register", TENANT_KEEPERS)
 tenant.allow("read", TENANT_KEEPERS, residents=True)
 tenant.allow("rate", TENANT_KEEPERS | OVERSIGHT)
+# The clear identity number of a tenant: the same few managers who may reveal a visitor's, with a reason, audited.
+tenant.allow("reveal", REVEALERS)

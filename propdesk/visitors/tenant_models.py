@@ -71,6 +71,7 @@ class TenantRegistration(models.Model):
         _("暂住登记编号"), max_length=40, blank=True, help_text=_("公安机关暂住（居住）登记的编号或回执号")
     )
     ended_at = models.DateTimeField(_("退租时间"), null=True, blank=True)
+    id_erased_at = models.DateTimeField(_("证件号码删除时间"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+"

@@ -4,8 +4,16 @@ from .common import settings_for
 from .duty import alert_unstaffed, coverage, duty_check_in, eligible_people, roster_add, roster_remove, unstaffed
 from .host import call_host, confirm_host
 from .invitations import cancel_invitation, check_in_by_code, invite
-from .retention import erase_expired_ids
-from .tenants import end_letting, end_tenancy, mark_let, register_tenant, remind_lease_ends, renew_lease
+from .retention import erase_ended_tenant_ids, erase_expired_ids
+from .tenants import (
+    end_letting,
+    end_tenancy,
+    mark_let,
+    register_tenant,
+    remind_lease_ends,
+    renew_lease,
+    reveal_tenant_id,
+)
 from .visits import check_in, check_out, reveal_id
 from .watch import watch_add, watch_remove
 
@@ -22,6 +30,7 @@ __all__ = [
     "eligible_people",
     "end_letting",
     "end_tenancy",
+    "erase_ended_tenant_ids",
     "erase_expired_ids",
     "invite",
     "mark_let",
@@ -29,6 +38,7 @@ __all__ = [
     "remind_lease_ends",
     "renew_lease",
     "reveal_id",
+    "reveal_tenant_id",
     "roster_add",
     "roster_remove",
     "settings_for",

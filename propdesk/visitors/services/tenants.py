@@ -4,6 +4,7 @@ renewed or ended, and the worker's reminders before a lease ends (30 and 7 days,
 
 import datetime as dt
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -15,7 +16,7 @@ from propdesk.communities.models import Community, Household, Resident
 from propdesk.core.errors import field_error
 from propdesk.core.events import record_event
 from propdesk.core.inputs import clean_text
-from propdesk.core.permissions import require
+from propdesk.core.permissions import can, require
 from propdesk.core.texts import t
 from propdesk.notify.services import Message, notify
 from propdesk.org.choices import Role
@@ -25,7 +26,7 @@ from ..choices import TenantEventKind
 from ..identity import check_document
 from ..models import Letting, TenantEvent, TenantRegistration
 from .common import clean_visitor_phone, gather, host_household, lock
-from .visits import identity_fields
+from .visits import audited_decrypt, identity_fields, reveal_reason
 
 # The Civil Code (art. 705) caps a lease at 20 years.
 MAX_LEASE = dt.timedelta(days=20 * 366)
@@ -172,6 +173,19 @@ def end_tenancy(*, actor, registration: TenantRegistration, expected_version: in
     TenantEvent.record(registration, TenantEventKind.ENDED, actor)
     registration.refresh_from_db()
     return registration
+
+
+@transaction.atomic
+def reveal_tenant_id(*, actor, registration: TenantRegistration, reason: str, ip_address: str | None = None) -> str:
+    """The clear identity number of a registered tenant, for the people the ``tenant.reveal`` rule allows, with
+    a reason; audited like a visitor's (a ``PersonalDataAccess`` row and a history entry)."""
+    reason = reveal_reason(reason)
+    if not can(actor, "tenant.reveal", registration):
+        raise PermissionDenied(_("您没有查看租户证件号码的权限"))
+    missing = _("该租户登记没有证件号码（未登记或退租后已按保存期限删除）")
+    number = audited_decrypt(actor=actor, subject=registration, reason=reason, ip_address=ip_address, missing=missing)
+    TenantEvent.record(registration, TenantEventKind.REVEALED, actor, reason=reason, field="id_number")
+    return number
 
 
 def _recipients(registration: TenantRegistration) -> list:

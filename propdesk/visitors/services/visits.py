@@ -124,34 +124,49 @@ def check_out(*, actor, visit: Visit, expected_version: int | None = None) -> Vi
     return visit
 
 
-@transaction.atomic
-def reveal_id(*, actor, visit: Visit, reason: str, ip_address: str | None = None) -> str:
-    """The clear identity number of a visit, for the people the ``visit.reveal`` rule allows, with a reason;
-    writes a ``PersonalDataAccess`` row and a history entry (R-CV-4). Refused without an audit row."""
+def reveal_reason(reason: str) -> str:
+    """The reason given for revealing an identity number: required, at most 200 characters."""
     reason = (reason or "").strip()
     if not reason:
         raise field_error("reason", _("请填写查看原因"), "required")
     if len(reason) > 200:
         raise field_error("reason", _("查看原因不能超过 200 字"), "max_length")
-    if not can(actor, "visit.reveal", visit):
-        raise PermissionDenied(_("您没有查看访客证件号码的权限"))
-    if visit.id_erased_at is not None or not visit.id_encrypted:
-        raise field_error("id_number", _("该来访记录没有证件号码（未登记或已按保存期限删除）"), "no_number")
+    return reason
+
+
+def audited_decrypt(*, actor, subject, reason: str, ip_address: str | None, missing: str) -> str:
+    """The clear identity number of ``subject`` (a visit or a tenant registration, both with ``id_encrypted``
+    and ``id_erased_at``), with a ``PersonalDataAccess`` row written in the same transaction (R-CV-4).
+    ``missing`` is the message when there is no number (never entered, or erased after the retention period)."""
+    if subject.id_erased_at is not None or not subject.id_encrypted:
+        raise field_error("id_number", missing, "no_number")
     try:
-        number = crypto.decrypt(visit.id_encrypted)
+        number = crypto.decrypt(subject.id_encrypted)
     except crypto.InvalidToken:
         raise field_error(
             "id_number", _("证件号码无法解密（加密密钥已更换），请联系系统管理员"), "undecryptable"
         ) from None
     PersonalDataAccess.objects.create(
         actor=actor,
-        subject_type=ContentType.objects.get_for_model(Visit),
-        subject_id=str(visit.pk),
-        subject_repr=str(visit)[:200],
+        subject_type=ContentType.objects.get_for_model(type(subject)),
+        subject_id=str(subject.pk),
+        subject_repr=str(subject)[:200],
         field=PersonalDataAccess.Field.ID_NUMBER,
         reason=reason,
         ip_address=ip_address,
-        service_center_id=center_id_of(visit),
+        service_center_id=center_id_of(subject),
     )
+    return number
+
+
+@transaction.atomic
+def reveal_id(*, actor, visit: Visit, reason: str, ip_address: str | None = None) -> str:
+    """The clear identity number of a visit, for the people the ``visit.reveal`` rule allows, with a reason;
+    writes a ``PersonalDataAccess`` row and a history entry (R-CV-4). Refused without an audit row."""
+    reason = reveal_reason(reason)
+    if not can(actor, "visit.reveal", visit):
+        raise PermissionDenied(_("您没有查看访客证件号码的权限"))
+    missing = _("该来访记录没有证件号码（未登记或已按保存期限删除）")
+    number = audited_decrypt(actor=actor, subject=visit, reason=reason, ip_address=ip_address, missing=missing)
     VisitEvent.record(visit, VisitEventKind.REVEALED, actor, reason=reason, field="id_number")
     return number

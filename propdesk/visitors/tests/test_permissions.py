@@ -77,6 +77,7 @@ gate_duty.check_in[self]        .  .  .  Y  .  .  .  Y  .  .  Y  .  .  .  .  .  
 tenant.register                 .  Y  Y  Y  Y  .  .  Y  .  Y  .  .  .  .  .  .  .  .  .
 tenant.register[anywhere]       .  Y  Y  Y  Y  .  .  Y  .  Y  .  .  .  .  .  .  .  .  .
 tenant.read                     .  Y  Y  Y  Y  .  .  Y  .  Y  .  .  .  .  .  .  .  .  Y
+tenant.reveal                   .  .  .  Y  Y  .  .  Y  .  .  .  .  .  .  .  .  .  .  .
 tenant.rate                     .  Y  Y  Y  Y  .  .  Y  .  Y  .  .  .  .  .  Y  Y  Y  .
 tenant.rate[anywhere]           .  Y  Y  Y  Y  .  .  Y  .  Y  .  .  .  .  .  Y  Y  Y  .
 """
@@ -97,6 +98,7 @@ gate_duty.be_on                 .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  
 gate_duty.check_in[self]        .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
 tenant.register                 .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
 tenant.read                     .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
+tenant.reveal                   .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .
 tenant.rate                     .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  Y  Y  Y  .
 """
 
