@@ -18,6 +18,7 @@ from propdesk.core.permissions import require
 from propdesk.core.texts import t
 from propdesk.notify.services import Message, notify
 from propdesk.sla import services as sla
+from propdesk.sla.choices import Trigger
 
 from ..choices import OPEN_STATUSES, ContactSheetStep, EventKind, Routing, Status
 from ..events import ROUTING_CHANGED, ROUTING_DATA_KEY
@@ -34,8 +35,11 @@ VENDOR_CHASE_EVERY = dt.timedelta(hours=4)
 
 
 def notify_vendor(wo: WorkOrder, actor) -> None:
-    """The external unit is told (by the control center, recorded) and its promised time becomes the deadline."""
+    """The external unit is told (by the control center, recorded) and its promised time becomes the deadline.
+    The job has left the control center: its dispatch clock is met now, as when one of our workers takes it
+    (from here the vendor's promised time and the chasing measure it)."""
     now = timezone.now()
+    sla.on_ticket_event(ticket=wo.ticket, trigger=Trigger.WORK_DISPATCHED, at=now, work_order=wo)
     wo.vendor_notified_at = now
     wo.vendor_due_at = now + dt.timedelta(hours=wo.vendor.promised_response_hours)
     touch(

@@ -16,6 +16,8 @@ from propdesk.dispatch import services
 from propdesk.dispatch.choices import EventKind, Routing, Status
 from propdesk.dispatch.models import WorkOrder
 from propdesk.org.choices import Role
+from propdesk.sla.choices import TargetState
+from propdesk.sla.services import sweep
 from propdesk.testing.factories import (
     BuildingFactory,
     CompanyFactory,
@@ -35,6 +37,7 @@ from .helpers import (
     inbox,
     new_ticket,
     row_counts,
+    target,
     wo_snapshot,
     work_order_of,
 )
@@ -102,6 +105,22 @@ def test_routing_a_pending_job_to_a_vendor_tells_the_vendor_and_starts_the_chase
     clock.move_to(NOW + dt.timedelta(hours=4, minutes=1))
     assert services.chase_overdue_vendors() == 1
     assert inbox(crew.operator, "dispatch.vendor_overdue") == [f"请催办外联单位 宽带公司（0755-12345678）：{wo.number}"]
+
+
+def test_routing_a_pending_job_to_a_vendor_meets_its_dispatch_clock(crew, wo, vendor, clock):
+    assert target(wo.ticket, "dispatch").state == TargetState.RUNNING
+    clock.move_to(NOW + dt.timedelta(minutes=3))
+
+    services.work_order_route(actor=crew.operator, work_order=wo, routing=Routing.VENDOR, vendor=vendor)
+
+    dispatch = target(wo.ticket, "dispatch")
+    assert (dispatch.state, dispatch.stopped_at) == (TargetState.MET, NOW + dt.timedelta(minutes=3))
+    # No breach and no ladder step later: the control center is not told it is late with a vendor's job.
+    clock.move_to(NOW + dt.timedelta(minutes=30))
+    sweep()
+    assert target(wo.ticket, "dispatch").state == TargetState.MET
+    assert [n for n in inbox(crew.operator) if "超时" in n or "即将" in n] == []
+    assert not target(wo.ticket, "dispatch").steps.exists()
 
 
 def test_a_job_already_with_our_worker_comes_back_off_him_when_routed_to_a_vendor(crew, wo, vendor):
