@@ -67,7 +67,7 @@ def flag_overdue_trainees(*, now: dt.datetime | None = None) -> int:
     for pk in list(late.values_list("pk", flat=True)):
         with transaction.atomic():
             trainee = (
-                Trainee.objects.select_for_update()
+                Trainee.objects.select_for_update(of=("self",))
                 .select_related("procedure", "user__staff_profile")
                 .filter(pk=pk, overdue_flagged_at__isnull=True, trained_at__isnull=True)
                 .first()
