@@ -1,7 +1,9 @@
 """Demo data of the engagement app for one service center: this year's interview plan of each community (its CS
 staff, the repair and security managers), a few interviews already recorded (one home visit whose leak became a
 repair ticket), a suggestion box per community opened two days ago with one item, a consultation of each special
-customer this quarter, an owners' committee meeting, and an approved, open satisfaction survey with one answer.
+customer this quarter, an owners' committee meeting, a community activity held last week (attendance, feedback)
+and one planned for next week (its notice drafted when notices is installed), and an approved, open satisfaction
+survey with one answer.
 Safe to call twice: a center that already has an interview plan is left as it is."""
 
 import datetime as dt
@@ -139,5 +141,37 @@ def create_engagement_demo(center, rng: random.Random) -> None:
         services.plan_make(actor=planners[0], community=community, year=year, members=members[:4])
         _interviews(community, members[:4], rng)
         _contacts(community, planners[0], rng)
+        _activities(community, planners[0], planners[0])
     if builder is not None:
         _survey(center, communities, builder)
+
+
+def _activities(community, organiser, keeper) -> None:
+    """Last week's activity, recorded with its attendance and feedback, and one planned for next week with its
+    notice drafted when the notices app is installed."""
+    from propdesk.core.publishing import can_publish
+
+    today = timezone.localdate()
+    held = services.activity_plan(
+        actor=organiser,
+        community=community,
+        title="邻里亲子手工课",
+        held_on=today - dt.timedelta(days=7),
+        place="会所多功能厅",
+        organiser="客服部",
+        description="亲子手工制作，材料由服务中心提供",
+    )
+    services.activity_record(
+        actor=organiser, activity=held, attendance=36, feedback="家长希望每月举办一次，可增加老人参与的项目"
+    )
+    planned = services.activity_plan(
+        actor=organiser,
+        community=community,
+        title="社区义诊活动",
+        held_on=today + dt.timedelta(days=7),
+        place="小区中心广场",
+        organiser="客服部、社区卫生服务站",
+        description="测血压、血糖，健康咨询",
+    )
+    if can_publish():
+        services.activity_announce(actor=keeper, activity=planned)

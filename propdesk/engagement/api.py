@@ -6,7 +6,9 @@ from ninja import Router
 
 from .api_contacts import router as contacts
 from .api_interviews import router as interviews
+from .api_more import router as more
 
 router = Router(tags=["主动沟通 Engagement"])
 router.add_router("", interviews)
 router.add_router("", contacts)
+router.add_router("", more)

@@ -89,3 +89,11 @@ class EngagementEventKind(models.TextChoices):
     ANSWERED = "answered", _("录入答卷")
     TICKET = "ticket", _("转为工单")
     PLANNED = "planned", _("制定访谈计划")
+    ANNOUNCED = "announced", _("发布为公告")
+    HELD = "held", _("登记活动情况")
+
+
+class ActivityStatus(models.TextChoices):
+    PLANNED = "planned", _("计划中")
+    HELD = "held", _("已举办")
+    CANCELLED = "cancelled", _("已取消")

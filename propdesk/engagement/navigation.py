@@ -33,4 +33,18 @@ NAV_ENTRIES = (
         action="survey.read",
         weight=83,
     ),
+    Entry(
+        _("意见箱管理"),
+        _("意见箱位置与责任人、每两天开启计划、开启记录"),
+        "engagement:boxes",
+        action="box.read",
+        weight=84,
+    ),
+    Entry(
+        _("社区文化活动"),
+        _("活动计划、活动公告、参加人数与住户反馈"),
+        "engagement:activities",
+        action="activity.read",
+        weight=85,
+    ),
 )

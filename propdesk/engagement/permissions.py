@@ -83,3 +83,15 @@ contact.allow("read", READERS)
 
 # A resident answers a survey for their own household (the portal).
 survey.allow("respond", residents=True)
+
+# Publishing to customers as a notice (001 §4.7.2): the survey results once the branch leader approved them, a
+# forum's or committee meeting's opinions summarised; the notice is then approved and posted in the notices app.
+survey.allow("announce", PLANNERS)
+contact.allow("announce", PLANNERS)
+
+# Community cultural activities (001 §4.6.3): planned and recorded by customer service, announced by the keepers.
+ORGANISERS = frozenset({Role.CS_ASSISTANT, Role.CS_SUPERVISOR, Role.CENTER_MANAGER})
+activity = RuleSet("activity", community=_community, paths=_PATHS)
+activity.allow("plan", ORGANISERS)
+activity.allow("announce", PLANNERS)
+activity.allow("read", READERS)

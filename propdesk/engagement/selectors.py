@@ -121,6 +121,14 @@ def surveys_for(*, user):
     return Survey.objects.restrict(user, "survey.read").select_related("service_center").prefetch_related("communities")
 
 
+def survey_communities(*, user, action: str = "survey.build"):
+    """The communities of the centers where ``user`` may take a survey ``action`` (a questionnaire covers them)."""
+    from propdesk.core.permissions import condition
+
+    where = condition(user, action, paths={"center": "service_center_id", "community": "pk"})
+    return Community.objects.filter(where).select_related("service_center").order_by("service_center", "name")
+
+
 def survey_results(survey) -> dict:
     """The survey's results with its formula applied: the center's score, each community's, each section's, the
     change from the previous survey, and the residents' written opinions (never with an anonymous household)."""
@@ -169,3 +177,36 @@ def open_surveys_for_resident(*, user):
         SurveyResponse.objects.filter(survey__in=surveys, household__in=households).values_list("survey_id", flat=True)
     )
     return [(s, s.pk in answered) for s in surveys.order_by("-created_at")]
+
+
+# --- community cultural activities ----------------------------------------------------------------------------
+
+
+def activities_for(*, user, community: Community | None = None, year: int | None = None):
+    from .models import CommunityActivity
+
+    qs = CommunityActivity.objects.restrict(user, "activity.read").select_related("community")
+    if community is not None:
+        qs = qs.filter(community=community)
+    if year is not None:
+        qs = qs.filter(held_on__year=year)
+    return qs
+
+
+def activity_year(community: Community, year: int) -> dict:
+    """The community's activities of ``year``: planned, held, cancelled and the residents who took part. The
+    manual asks for activities "as the project needs" (001 §4.6.3) with no frequency, so nothing is flagged."""
+    from django.db.models import Sum
+
+    from .choices import ActivityStatus
+    from .models import CommunityActivity
+
+    rows = CommunityActivity.objects.filter(community=community, held_on__year=year)
+    counts = dict(rows.values_list("status").annotate(n=Count("pk")))
+    attendance = rows.filter(status=ActivityStatus.HELD).aggregate(n=Sum("attendance"))["n"] or 0
+    return {
+        "planned": counts.get(ActivityStatus.PLANNED, 0),
+        "held": counts.get(ActivityStatus.HELD, 0),
+        "cancelled": counts.get(ActivityStatus.CANCELLED, 0),
+        "attendance": attendance,
+    }

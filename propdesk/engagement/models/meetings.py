@@ -57,6 +57,8 @@ class Meeting(models.Model):
     attendees = models.TextField(_("参加人员"))
     attendance = models.PositiveIntegerField(_("参加人数"), default=0)
     minutes = models.TextField(_("会议纪要"), blank=True)
+    # The notice publishing the summary of the opinions to customers (001 §4.7.2), through core.publishing.
+    notice_id = models.PositiveIntegerField(_("意见汇总公告"), null=True, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+"
     )

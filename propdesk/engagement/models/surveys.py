@@ -42,6 +42,8 @@ class Survey(models.Model):
     )
     formula_approved_at = models.DateTimeField(_("公式审核时间"), null=True, blank=True)
     analysis = models.TextField(_("结果分析"), blank=True)
+    # The notice (in the notices app, reached through core.publishing) that publishes the results to customers.
+    notice_id = models.PositiveIntegerField(_("结果公告"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("经理审核"),

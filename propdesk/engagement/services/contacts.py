@@ -62,6 +62,8 @@ def box_save(
     require(actor, "box.manage", SuggestionBox(community=community), _("您无权管理该小区的意见箱"))
     place = clean_text(place, "place", limit=100)
     owner = _owner(community, owner)
+    if not isinstance(starts_on, dt.date):
+        raise field_error("starts_on", _("请填写首次开启日期"), "required")
     check_date(starts_on, "starts_on")
     if box is None:
         box = SuggestionBox.objects.create(

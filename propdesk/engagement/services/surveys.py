@@ -40,6 +40,8 @@ def _options(raw, field: str) -> list[dict]:
         raise field_error(field, _("单选题应有 2 至 %(n)s 个选项") % {"n": MAX_OPTIONS}, "invalid")
     options = []
     for item in raw:
+        if not isinstance(item, dict):
+            raise field_error(field, _("选项应有名称和分数"), "invalid")
         label = clean_text(str(item.get("label", "")), field, limit=50)
         score = item.get("score")
         if not isinstance(score, (int, float)) or isinstance(score, bool) or not 0 <= score <= 100:
@@ -80,6 +82,21 @@ def _build(survey: Survey, sections) -> int:
     return number
 
 
+def _settings(service_center, communities, sampling, sample_rate, previous, survey=None) -> list:
+    communities = list(communities)
+    if not communities or any(c.service_center_id != service_center.pk for c in communities):
+        raise field_error("communities", _("请选择本服务中心的小区"), "invalid")
+    if sampling not in Sampling.values:
+        raise field_error("sampling", _("请选择抽样方式"), "invalid_choice")
+    if not isinstance(sample_rate, int) or isinstance(sample_rate, bool) or not 1 <= sample_rate <= 100:
+        raise field_error("sample_rate", _("抽样比例应为 1 至 100"), "invalid")
+    if previous is not None and previous.service_center_id != service_center.pk:
+        raise field_error("previous", _("上次调查应为本服务中心的调查"), "invalid")
+    if previous is not None and survey is not None and previous.pk == survey.pk:
+        raise field_error("previous", _("上次调查不能是本次调查"), "invalid")
+    return communities
+
+
 @transaction.atomic
 def survey_create(
     *,
@@ -95,15 +112,7 @@ def survey_create(
 ) -> Survey:
     """A new questionnaire (draft) of the center's ``communities`` with its sections, questions and weights."""
     require(actor, "survey.build", Survey(service_center=service_center), _("您无权创建满意度调查"))
-    communities = list(communities)
-    if not communities or any(c.service_center_id != service_center.pk for c in communities):
-        raise field_error("communities", _("请选择本服务中心的小区"), "invalid")
-    if sampling not in Sampling.values:
-        raise field_error("sampling", _("请选择抽样方式"), "invalid_choice")
-    if not isinstance(sample_rate, int) or not 1 <= sample_rate <= 100:
-        raise field_error("sample_rate", _("抽样比例应为 1 至 100"), "invalid")
-    if previous is not None and previous.service_center_id != service_center.pk:
-        raise field_error("previous", _("上次调查应为本服务中心的调查"), "invalid")
+    communities = _settings(service_center, communities, sampling, sample_rate, previous)
     survey = Survey.objects.create(
         service_center=service_center,
         title=clean_text(title, "title", limit=100),
@@ -116,6 +125,42 @@ def survey_create(
     survey.communities.set(communities)
     count = _build(survey, sections)
     SurveyEvent.record(survey, EngagementEventKind.CREATED, actor, sections=len(sections), questions=count)
+    return survey
+
+
+@transaction.atomic
+def survey_update(
+    *,
+    actor,
+    survey: Survey,
+    title: str,
+    communities,
+    sections,
+    sampling: str = Sampling.ALL,
+    sample_rate: int = 100,
+    allow_anonymous: bool = True,
+    previous: Survey | None = None,
+    expected_version: int | None = None,
+) -> Survey:
+    """Change a questionnaire while it is a draft (new, or returned by the company's CS center): its settings,
+    and its sections and questions replaced by ``sections``. Once submitted or approved it is read-only."""
+    require(actor, "survey.build", survey, _("您无权修改满意度调查"))
+    survey = lock(Survey, survey, expected_version, _("调查已被他人修改，请刷新后重试"))
+    if survey.status != SurveyStatus.DRAFT:
+        raise field_error("status", _("问卷已提交或已审核，不能再修改"), "read_only")
+    communities = _settings(survey.service_center, communities, sampling, sample_rate, previous, survey)
+    survey.title = clean_text(title, "title", limit=100)
+    survey.sampling = sampling
+    survey.sample_rate = 100 if sampling == Sampling.ALL else sample_rate
+    survey.allow_anonymous = bool(allow_anonymous)
+    survey.previous = previous
+    survey.version += 1
+    survey.save()
+    survey.communities.set(communities)
+    SurveyQuestion.objects.filter(section__survey=survey).delete()
+    survey.sections.all().delete()
+    count = _build(survey, sections)
+    SurveyEvent.record(survey, EngagementEventKind.CHANGED, actor, sections=len(sections), questions=count)
     return survey
 
 

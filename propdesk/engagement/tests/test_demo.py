@@ -5,7 +5,7 @@ import random
 import pytest
 
 from propdesk.demo.engagement_demo import create_engagement_demo
-from propdesk.engagement.models import Interview, InterviewPlan, Survey, SurveyResponse
+from propdesk.engagement.models import CommunityActivity, Interview, InterviewPlan, Survey, SurveyResponse
 from propdesk.org.choices import Role
 from propdesk.tickets.models import Ticket
 
@@ -27,5 +27,7 @@ def test_the_demo_is_built_once(world, staff):
     )
     assert counts == (1, 3, 1, 1)
     assert Ticket.objects.filter(channel="interview", kind="repair").count() == 1
+    activities = sorted(CommunityActivity.objects.values_list("status", "attendance"))
+    assert activities == [("held", 36), ("planned", None)]
     create_engagement_demo(world.center_a, random.Random(1))
     assert Interview.objects.count() == 3 and Survey.objects.get().status == "open"

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from propdesk.communities.models import SpecialCustomer
 from propdesk.core.inputs import parse_date, parse_id
 from propdesk.core.permissions import can
+from propdesk.core.publishing import can_publish
 
 from .. import coverage, services
 from ..choices import FindingKind, MeetingKind
@@ -51,6 +52,7 @@ def contacts(request: HttpRequest, errors: dict | None = None, status: int = 200
         "meetings": coverage.meeting_coverage(community),
         "recent": Meeting.objects.filter(community=community)[:5],
         "may_record": can(request.user, "contact.record", Meeting(community=community)),
+        "may_announce": can(request.user, "contact.announce", Meeting(community=community)) and can_publish(),
         "finding_kinds": FindingKind.choices,
         "meeting_kinds": MeetingKind.choices,
         "item_rows": range(1, ITEM_ROWS + 1),
@@ -90,12 +92,34 @@ def box_open(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         request.GET = request.GET.copy()
         request.GET["community"] = str(box.community_id)
+        if request.POST.get("back") == "boxes":
+            from .boxes import boxes
+
+            return boxes(request, errors=errors_of(exc), status=400)
         return contacts(request, errors=errors_of(exc), status=400)
     numbers = [i.ticket.number for i in opening.items.select_related("ticket")]
     messages.success(
         request, _("已登记开启，转工单 %(n)s") % {"n": "、".join(numbers)} if numbers else _("已登记开启：无意见")
     )
+    if request.POST.get("back") == "boxes":
+        return redirect(f"{reverse('engagement:boxes')}?community={box.community_id}")
     return redirect(_url(box.community))
+
+
+@login_required
+@require_POST
+def meeting_announce(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = Meeting.objects.restrict(request.user, "contact.read").filter(pk=pk).select_related("community").first()
+    if meeting is None:
+        raise Http404(_("会议不存在或您无权查看"))
+    try:
+        services.meeting_announce(actor=request.user, meeting=meeting, summary=request.POST.get("summary", ""))
+    except ValidationError as exc:
+        request.GET = request.GET.copy()
+        request.GET["community"] = str(meeting.community_id)
+        return contacts(request, errors=errors_of(exc), status=400)
+    messages.success(request, _("已生成意见汇总公告草稿，请在公告中审核、盖章后发布"))
+    return redirect(_url(meeting.community))
 
 
 @login_required

@@ -35,7 +35,8 @@ STEP_RULES = {
 @login_required
 def survey_list(request: HttpRequest) -> HttpResponse:
     surveys = selectors.surveys_for(user=request.user)
-    return render(request, "engagement/surveys.html", {"surveys": surveys})
+    may_build = selectors.survey_communities(user=request.user).exists()
+    return render(request, "engagement/surveys.html", {"surveys": surveys, "may_build": may_build})
 
 
 def _survey(request, pk: int) -> Survey:
@@ -47,6 +48,8 @@ def _survey(request, pk: int) -> Survey:
 
 @login_required
 def survey_detail(request: HttpRequest, pk: int, errors: dict | None = None, status: int = 200) -> HttpResponse:
+    from .results import announce_context
+
     survey = _survey(request, pk)
     sections = list(survey.sections.prefetch_related("questions"))
     steps = []
@@ -66,6 +69,9 @@ def survey_detail(request: HttpRequest, pk: int, errors: dict | None = None, sta
         "channels": [(c.value, c.label) for c in (AnswerChannel.PAPER, AnswerChannel.PHONE)],
         "text_kind": QuestionKind.TEXT,
         "errors": errors or {},
+        "may_edit": survey.status == SurveyStatus.DRAFT and can(request.user, "survey.build", survey),
+        "has_results": survey.status not in (SurveyStatus.DRAFT, SurveyStatus.SUBMITTED, SurveyStatus.APPROVED),
+        **announce_context(request.user, survey),
     }
     return render(request, "engagement/survey_detail.html", context, status=status)
 
