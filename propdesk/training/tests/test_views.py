@@ -103,3 +103,14 @@ def test_my_trainings_on_a_phone_and_in_english(team, world):
     assert "My trainings" in text
     assert _client(team.plumber).get("/training/untrained/").status_code == 403
     assert _client(team.tech_b).get(f"/training/{procedure.pk}/").status_code == 404
+
+
+def test_the_home_page_offers_my_trainings_to_everyone_and_the_procedures_to_those_who_run_them(team):
+    from propdesk.home.navigation import entries_for
+
+    def urls(user):
+        return {e["url"] for e in entries_for(user)}
+
+    assert {"/training/mine/", "/training/"} <= urls(team.hr)
+    assert {"/training/mine/", "/training/"} <= urls(team.supervisor)
+    assert "/training/mine/" in urls(team.plumber) and "/training/" not in urls(team.plumber)
