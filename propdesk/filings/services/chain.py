@@ -21,6 +21,7 @@ from propdesk.core.texts import label, t
 from propdesk.notices.services import notice_create, notice_submit
 from propdesk.notify.services import Message, notify
 from propdesk.org.choices import Role
+from propdesk.org.roles import MANAGERS
 from propdesk.org.selectors import role_holders
 
 from .. import figures
@@ -171,7 +172,22 @@ def filing_step(*, actor, filing: Filing, step: str, expected_version: int | Non
     _tell_next(filing, step_after(filing, step))
     if step == Step.APPROVE and filing.kind == FilingKind.BRIEF:
         _copy_quality(filing)
+    if step == Step.CIRCULATE:
+        _circulate(filing)
     return filing
+
+
+def _circulate(filing: Filing) -> None:
+    """The approved half-month statistics go round the center's managers and the branch leader (供内部交流及领导审阅)."""
+    notify(
+        recipients=people_for(filing, MANAGERS | {Role.BRANCH_LEADER}),
+        message=Message(
+            kind="filings.circulated",
+            subject=t(N_("半月信息统计表传阅：%(title)s"), title=title_text(filing)),
+            url=url_of(filing),
+        ),
+        dedupe=f"filings.circulated:{filing.pk}",
+    )
 
 
 def _copy_quality(filing: Filing) -> None:

@@ -201,6 +201,8 @@ def test_half_month_statistics_are_approved_by_the_manager_and_circulated(cast, 
         _step(cast.leader, filing, "manager_approve")
     filing = _step(cast.manager, filing, "manager_approve")
     assert _step(cast.cs, filing, "circulate").status == FilingStatus.CIRCULATED
+    circulated = Notification.objects.filter(kind="filings.circulated", channel="inapp")
+    assert set(circulated.values_list("recipient", flat=True)) == {cast.manager.pk, cast.leader.pk}
 
 
 def test_the_yearly_budget_needs_its_document(cast, world, settings, tmp_path):
