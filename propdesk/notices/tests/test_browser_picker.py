@@ -81,3 +81,60 @@ def test_the_unit_picker_shows_the_communitys_units_and_searches(world, browser,
     notice = Notice.objects.get()
     assert sorted(u.number for u in notice.units.all()) == ["1201", "1203"]
     page.close()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_public_board_shows_fees_and_contacts_on_a_phone(world, browser, live_server, width):
+    from django.contrib.auth import get_user_model
+
+    from propdesk.notices.services import board
+
+    info = get_user_model().objects.get(username="info1")
+    board.fee_item_save(
+        actor=info, service_center=world.center_a,
+        data={"community_id": world.community_a.pk, "item": "物业服务费（住宅）", "payer": "住宅业主",
+              "service_content": "公共区域清洁、秩序维护、绿化养护", "service_standard": "二级服务标准",
+              "price": "2.50", "unit": "元/㎡·月", "billing_method": "按建筑面积按月计收",
+              "billing_start": "自交房之日起", "price_regime": "gov_guided",
+              "basis": "《深圳市物业服务收费管理办法》", "authority": "深圳市发展和改革委员会",
+              "approval_no": "深发改〔2025〕12号", "effective_from": "2026-01-01"},
+    )  # fmt: skip
+    board.contact_save(
+        actor=info, service_center=world.center_a,
+        data={"community_id": world.community_a.pk, "kind": "water", "name": "深圳水务集团客服",
+              "phone": "0755-95599", "hours": "24 小时"},
+    )  # fmt: skip
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.set_default_timeout(60_000)
+    page.goto(f"{live_server.url}/notices/board/cuihu/")
+    assert "深发改〔2025〕12号" in page.inner_text("#board-fees")
+    assert "0755-95599" in page.inner_text("#board-service-contacts")
+    assert "12358" in page.inner_text("#price-complaint")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    if folder := os.environ.get("PROPDESK_SCREENSHOTS"):
+        page.screenshot(path=Path(folder) / f"notices_board_{width}.png", full_page=True)
+    page.close()
+
+
+def test_the_management_page_adds_a_contact_on_a_phone(world, browser, live_server):
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.set_default_timeout(60_000)
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "info1")
+    page.fill("#id_password", "pw-123456")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/notices/board-admin/?community={world.community_a.pk}")
+    page.click("#contact-section summary")
+    page.select_option("#contact-form select[name=kind]", "power")
+    page.fill("#contact-form input[name=name]", "南方电网供电服务热线")
+    page.fill("#contact-form input[name=phone]", "95598")
+    page.fill("#contact-form input[name=hours]", "24 小时")
+    page.click("#contact-form button[type=submit]")
+    page.wait_for_selector("#contact-table tr[data-contact]")
+    assert "95598" in page.inner_text("#contact-table")
+    page.click("#fee-section summary")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    if folder := os.environ.get("PROPDESK_SCREENSHOTS"):
+        page.screenshot(path=Path(folder) / "notices_board_admin_390.png", full_page=True)
+    page.close()
