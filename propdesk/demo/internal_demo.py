@@ -1,6 +1,7 @@
 """Demo data of the internal app: a technician out of the community (so the dispatch board shows them
 unavailable), an approved leave today and a pending request, a circular being tracked, this month's manager
-duties planned and a work log with a patrol finding turned into a ticket. Safe to call twice: a center with an
+duties planned, a work log with a patrol finding turned into a ticket, this morning's meeting with an action item,
+a reported reassignment and a forwarded important email. Safe to call twice: a center with an
 outing or a circular is left as it is."""
 
 import datetime as dt
@@ -82,6 +83,46 @@ def _work_log(center: ServiceCenter, manager) -> None:
     services.finding_to_ticket(actor=manager, finding=finding)
 
 
+def _routine(center: ServiceCenter, manager, technician, info) -> None:
+    """This morning's meeting with an action item for the technician, a reported reassignment and a forwarded
+    important email for the manager."""
+    today = timezone.localdate()
+    attendees = [u.pk for u in (manager, technician) if u is not None]
+    actions = []
+    if technician is not None:
+        actions.append({"user_id": technician.pk, "text": "3 栋地下室水泵检修", "due_on": today + dt.timedelta(days=2)})
+        start = timezone.make_aware(dt.datetime.combine(today, dt.time(19)))
+        services.reassignment_report(
+            actor=manager,
+            user=technician,
+            from_post="维修白班",
+            to_post="控制中心夜间值守",
+            starts_at=start,
+            ends_at=start + dt.timedelta(hours=4),
+            reason="值班员病假，临时顶班",
+        )
+    services.meeting_record(
+        actor=manager,
+        center=center,
+        kind="morning",
+        day=today,
+        minutes="昨日报修全部完成；今日重点：地下室排水、电梯年检准备。",
+        attendee_ids=attendees,
+        actions=actions,
+    )
+    if info is not None:
+        services.email_forward(
+            actor=info,
+            center=center,
+            sender="公司品质部 <quality@example.com>",
+            subject="月度质量检查整改回复",
+            body="请于两日内提交上月质量检查的整改回复。",
+            received_at=timezone.now() - dt.timedelta(hours=1),
+            owner_id=manager.pk,
+            due_at=timezone.now() + dt.timedelta(hours=30),
+        )
+
+
 def create_internal_demo(center: ServiceCenter, rng: random.Random) -> None:
     """Whereabouts, leave, a circular, the month's duties and a work log for ``center`` (once)."""
     if Outing.objects.filter(service_center=center).exists() or Circular.objects.filter(service_center=center).exists():
@@ -104,3 +145,4 @@ def create_internal_demo(center: ServiceCenter, rng: random.Random) -> None:
     manager = _holder(center, Role.CENTER_MANAGER)
     if manager is not None:
         _work_log(center, manager)
+        _routine(center, manager, technician, info)

@@ -123,6 +123,7 @@ def circulars_tracked(*, user):
             unread=Count("recipients", filter=Q(recipients__read_at__isnull=True)),
             not_done=Count("recipients", filter=Q(recipients__done_at__isnull=True)),
         )
+        .prefetch_related("attachments")
         .order_by("closed_at", "-created_at")
     )
 
@@ -157,6 +158,7 @@ def circulars_waiting(*, user):
             | Q(circular__requires_execution=True, done_at__isnull=True)
         )
         .select_related("circular")
+        .prefetch_related("circular__attachments")
         .order_by("circular__due_on", "circular__created_at")
     )
 
