@@ -3,6 +3,7 @@ who is told; it is reminded once within 24 h of its due time and on the last wor
 holiday (from 14:00); the import command reads a Maildir or mbox once per message."""
 
 import datetime as dt
+import io
 import mailbox
 from email.message import EmailMessage
 
@@ -118,8 +119,10 @@ def test_the_import_command_reads_an_mbox_once(office, world, tmp_path):
     box.add(message)
     box.flush()
     args = [str(path), "--center", str(world.center_a.pk), "--owner", office.crew.supervisor.username]
-    call_command("import_emails", *args)
-    call_command("import_emails", *args)
+    out = io.StringIO()
+    call_command("import_emails", *args, stdout=out)
+    call_command("import_emails", *args, stdout=out)
+    assert out.getvalue().split() == ["imported=1", "skipped=0", "imported=0", "skipped=1"]
     task = EmailTask.objects.get()
     assert (task.subject, task.user, task.body.strip()) == (
         "消防演练通知",

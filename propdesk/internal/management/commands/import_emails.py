@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from propdesk.internal.models import EmailTask
 from propdesk.internal.services import email_forward
 from propdesk.org.models import ServiceCenter
 
@@ -55,6 +56,10 @@ class Command(BaseCommand):
         box = mailbox.Maildir(path, create=False) if _is_maildir(path) else mailbox.mbox(path, create=False)
         created = skipped = 0
         for key, message in box.items():
+            message_id = _text(message["Message-ID"])[:200]
+            if message_id and EmailTask.objects.filter(service_center=site, message_id=message_id).exists():
+                skipped += 1
+                continue
             received = _received(message)
             try:
                 email_forward(
@@ -66,7 +71,7 @@ class Command(BaseCommand):
                     received_at=min(received, timezone.now()),
                     owner_id=user.pk,
                     due_at=max(received, timezone.now()) + dt.timedelta(hours=due_hours),
-                    message_id=_text(message["Message-ID"])[:200],
+                    message_id=message_id,
                 )
             except ValidationError as exc:
                 skipped += 1
