@@ -24,10 +24,14 @@ DEFAULT_DB = "propdesk_bench"
 BENCH_SECRET_KEY = "propdesk-bench-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz"
 
 
+# Databases the scripts may drop and rewrite: the benchmark's and the performance work's scratch ones.
+BENCH_DB_PREFIXES = ("propdesk_bench", "propdesk_perf")
+
+
 def check_db_name(name: str) -> str:
     """The scripts drop and rewrite their database: refuse anything that is not a bench database."""
-    if not name.startswith("propdesk_bench"):
-        raise SystemExit(f"refusing to use database {name!r}: the name must start with 'propdesk_bench'")
+    if not name.startswith(BENCH_DB_PREFIXES):
+        raise SystemExit(f"refusing to use database {name!r}: the name must start with one of {BENCH_DB_PREFIXES}")
     return name
 
 

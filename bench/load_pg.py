@@ -247,7 +247,7 @@ def main() -> None:
     t0 = conn.execute("SELECT now()").fetchone()[0]
 
     ticket_cols = (
-        "id number kind status priority contact_name contact_phone title content channel source source_detail "
+        "id number kind status priority location contact_name contact_phone title content channel source source_detail "
         "received_at entered_at handed_off_at resolved_at closed_at reopen_count version updated_at assignee_id "
         "community_id first_responder_id household_id received_by_id resident_id service_center_id team_id unit_id"
     )
@@ -431,12 +431,12 @@ def main() -> None:
     with timer.step(f"insert {args.tickets:,} tickets"):
         # version = 1 + the events after "created" (hand-off, assignment, status changes).
         conn.execute("""
-            INSERT INTO tickets_ticket (id, number, kind, status, priority, contact_name, contact_phone, title,
+            INSERT INTO tickets_ticket (id, number, kind, status, priority, location, contact_name, contact_phone, title,
                 content, channel, source, source_detail, received_at, entered_at, handed_off_at, resolved_at,
                 closed_at, reopen_count, version, updated_at, assignee_id, community_id, first_responder_id,
                 household_id, received_by_id, resident_id, service_center_id, team_id, unit_id)
             SELECT id, prefix || '-' || to_char(local_day, 'YYYYMMDD') || '-' || lpad(seq::text, 4, '0'),
-                kind, status, priority, coalesce(contact_name, ''), coalesce(contact_phone, ''), title,
+                kind, status, priority, '', coalesce(contact_name, ''), coalesce(contact_phone, ''), title,
                 title || '。住户来电反映，请尽快处理。', channel, source,
                 CASE source WHEN 'superior' THEN '集团客服中心' WHEN 'self_collected' THEN '巡查发现' ELSE '' END,
                 received_at, entered_at, handed_off_at, resolved_at_c, closed_at, 0,

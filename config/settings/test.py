@@ -21,6 +21,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The test database is in memory unless a test needs a file (live server tests).
     DATABASES["default"]["TEST"] = {"NAME": ""}
 
+# Users' scopes are computed on every request (the query counts the tests assert); the tests of the scopes
+# kept between requests (core.scoping) switch this on, as production has it.
+PROPDESK_KEEP_SCOPES = env("PROPDESK_KEEP_SCOPES", "false") == "true"
+
 # Static files are served from the app folders here (no collectstatic), so STATIC_ROOT may not exist.
 warnings.filterwarnings("ignore", message="No directory at")
 WHITENOISE_USE_FINDERS = True

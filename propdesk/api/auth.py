@@ -58,7 +58,8 @@ class TokenAuth(HttpBearer):
         row = None
         if token and len(token) <= MAX_SECRET_LENGTH:
             row = (
-                ApiToken.objects.select_related("user")
+                # The owner's staff profile comes along: a create's response names the first responder.
+                ApiToken.objects.select_related("user__staff_profile")
                 .filter(key_hash=hash_secret(token), revoked_at__isnull=True)
                 .first()
             )

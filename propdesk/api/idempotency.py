@@ -1,12 +1,12 @@
 """Idempotent creates: a client that retries a POST with the same ``Idempotency-Key`` gets the first
 response back (``Idempotent-Replayed: true``) instead of a second ticket.
 
-Correct under concurrent retries on PostgreSQL and SQLite: the key row is inserted first, inside a
-savepoint of the transaction that then creates the record and stores the response. A concurrent
-duplicate's insert waits for that transaction (the unique index on PostgreSQL, the write lock on
-SQLite); when the first commits, the duplicate's insert fails the unique constraint and it replays the
-stored response. When the first fails (4xx), its key row is rolled back with it, so the duplicate — or
-a corrected retry — goes ahead with the same key.
+Correct under concurrent retries on PostgreSQL and SQLite: the key row is inserted first (``INSERT … ON
+CONFLICT DO NOTHING RETURNING id``: one statement, no savepoint, no read before) in the transaction that
+then creates the record and stores the response. A concurrent duplicate's insert waits for that
+transaction (the unique index on PostgreSQL, the write lock on SQLite); when the first commits, the
+duplicate's insert inserts nothing and it replays the stored response. When the first fails (4xx), its
+key row is rolled back with it, so the duplicate — or a corrected retry — goes ahead with the same key.
 """
 
 import hashlib
@@ -14,8 +14,9 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from ninja import Header
 from ninja.renderers import JSONRenderer
 
@@ -84,22 +85,39 @@ def idempotent(
 
     user = request.auth
     digest = request_hash(request)
-    existing = IdempotencyKey.objects.filter(user=user, key=key).first()
-    if existing is not None:
-        return _replay(request, response, existing, endpoint=endpoint, digest=digest)
-
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                row = IdempotencyKey.objects.create(user=user, key=key, endpoint=endpoint, request_hash=digest)
-        except IntegrityError:
-            row = None
-        if row is None:
-            # A concurrent request with the same key committed first: answer as it did.
+        row_id = _claim(user.pk, key, endpoint, digest)
+        if row_id is None:
+            # The key was used before (or by a concurrent request that committed first): answer as it did.
             existing = IdempotencyKey.objects.get(user=user, key=key)
             return _replay(request, response, existing, endpoint=endpoint, digest=digest)
         status, body = create()
-        row.status_code = status
-        row.response_body = body
-        row.save(update_fields=["status_code", "response_body"])
+        IdempotencyKey.objects.filter(pk=row_id).update(status_code=status, response_body=body)
     return _respond(request, response, status, body)
+
+
+def _claim(user_id: int, key: str, endpoint: str, digest: str) -> int | None:
+    """Insert the key row; its id, or None when the (user, key) row exists already."""
+    meta = IdempotencyKey._meta
+    values = {
+        "user_id": user_id,
+        "key": key,
+        "endpoint": endpoint,
+        "request_hash": digest,
+        "status_code": 0,
+        "created_at": timezone.now(),
+    }
+    columns = [meta.get_field(name).column for name in values]
+    params = [meta.get_field(name).get_db_prep_save(value, connection) for name, value in values.items()]
+    quote = connection.ops.quote_name
+    user_column, key_column = meta.get_field("user").column, meta.get_field("key").column
+    # Table and column names come from the model (quoted); every value is a parameter.
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(columns))}) "
+        f"ON CONFLICT ({quote(user_column)}, {quote(key_column)}) DO NOTHING RETURNING {quote(meta.pk.column)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return row[0] if row else None

@@ -123,3 +123,18 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.endpoint} {self.key}"
+
+
+class ScopeGeneration(models.Model):
+    """The token ``core.scoping`` keeps users' scopes under between requests (one row, id 1): replaced by a new
+    random value whenever a membership, resident link or the organisation tree changes, so every process
+    recomputes scopes on its next request."""
+
+    token = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("权限范围版本")
+        verbose_name_plural = _("权限范围版本")
+
+    def __str__(self) -> str:
+        return str(self.token)

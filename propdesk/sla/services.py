@@ -45,6 +45,7 @@ __all__ = [
     "mark_breaches",
     "next_check",
     "on_escalation",
+    "on_ticket_created",
     "on_ticket_event",
     "on_ticket_status",
     "policies_for",
@@ -120,6 +121,34 @@ def on_ticket_event(
         target.save()
         if trigger in policy.stop_events:
             # The event that starts this clock also stops it: measured from receipt to now.
+            _stop(target, at, ticket)
+        else:
+            take_start_steps(target, ticket)
+
+
+def on_ticket_created(*, ticket, at: dt.datetime) -> None:
+    """The clocks a ticket created in this transaction starts: ``on_ticket_event(trigger=TICKET_CREATED)``
+    without its reads (a new ticket has no deadline rows to stop, pause or find measured already), the rows
+    written in one statement."""
+    targets = []
+    for policy in policies_for(ticket, Trigger.TICKET_CREATED):
+        target = SlaTarget(
+            ticket=ticket,
+            policy=policy,
+            service_center_id=ticket.service_center_id,
+            kind=ticket.kind,
+            started_at=ticket.received_at if policy.clock_from_receipt else at,
+            owner=ticket.assignee,
+            department=ticket.team,
+        )
+        if ticket.status in policy.pause_statuses:
+            target.state = TargetState.PAUSED
+            target.pauses = [[at.isoformat(), None]]
+        recompute(target)
+        targets.append(target)
+    SlaTarget.objects.bulk_create(targets)
+    for target in targets:
+        if Trigger.TICKET_CREATED in target.policy.stop_events:
             _stop(target, at, ticket)
         else:
             take_start_steps(target, ticket)

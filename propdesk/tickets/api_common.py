@@ -1,7 +1,10 @@
 """Helpers of the ticket endpoints (``api.py``, ``api_parts.py``): objects looked up within the caller's scope,
 and the JSON body of a ticket."""
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
@@ -16,23 +19,37 @@ from .models import Ticket
 LIST_EXTRA_RELATED = ("first_responder__staff_profile",)
 
 
-def visible(model, user, pk: int | None, field: str, message: str):
-    """The object ``pk`` of ``model`` if the user may see it, else a 400 on ``field``; None stays None."""
+def visible(model, user, pk: int | None, field: str, message: str, related: tuple[str, ...] = ()):
+    """The object ``pk`` of ``model`` if the user may see it, else a 400 on ``field``; None stays None.
+    ``related``: the rows the caller reads next, fetched in the same query."""
     if pk is None:
         return None
-    obj = model.objects.visible_to(user).filter(pk=pk).first()
+    qs = model.objects.visible_to(user).filter(pk=pk)
+    obj = (qs.select_related(*related) if related else qs).first()
     if obj is None:
         raise ValidationError({field: message}, code="not_found")
     return obj
+
+
+# What resolving a party (tickets.services.resolve_party) reads from each level: one query per id given.
+PARTY_RELATED = {
+    "unit": ("building__community",),
+    "household": ("unit__building__community",),
+    "resident": ("household__unit__building__community",),
+}
 
 
 def party_refs(user, *, community_id=None, unit_id=None, household_id=None, resident_id=None) -> dict:
     """Resolve who a record is about from ids, within the caller's scope."""
     return {
         "community": visible(Community, user, community_id, "community_id", _("小区不存在或您无权访问")),
-        "unit": visible(Unit, user, unit_id, "unit_id", _("房号不存在或您无权访问")),
-        "household": visible(Household, user, household_id, "household_id", _("住户不存在或您无权访问")),
-        "resident": visible(Resident, user, resident_id, "resident_id", _("住户成员不存在或您无权访问")),
+        "unit": visible(Unit, user, unit_id, "unit_id", _("房号不存在或您无权访问"), PARTY_RELATED["unit"]),
+        "household": visible(
+            Household, user, household_id, "household_id", _("住户不存在或您无权访问"), PARTY_RELATED["household"]
+        ),
+        "resident": visible(
+            Resident, user, resident_id, "resident_id", _("住户成员不存在或您无权访问"), PARTY_RELATED["resident"]
+        ),
     }
 
 
@@ -41,6 +58,26 @@ def unit_by_room(user, community: Community | None, room: str) -> Unit:
     if community is None:
         raise ValidationError({"community_id": _("请选择小区")}, code="required")
     return community_selectors.unit_by_room(user=user, community=community, room=room)
+
+
+KEYSET_SEPARATOR = "~"
+
+
+def keyset_of(ticket: Ticket) -> str:
+    """Where a page ended, in the list's order (received_at, id), as the ``next`` a client sends back."""
+    return f"{ticket.received_at.isoformat()}{KEYSET_SEPARATOR}{ticket.pk}"
+
+
+def keyset_after(position: str) -> Q:
+    """The tickets after ``position`` in the list's order (newest received first, then highest id)."""
+    try:
+        moment, pk = position.rsplit(KEYSET_SEPARATOR, 1)
+        received_at, pk = dt.datetime.fromisoformat(moment), int(pk)
+        if received_at.tzinfo is None:
+            raise ValueError(position)
+    except ValueError:
+        raise ValidationError({"after": _("翻页位置无效，请从第一页重新开始")}, code="invalid") from None
+    return Q(received_at__lt=received_at) | Q(received_at=received_at, pk__lt=pk)
 
 
 def ticket_body(ticket: Ticket) -> dict:

@@ -96,6 +96,9 @@ class TicketOut(Schema):
 
 class TicketPage(Page):
     items: list[TicketOut]
+    next: str | None = Field(
+        None, description="下一页的位置：作为 after 传回即得下一页（键集分页，不随页数变慢）；没有更多时为空"
+    )
 
 
 class TicketCreateIn(Schema):
@@ -128,6 +131,8 @@ class TicketFilters(PageParams):
     received_from: InputDate | None = Field(None, description="接报日期起（含）")
     received_to: InputDate | None = Field(None, description="接报日期止（含）")
     q: str = Field("", max_length=100, description="工单编号、电话、房号或文字")
+    after: str | None = Field(None, max_length=80, description="上一页返回的 next：从该位置之后继续（键集分页）")
+    count: bool = Field(True, description="为 false 时不统计总数（count 为已返回的条数，count_exact 为 false）")
 
 
 class PageFilters(PageParams):

@@ -127,6 +127,8 @@ class Ticket(models.Model):
         ]
         indexes = [
             models.Index(fields=["community", "-received_at", "-id"], name="tickets_comm_recv_idx"),
+            # The list's order for users who see much of the table: walked newest first, stopping after a page.
+            models.Index(fields=["-received_at", "-id"], name="tickets_recv_idx"),
             models.Index(fields=["community", "status", "-received_at"], name="tickets_comm_status_idx"),
             models.Index(fields=["household", "-received_at"], name="tickets_household_idx"),
             models.Index(fields=["assignee", "status"], name="tickets_assignee_idx"),

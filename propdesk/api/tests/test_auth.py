@@ -61,7 +61,7 @@ def test_a_valid_token_authenticates_and_records_its_use(receptionist_a):
 
     # then
     assert response.status_code == 200
-    assert response.json() == {"count": 0, "count_exact": True, "items": []}
+    assert response.json() == {"count": 0, "count_exact": True, "items": [], "next": None}
     token.refresh_from_db()
     assert token.last_used_at is not None
 

@@ -9,6 +9,7 @@ import pytest
 from django.db import connections
 from django.utils import timezone
 
+from propdesk.api import idempotency
 from propdesk.api.idempotency import request_hash
 from propdesk.api.models import ApiToken, IdempotencyKey
 from propdesk.api.services import api_token_create
@@ -221,13 +222,13 @@ def test_concurrent_retries_with_the_same_key_create_exactly_one_ticket(shared_d
 
     monkeypatch.setattr(ticket_services, "ticket_create", slow_create)
     key_inserts = []
-    real_insert = IdempotencyKey.objects.create
+    real_claim = idempotency._claim
 
-    def counted_insert(**kwargs):
+    def counted_claim(*args):
         key_inserts.append(1)
-        return real_insert(**kwargs)
+        return real_claim(*args)
 
-    monkeypatch.setattr(IdempotencyKey.objects, "create", counted_insert)
+    monkeypatch.setattr(idempotency, "_claim", counted_claim)
     world = build_world()
     receptionist = staff_user("reception-c", Role.RECEPTIONIST, center=world.center_a)
     token, secret = api_token_create(actor=receptionist, name="呼叫中心")

@@ -5,6 +5,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -161,15 +162,27 @@ def resolve_party(
 
 
 def next_number(*, service_center_id: int, kind: str, received_at: dt.datetime) -> str:
-    """BX-20261122-0007: kind prefix, local receipt day, a per-center daily sequence. Call inside a transaction."""
+    """BX-20261122-0007: kind prefix, local receipt day, a per-center daily sequence. Call inside a transaction.
+
+    One statement (``INSERT … ON CONFLICT DO UPDATE … RETURNING``, PostgreSQL and SQLite ≥ 3.35): the row is
+    created or incremented atomically and stays locked until the ticket's transaction ends, so two creates
+    never get the same number and a rolled-back create gives its number back."""
     prefix = NUMBER_PREFIX[kind]
     day = timezone.localdate(received_at)
-    counter, _created = TicketCounter.objects.select_for_update().get_or_create(
-        service_center_id=service_center_id, prefix=prefix, day=day
-    )
-    TicketCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
-    counter.refresh_from_db(fields=["last"])
-    return f"{prefix}-{day:%Y%m%d}-{counter.last:04d}"
+    meta = TicketCounter._meta
+    quote = connection.ops.quote_name
+    table, last = quote(meta.db_table), quote(meta.get_field("last").column)
+    center, prefix_col, day_col = (quote(meta.get_field(f).column) for f in ("service_center", "prefix", "day"))
+    with connection.cursor() as cursor:
+        # Names from the model (quoted); values are parameters.
+        cursor.execute(
+            f"INSERT INTO {table} ({center}, {prefix_col}, {day_col}, {last}) VALUES (%s, %s, %s, 1) "  # noqa: S608
+            f"ON CONFLICT ({center}, {prefix_col}, {day_col}) DO UPDATE SET {last} = {table}.{last} + 1 "
+            f"RETURNING {last}",
+            [service_center_id, prefix, meta.get_field("day").get_db_prep_save(day, connection)],
+        )
+        number = cursor.fetchone()[0]
+    return f"{prefix}-{day:%Y%m%d}-{number:04d}"
 
 
 def control_center_of(service_center_id: int) -> Department | None:

@@ -12,7 +12,6 @@ from propdesk.communities.validators import clean_phone
 from propdesk.core.errors import field_error
 from propdesk.core.permissions import can, require
 from propdesk.sla import services as sla
-from propdesk.sla.choices import Trigger
 
 from .. import (
     permissions,  # noqa: F401  (declares the ticket rules)
@@ -159,7 +158,7 @@ def ticket_create(
     )
     _save_new(ticket, actor)
     # Clocks run from the real receipt time, so a back-filled ticket may already be late (R-IN-6).
-    sla.on_ticket_event(ticket=ticket, trigger=Trigger.TICKET_CREATED, at=received_at)
+    sla.on_ticket_created(ticket=ticket, at=received_at)
     if create_work_order:
         # Apps above the ticket core open work for it in this transaction: dispatch puts repairs and
         # special services straight onto the control center's board (R-WO-1).
