@@ -8,11 +8,18 @@ starts one ``manage.py run_worker`` process with the production settings and the
 the imitation. It measures from the worker's start until no row is pending, then checks: every row sent
 once (attempts = 1), the imitation received each message exactly once (by OutId).
 
-Usage: ``.venv/bin/python bench/notify_bench.py [--count 10000] [--timeout 120]``
+Besides the wall-clock rate it reports the worker's own CPU time per message (user + system, from the
+kernel's accounting of the child process): on a machine busy with other work the wall clock measures the
+other work too, the CPU time per message much less so. Compare versions by it when the load is high.
+
+Usage (one command, from the repository root; needs PostgreSQL on 127.0.0.1:5432 as user postgres):
+``.venv/bin/python bench/notify_bench.py [--count 10000] [--timeout 120]``
 """
 
 import argparse
 import collections
+import os
+import resource
 import signal
 import subprocess
 import sys
@@ -79,6 +86,7 @@ def main() -> None:
             ALIYUN_ACCESS_KEY_SECRET=SECRET,
             PROPDESK_NOTIFY_TICK_SECONDS="1",
         )
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         worker = subprocess.Popen([str(PYTHON), str(MANAGE), "run_worker"], env=env, cwd=REPO)
         try:
@@ -89,7 +97,9 @@ def main() -> None:
             elapsed = time.perf_counter() - started
         finally:
             worker.send_signal(signal.SIGTERM)
-            worker.wait(timeout=30)
+            worker.wait(timeout=120)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         received = [seen.form()["OutId"] for seen in api.seen]
     with pg_connect(DB) as conn:
         states = dict(conn.execute("SELECT state, count(*) FROM notify_notification GROUP BY state").fetchall())
@@ -98,6 +108,8 @@ def main() -> None:
     print(f"queued {args.count} in {queued_in:.1f} s (one transaction)")
     sent = args.count - left
     print(f"one worker: {sent} delivered in {elapsed:.1f} s ({sent / elapsed:.0f} messages/s), left pending: {left}")
+    print(f"worker CPU time: {cpu:.1f} s ({1000 * cpu / max(sent, 1):.2f} ms per message)")
+    print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"rows by state: {states}; rows not sent in exactly one attempt: {retried}")
     print(f"imitation received {len(received)} requests, {len(set(received))} distinct messages, {twice} twice")
     for key, value in machine_info(DB).items():
