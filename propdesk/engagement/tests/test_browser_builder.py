@@ -4,6 +4,7 @@ saved and submitted; the results page draws its charts beside their tables, noth
 ``PROPDESK_SCREENSHOTS=<folder>`` saves the pages there (engagement_builder_*.png, engagement_results_*.png)."""
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -82,8 +83,14 @@ def test_build_and_submit_a_questionnaire(world, browser, live_server, width):
     assert lines[1] == "「服务态度」 = (1×Q1 + 3×Q2) ÷ (1 + 3)"
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     shot(page, f"engagement_builder_{width}.png")
-    page.click("button[name=submit]")
-    page.wait_for_selector("#formula")
+    invalid = page.evaluate(
+        "Array.from(document.querySelectorAll('#builder :invalid')).map(e => e.name + ':' + e.validationMessage)"
+    )
+    assert invalid == []
+    page.locator("button[name=submit]").dispatch_event("click")
+    page.wait_for_url(re.compile(r".*/engagement/surveys/\d+/$"), timeout=120_000)
+    assert page.locator(".error-box").count() == 0, page.locator(".error-box").inner_text()
+    assert re.search(r"/engagement/surveys/\d+/$", page.url)
     survey = Survey.objects.get()
     assert survey.status == "submitted"
     assert SurveyQuestion.objects.get(kind="choice").options[1] == {"label": "一般", "score": 60}
