@@ -250,6 +250,7 @@ def rollups(conn, snapshots: bool) -> None:
 
 def build(db: str, args) -> None:
     create_base(db, args.households)
+    run([str(PYTHON), str(MANAGE), "migrate", "--noinput", "-v0"], prod_env(db), timeout=7200)  # new rollup columns
     conn = pg_connect(db, autocommit=True)
     for setting in ("maintenance_work_mem = '512MB'", "work_mem = '128MB'", "synchronous_commit = off"):
         conn.execute(f"SET {setting}")
@@ -338,6 +339,11 @@ def main() -> None:
         return
     if args.measure_only:
         setup_django(db)
+    from django.conf import settings
+
+    if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():  # production pages need the manifest
+        print("-> manage.py collectstatic …", flush=True)
+        run([str(PYTHON), str(MANAGE), "collectstatic", "--noinput", "-v0"], prod_env(db), timeout=600)
     results = measure(args.runs)
     results["machine"] = machine_info(db)
     results["loadavg"] = " ".join(f"{x:.2f}" for x in os.getloadavg())

@@ -21,6 +21,8 @@ class TicketDay(models.Model):
     kind = models.CharField(_("类别"), max_length=20)
     received = models.IntegerField(_("受理数"), default=0)
     closed = models.IntegerField(_("关闭数"), default=0)
+    # Tickets received that day that are still open now (open work by age reads these few rows).
+    open = models.IntegerField(_("未完成数"), default=0)
 
     objects = ScopedQuerySet.as_manager()
     scope_paths = {"service_center": "service_center_id", "community": "community_id"}
@@ -83,6 +85,7 @@ class RolledTicket(models.Model):
     closed_day = models.DateField(null=True)
     # What the ticket added to ``TicketFacetMonth``: ``[[facet, value, n], …]`` (sorted).
     facets = models.JSONField(default=list)
+    is_open = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return f"ticket {self.ticket_id}"

@@ -16,15 +16,19 @@ def _local(column: str) -> str:
     return f"({column} AT TIME ZONE '{settings.TIME_ZONE}')"
 
 
+OPEN = "('new', 'in_progress', 'waiting_customer', 'waiting_vendor')"  # tickets.choices.OPEN_STATUSES
+
 TICKET_DAY_SQL = f"""
-INSERT INTO reports_ticketday (day, service_center_id, community_id, kind, received, closed)
-SELECT day, service_center_id, community_id, kind, sum(r), sum(c) FROM (
-    SELECT {_local("received_at")}::date AS day, service_center_id, community_id, kind, 1 AS r, 0 AS c
+INSERT INTO reports_ticketday (day, service_center_id, community_id, kind, received, closed, open)
+SELECT day, service_center_id, community_id, kind, sum(r), sum(c), sum(o) FROM (
+    SELECT {_local("received_at")}::date AS day, service_center_id, community_id, kind, 1 AS r, 0 AS c,
+           (status IN {OPEN})::int AS o
     FROM tickets_ticket
     UNION ALL
-    SELECT {_local("closed_at")}::date, service_center_id, community_id, kind, 0, 1
+    SELECT {_local("closed_at")}::date, service_center_id, community_id, kind, 0, 1, 0
     FROM tickets_ticket WHERE closed_at IS NOT NULL
 ) x GROUP BY 1, 2, 3, 4"""
+
 
 # One row per (ticket, facet, value) with its count, as services.facets.facets_of gives them.
 PER_TICKET_SQL = f"""
@@ -69,9 +73,9 @@ FROM ({PER_TICKET_SQL}) x GROUP BY 1, 2, 3, 4, 5, 6"""
 
 SNAPSHOTS_SQL = f"""
 INSERT INTO reports_rolledticket
-    (ticket_id, service_center_id, community_id, kind, received_day, closed_day, facets)
+    (ticket_id, service_center_id, community_id, kind, received_day, closed_day, facets, is_open)
 SELECT t.id, t.service_center_id, t.community_id, t.kind, {_local("t.received_at")}::date,
-       {_local("t.closed_at")}::date, coalesce(f.facets, '[]'::jsonb)
+       {_local("t.closed_at")}::date, coalesce(f.facets, '[]'::jsonb), t.status IN {OPEN}
 FROM tickets_ticket t LEFT JOIN (
     SELECT ticket_id, jsonb_agg(jsonb_build_array(facet, value, n) ORDER BY facet, value, n) AS facets
     FROM (SELECT ticket_id, facet, value, sum(n)::int AS n FROM ({PER_TICKET_SQL}) p GROUP BY 1, 2, 3) g

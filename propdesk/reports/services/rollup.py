@@ -19,6 +19,7 @@ from django.db.models import Count, F
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from propdesk.tickets.choices import OPEN_STATUSES
 from propdesk.tickets.models import Ticket, TicketEvent
 
 from ..models import RolledTicket, RollupState, TicketDay, TicketFacetMonth
@@ -48,19 +49,20 @@ def _now_rows(ticket_ids: list[int]) -> dict[int, tuple]:
         "unit__building_id",
         "team_id",
         "assignee_id",
+        "status",
     )
     rows = list(rows)
     facets = facets_of({r[0]: {"kind": r[3], "building": r[6], "team": r[7], "assignee": r[8]} for r in rows})
     return {
-        pk: (center, community, kind, _local_day(received), _local_day(closed), facets[pk])
-        for pk, center, community, kind, received, closed, *_rest in rows
+        pk: (center, community, kind, _local_day(received), _local_day(closed), facets[pk], rest[-1] in OPEN_STATUSES)
+        for pk, center, community, kind, received, closed, *rest in rows
     }
 
 
 def _facet_contribution(row: tuple | None) -> Counter:
     counts: Counter = Counter()
     if row is not None:
-        center, community, kind, received_day, _closed_day, facets = row
+        center, community, kind, received_day, _closed_day, facets, _open = row
         month = received_day.replace(day=1)
         for facet, value, n in facets:
             counts[(month, center, community, kind, facet, value)] += n
@@ -72,8 +74,10 @@ def _contribution(row: tuple | None) -> Counter:
     counts: Counter = Counter()
     if row is None:
         return counts
-    center, community, kind, received_day, closed_day, _facets = row
+    center, community, kind, received_day, closed_day, _facets, is_open = row
     counts[((received_day, center, community, kind), "received")] += 1
+    if is_open:
+        counts[((received_day, center, community, kind), "open")] += 1
     if closed_day is not None:
         counts[((closed_day, center, community, kind), "closed")] += 1
     return counts
@@ -83,12 +87,14 @@ def _apply(deltas: Counter) -> None:
     by_key: dict[Key, dict[str, int]] = {}
     for (key, field), n in deltas.items():
         if n:
-            by_key.setdefault(key, {"received": 0, "closed": 0})[field] += n
+            by_key.setdefault(key, {"received": 0, "closed": 0, "open": 0})[field] += n
     for (day, center, community, kind), change in sorted(by_key.items()):
-        if not (change["received"] or change["closed"]):
+        if not any(change.values()):
             continue
         updated = TicketDay.objects.filter(day=day, community_id=community, kind=kind).update(
-            received=F("received") + change["received"], closed=F("closed") + change["closed"]
+            received=F("received") + change["received"],
+            closed=F("closed") + change["closed"],
+            open=F("open") + change["open"],
         )
         if not updated:
             TicketDay.objects.create(
@@ -98,6 +104,7 @@ def _apply(deltas: Counter) -> None:
                 kind=kind,
                 received=change["received"],
                 closed=change["closed"],
+                open=change["open"],
             )
 
 
@@ -117,6 +124,7 @@ def rollup_tickets(ticket_ids: Iterable[int]) -> int:
                 r.received_day,
                 r.closed_day,
                 tuple(tuple(item) for item in r.facets),
+                r.is_open,
             )
             for r in RolledTicket.objects.filter(ticket_id__in=chunk)
         }
@@ -135,9 +143,18 @@ def rollup_tickets(ticket_ids: Iterable[int]) -> int:
             facet_deltas.update(_facet_contribution(new))
             facet_deltas.subtract(_facet_contribution(old))
             if new is not None:
-                center, community, kind, received_day, closed_day, facets = new
+                center, community, kind, received_day, closed_day, facets, is_open = new
                 snapshots.append(
-                    RolledTicket(pk, center, community, kind, received_day, closed_day, [list(f) for f in facets])
+                    RolledTicket(
+                        ticket_id=pk,
+                        service_center_id=center,
+                        community_id=community,
+                        kind=kind,
+                        received_day=received_day,
+                        closed_day=closed_day,
+                        facets=[list(f) for f in facets],
+                        is_open=is_open,
+                    )
                 )
         _apply(deltas)
         apply_facets(facet_deltas)
@@ -193,3 +210,14 @@ def direct_counts(**filters) -> dict[Key, tuple[int, int]]:
         for day, center, community, kind, n in rows:
             counts.setdefault((day, center, community, kind), [0, 0])[position] += n
     return {key: (r, c) for key, (r, c) in counts.items()}
+
+
+def direct_open_counts() -> dict[Key, int]:
+    """Open tickets per day received, community and kind, counted from the tickets (for checks and tests)."""
+    rows = (
+        Ticket.objects.filter(status__in=sorted(OPEN_STATUSES))
+        .annotate(day=TruncDate("received_at", tzinfo=timezone.get_current_timezone()))
+        .values_list("day", "service_center_id", "community_id", "kind")
+        .annotate(n=Count("pk"))
+    )
+    return {(day, center, community, kind): n for day, center, community, kind, n in rows}

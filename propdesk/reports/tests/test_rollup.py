@@ -9,7 +9,7 @@ from propdesk.org.choices import Role
 from propdesk.reports.models import RollupState, TicketDay
 from propdesk.reports.selectors import ticket_totals
 from propdesk.reports.services import rollup_rebuild, rollup_tick
-from propdesk.reports.services.rollup import direct_counts
+from propdesk.reports.services.rollup import direct_counts, direct_open_counts
 from propdesk.testing.roles import role_user
 from propdesk.tickets.choices import Kind, Status
 from propdesk.tickets.services import ticket_transition
@@ -24,6 +24,10 @@ def rolled() -> dict:
         for r in TicketDay.objects.all()
         if r.received or r.closed
     }
+
+
+def rolled_open() -> dict:
+    return {(r.day, r.service_center_id, r.community_id, r.kind): r.open for r in TicketDay.objects.filter(open__gt=0)}
 
 
 @pytest.fixture
@@ -58,8 +62,10 @@ def test_random_changes_over_several_days_are_counted_exactly(world, staff, cloc
         if step % 9 == 0:
             rollup_tick()
             assert rolled() == direct_counts()
+            assert rolled_open() == direct_open_counts()
     rollup_tick()
     assert rolled() == direct_counts()
+    assert rolled_open() == direct_open_counts() != {}
     assert sum(received for received, _closed in rolled().values()) == len(tickets)
     assert any(closed for _received, closed in rolled().values())
 
