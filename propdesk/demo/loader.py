@@ -30,11 +30,14 @@ from propdesk.core.events import record_event
 from propdesk.demo.activity import create_activity
 from propdesk.demo.complaints_demo import create_complaints_demo
 from propdesk.demo.engagement_demo import create_engagement_demo
+from propdesk.demo.filings_demo import create_filings_demo
 from propdesk.demo.internal_demo import create_internal_demo
 from propdesk.demo.names import AREA_CODES, GIVEN, MOBILE_PREFIXES, SURNAMES
 from propdesk.demo.notices_demo import create_notices_demo
+from propdesk.demo.notify_demo import create_notify_demo
 from propdesk.demo.portal_demo import create_portal_demo
 from propdesk.demo.seal import give_seal
+from propdesk.demo.training_demo import create_training_demo
 from propdesk.demo.visitors_demo import create_visitors_demo
 from propdesk.org.choices import DepartmentKind, Role
 from propdesk.org.models import Branch, Company, Department, RoleMembership, ServiceCenter, StaffProfile
@@ -248,12 +251,15 @@ def load_demo(*, households: int = 600, password: str = "demo1234", seed: int = 
 
 # Each app's demo data, for the first center (its own module in propdesk/demo/), in the order of the layers.
 APP_DEMOS = (
+    create_notify_demo,
     create_complaints_demo,
     create_notices_demo,
     create_visitors_demo,
     create_internal_demo,
     create_engagement_demo,
+    create_training_demo,
     create_portal_demo,
+    create_filings_demo,
 )
 
 

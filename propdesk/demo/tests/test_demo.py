@@ -210,7 +210,9 @@ def test_the_demo_shows_a_collective_complaint_a_classified_one_a_letter_and_vis
     assert Invitation.objects.count() == 1
 
 
-@pytest.mark.parametrize("app_label", ["complaints", "notices", "visitors", "internal", "engagement", "portal"])
+@pytest.mark.parametrize(
+    "app_label", ["complaints", "notices", "visitors", "internal", "engagement", "training", "portal", "filings"]
+)
 def test_every_feature_app_has_something_to_show_in_the_demo(demo, app_label):
     from django.apps import apps
 
