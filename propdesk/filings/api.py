@@ -3,11 +3,13 @@ outstanding filings, one filing, opening, editing, importing finance rows, each 
 sampling check list, the complaint publications, the company's setting and the .xlsx/PDF downloads — the same
 services, selectors and rules as the pages."""
 
+from typing import Annotated
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import File, Query, Router, UploadedFile
+from ninja import File, Path, Query, Router, UploadedFile
 from ninja.responses import Status
 
 from propdesk.api.errors import COMMON_ERRORS, ErrorOut
@@ -35,6 +37,9 @@ from .api_schemas import (
     FilingsVersionIn,
 )
 from .sections import filled
+
+# The years a sampling check list may be asked for (a year outside is a 422, like any bad parameter).
+SamplingYear = Annotated[int, Path(ge=2000, le=2099)]
 
 router = Router(tags=["报告报送 Filings"])
 CONFLICT = {409: ErrorOut, **COMMON_ERRORS}
@@ -127,10 +132,8 @@ def publications(request: HttpRequest):
 
 
 @router.get("/filings/sampling/{int:year}", response={200: list[FilingsChecklistRow], **COMMON_ERRORS})
-def sampling_checklist(request: HttpRequest, year: int):
+def sampling_checklist(request: HttpRequest, year: SamplingYear):
     """年度抽查清单：每个项目是否已抽查 / The yearly sampling check list."""
-    if not 2000 <= year <= 2099:
-        raise Http404(_("年度超出范围"))
     rows = selectors.sampling_checklist(user=request.auth, year=year)
     return [
         {"community_id": r.community.pk, "community": r.community.name, "filings": r.filings, "sampled": r.done}

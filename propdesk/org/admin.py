@@ -32,9 +32,9 @@ class DepartmentAdmin(ScopedAdmin):
 
 @admin.register(StaffProfile)
 class StaffProfileAdmin(ScopedAdmin):
-    list_display = ("employee_no", "name", "department", "phone", "is_active")
+    list_display = ("employee_no", "name", "department", "phone", "extension", "is_active")
     list_filter = ("is_active", "department__kind", "department__service_center")
-    search_fields = ("name", "employee_no", "phone", "user__username")
+    search_fields = ("name", "employee_no", "phone", "extension", "user__username")
     autocomplete_fields = ("user",)
     list_select_related = ("department__service_center",)
 

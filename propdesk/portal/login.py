@@ -25,6 +25,7 @@ from propdesk.communities.models import Resident
 from propdesk.communities.validators import MOBILE_RE, normalize_phone
 from propdesk.core.errors import field_error
 from propdesk.core.events import record_event
+from propdesk.core.scoping import scope_changed
 from propdesk.core.texts import t
 
 from .models import LoginCode
@@ -154,6 +155,8 @@ def _portal_user(phone: str):
         user.save(update_fields=["first_name"])
     for resident in residents:
         if resident.user_id is None:
-            Resident.objects.filter(Q(pk=resident.pk), Q(user__isnull=True)).update(user=user)
+            # A queryset update sends no signal: tell the kept scopes that this login now has a household.
+            if Resident.objects.filter(Q(pk=resident.pk), Q(user__isnull=True)).update(user=user):
+                scope_changed()
             record_event(actor=user, verb="resident.portal_linked", target=resident, data={"user": user.pk})
     return user

@@ -83,11 +83,14 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, self._on_signal)
         signal.signal(signal.SIGINT, self._on_signal)
         signal.signal(signal.SIGHUP, self._on_signal)
+        shown = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::") else host  # noqa: S104
+        url = f"http://{shown}:{port}/"
+        # Links in messages (an SMS sign-in link, a notification's page) point at this server unless the
+        # address the outside world uses is configured.
+        os.environ.setdefault("PROPDESK_BASE_URL", url.rstrip("/"))
         try:
             self._start(web_command(host=host, port=port, dev=dev))
             self._start([sys.executable, "manage.py", "run_worker"])
-            shown = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::") else host  # noqa: S104
-            url = f"http://{shown}:{port}/"
             local = host in ("0.0.0.0", "127.0.0.1", "::")  # noqa: S104
             if self._wait_until_up(f"http://127.0.0.1:{port}/healthz" if local else f"{url}healthz"):
                 self._greet(url)
