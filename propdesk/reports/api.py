@@ -3,14 +3,17 @@ the same figures as the pages."""
 
 import datetime as dt
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
 
 from propdesk.api.errors import COMMON_ERRORS
+from propdesk.api.schemas import file_response
 from propdesk.core.permissions import require
+from propdesk.core.xlsx import attachment
 
+from . import export
 from .charts import charts_of
 from .inputs import parse_community, parse_month
 from .selectors_dashboard import dashboard, level_of
@@ -86,6 +89,26 @@ def get_monthly(request: HttpRequest, query: Query[ReportsMonthlyQuery]):
     month = parse_month(query.month)
     community = parse_community(request.auth, query.community)
     return monthly_statistics(user=request.auth, month=month, community_id=community.pk if community else None)
+
+
+@router.get(
+    "/reports/monthly/pdf",
+    response=COMMON_ERRORS,
+    openapi_extra=file_response("A4 PDF", "application/pdf"),
+    summary="月度工作统计表 PDF / Monthly statistics as PDF",
+)
+def get_monthly_pdf(request: HttpRequest, query: Query[ReportsMonthlyQuery]):
+    """与页面相同的数字，A4 PDF。 / The same figures as an A4 PDF."""
+    require(request.auth, "report.view", None, _("您无权查看报表"))
+    month = parse_month(query.month)
+    community = parse_community(request.auth, query.community)
+    stats = monthly_statistics(user=request.auth, month=month, community_id=community.pk if community else None)
+    scope = community.name if community is not None else level_of(request.auth).removesuffix(_("看板"))
+    response = HttpResponse(export.monthly_pdf(stats, scope), content_type="application/pdf")
+    response["Content-Disposition"] = attachment(
+        _("客服部月度工作统计表-%(m)s.pdf") % {"m": f"{month:%Y-%m}"}, f"monthly-statistics-{month:%Y-%m}.pdf"
+    )
+    return response
 
 
 @router.get(

@@ -4,11 +4,12 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from propdesk.core.pdf import Heading, KeyValues, Table, render_pdf
 from propdesk.core.xlsx import XLSX, cell
 
 from .selectors_monthly import MonthlyStatistics
 
-__all__ = ["XLSX", "write_dashboard", "write_monthly"]
+__all__ = ["XLSX", "monthly_pdf", "write_dashboard", "write_monthly"]
 
 BOLD = Font(bold=True)
 
@@ -43,3 +44,24 @@ def write_dashboard(fileobj, tables: list[tuple[str, list[str], list[list]]]) ->
         for row in rows:
             ws.append([cell(ws, v) if isinstance(v, str) else v for v in row])
     wb.save(fileobj)
+
+
+def monthly_pdf(stats: MonthlyStatistics, scope: str, *, compress: bool = True) -> bytes:
+    """The monthly statistics as an A4 PDF: the same sections and rows as the page and the xlsx. An internal
+    report (to the company), so no seal: the signature lines are for the maker and the reviewer."""
+    header = [_("项目"), f"{stats.month:%Y-%m}", f"{stats.last_month:%Y-%m}", f"{stats.last_year:%Y-%m}"]
+    blocks: list = [KeyValues([(_("统计月份"), f"{stats.month:%Y-%m}"), (_("范围"), scope)])]
+    for section in stats.sections:
+        blocks.append(Heading(section.title, level=2))
+        rows = [
+            [row.label, *("" if v is None else str(v) for v in (row.this, row.last, row.year))] for row in section.rows
+        ]
+        blocks.append(Table(header=header, rows=rows))
+    return render_pdf(
+        title=_("客服部月度工作统计表"),
+        subtitle=scope,
+        blocks=blocks,
+        signature=[_("制表："), _("审核：")],
+        page_label=_("第 %(page)s 页"),
+        compress=compress,
+    )

@@ -9,4 +9,5 @@ urlpatterns = [
     path("monthly/", views.monthly_page, name="monthly"),
     path("monthly/print/", views.monthly_print, name="monthly_print"),
     path("monthly/xlsx/", views.monthly_xlsx, name="monthly_xlsx"),
+    path("monthly/pdf/", views.monthly_pdf, name="monthly_pdf"),
 ]

@@ -86,6 +86,18 @@ def monthly_xlsx(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@login_required
+def monthly_pdf(request: HttpRequest) -> HttpResponse:
+    _allowed(request)
+    context = _monthly_context(request)
+    response = HttpResponse(export.monthly_pdf(context["stats"], context["scope"]), content_type="application/pdf")
+    month = f"{context['month']:%Y-%m}"
+    response["Content-Disposition"] = attachment(
+        _("客服部月度工作统计表-%(m)s.pdf") % {"m": month}, f"monthly-statistics-{month}.pdf"
+    )
+    return response
+
+
 def _dashboard_context(request):
     _month, community = _chosen(request)
     board = dashboard(user=request.user, community_id=community.pk if community else None)

@@ -145,3 +145,21 @@ def test_dashboard_charts_have_their_tables_and_the_outstanding_reports(client, 
         ]
     finally:
         unregister_outstanding(provider)
+
+
+def test_the_monthly_statistics_as_a_pdf_hold_the_same_figures(client, world, month):
+    from propdesk.core.tests.test_pdf import _text
+    from propdesk.reports.export import monthly_pdf
+
+    stats = monthly_statistics(user=month.manager_a, month=NOVEMBER)
+    text = _text(monthly_pdf(stats, "翠湖花园", compress=False))
+    assert "客服部月度工作统计表" in text and "2026-11" in text and "翠湖花园" in text
+    for section in stats.sections:
+        assert section.title in text
+    client.force_login(month.manager_a)
+    page = client.get("/reports/monthly/pdf/", {"month": "2026-11"})
+    assert page.status_code == 200 and page["Content-Type"] == "application/pdf"
+    assert page.content.startswith(b"%PDF-") and ".pdf" in page["Content-Disposition"]
+    api = client.get("/api/v1/reports/monthly/pdf", {"month": "2026-11"})
+    assert api.status_code == 200 and api.content.startswith(b"%PDF-")
+    assert client.get("/api/v1/reports/monthly/pdf", {"month": "2026-13"}).status_code in (400, 422)
