@@ -87,7 +87,7 @@ def test_build_and_submit_a_questionnaire(world, browser, live_server, width):
         "Array.from(document.querySelectorAll('#builder :invalid')).map(e => e.name + ':' + e.validationMessage)"
     )
     assert invalid == []
-    page.locator("button[name=submit]").dispatch_event("click")
+    page.locator("button[name=submit]").click()
     page.wait_for_url(re.compile(r".*/engagement/surveys/\d+/$"), timeout=120_000)
     assert page.locator(".error-box").count() == 0, page.locator(".error-box").inner_text()
     assert re.search(r"/engagement/surveys/\d+/$", page.url)
