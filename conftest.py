@@ -96,3 +96,12 @@ def clock(clock_start):
     ``clock.shift``. Modules that ran every test on it use ``pytest.mark.usefixtures("clock")``."""
     with pinned(clock_start) as traveller:
         yield traveller
+
+
+@pytest.fixture
+def browser():
+    """A Chromium for one test (the apps' browser tests; ``tests/browser`` shares one per session)."""
+    from propdesk.testing.browser import chromium
+
+    with chromium() as instance:
+        yield instance

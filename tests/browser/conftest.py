@@ -1,16 +1,12 @@
 """Browser tests: Playwright driving Debian's Chromium against the live test server."""
 
-import os
-import shutil
-
 import pytest
 
-CHROMIUM = os.environ.get("PROPDESK_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+from propdesk.testing.browser import CHROMIUM, chromium, has_chromium
 
 
 def pytest_collection_modifyitems(config, items):
-    if shutil.which(CHROMIUM) or os.path.exists(CHROMIUM):
+    if has_chromium():
         return
     skip = pytest.mark.skip(reason=f"Chromium not installed at {CHROMIUM} (apt-get install -y chromium)")
     for item in items:
@@ -20,14 +16,9 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def browser():
-    # Playwright's sync API runs an event loop; Django refuses sync ORM calls inside one unless allowed.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    """One Chromium for the whole session of these tests (each test closes its pages)."""
+    with chromium() as instance:
         yield instance
-        instance.close()
 
 
 @pytest.fixture

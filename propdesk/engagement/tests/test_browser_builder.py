@@ -5,7 +5,6 @@ saved and submitted; the results page draws its charts beside their tables, noth
 
 import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,27 +12,16 @@ import pytest
 from propdesk.engagement import services
 from propdesk.engagement.models import Survey, SurveyQuestion
 from propdesk.org.choices import Role
+from propdesk.testing.browser import has_chromium
 from propdesk.testing.factories import build_world, staff_user
 
 from .test_surveys import SECTIONS
 
-CHROMIUM = os.environ.get("PROPDESK_CHROMIUM", "/usr/bin/chromium")
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not (shutil.which(CHROMIUM) or os.path.exists(CHROMIUM)), reason="no Chromium"),
+    pytest.mark.skipif(not has_chromium(), reason="no Chromium"),
 ]
-
-
-@pytest.fixture
-def browser():
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox"])
-        yield instance
-        instance.close()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@
 import datetime as dt
 import io
 import os
-import shutil
 import tempfile
 
 import pytest
@@ -15,13 +14,13 @@ from propdesk.filings.choices import FilingKind
 from propdesk.filings.models import Filing
 from propdesk.filings.services import filing_open, filing_step, filing_update
 from propdesk.org.choices import Role
+from propdesk.testing.browser import has_chromium
 from propdesk.testing.factories import build_world, staff_user
 
-CHROMIUM = os.environ.get("PROPDESK_CHROMIUM", "/usr/bin/chromium")
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not (shutil.which(CHROMIUM) or os.path.exists(CHROMIUM)), reason="no Chromium"),
+    pytest.mark.skipif(not has_chromium(), reason="no Chromium"),
 ]
 
 
@@ -38,17 +37,6 @@ def _seal_png() -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, "PNG")
     return buffer.getvalue()
-
-
-@pytest.fixture
-def browser():
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox"])
-        yield instance
-        instance.close()
 
 
 @pytest.fixture

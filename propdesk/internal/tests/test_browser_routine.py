@@ -3,36 +3,24 @@ manager records a morning meeting with an action item for them, turns sign-in ti
 signs in and finds the action item on "my day". Screenshots go to /tmp/internal_*.png."""
 
 import os
-import shutil
 import tempfile
 
 import pytest
 
 from propdesk.dispatch.tests.helpers import build_crew
 from propdesk.internal.models import ActionItem, Reassignment, SignIn
+from propdesk.testing.browser import has_chromium
 from propdesk.testing.factories import build_world
 
-CHROMIUM = os.environ.get("PROPDESK_CHROMIUM", "/usr/bin/chromium")
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not (shutil.which(CHROMIUM) or os.path.exists(CHROMIUM)), reason="no Chromium"),
+    pytest.mark.skipif(not has_chromium(), reason="no Chromium"),
 ]
 
 
 def _shot(name: str) -> str:
     return os.path.join(tempfile.gettempdir(), name)
-
-
-@pytest.fixture
-def browser():
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox"])
-        yield instance
-        instance.close()
 
 
 def _login(browser, live_server, username: str, width: int):

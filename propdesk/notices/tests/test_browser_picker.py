@@ -3,7 +3,6 @@ buildings and units (not another community's), a search narrows them, the picked
 ``PROPDESK_SCREENSHOTS=<folder>`` saves the pages there (notices_picker_*.png)."""
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,25 +10,14 @@ import pytest
 from propdesk.communities.models import Building, Community, Unit
 from propdesk.notices.models import Notice
 from propdesk.org.choices import Role
+from propdesk.testing.browser import has_chromium
 from propdesk.testing.factories import build_world, staff_user
 
-CHROMIUM = os.environ.get("PROPDESK_CHROMIUM", "/usr/bin/chromium")
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not (shutil.which(CHROMIUM) or os.path.exists(CHROMIUM)), reason="no Chromium"),
+    pytest.mark.skipif(not has_chromium(), reason="no Chromium"),
 ]
-
-
-@pytest.fixture
-def browser():
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox"])
-        yield instance
-        instance.close()
 
 
 @pytest.fixture

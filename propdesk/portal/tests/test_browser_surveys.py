@@ -4,7 +4,6 @@ and see "已提交"; the page fits the phone and a 1280 px desktop, under the Co
 Screenshots go to /tmp/portal_survey_*.png (``PORTAL_SCREENSHOTS`` names another folder)."""
 
 import os
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -13,16 +12,17 @@ import pytest
 from propdesk.engagement import services as engagement
 from propdesk.engagement.models import SurveyResponse
 from propdesk.org.choices import Role
+from propdesk.testing.browser import chromium as launch_chromium
+from propdesk.testing.browser import has_chromium
 from propdesk.testing.factories import UserFactory, build_world
 from propdesk.testing.roles import default_scope, role_user
 
 from .test_surveys import SECTIONS
 
-CHROMIUM = os.environ.get("PROPDESK_CHROMIUM", "/usr/bin/chromium")
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM), reason="no Chromium"),
+    pytest.mark.skipif(not has_chromium(), reason="no Chromium"),
 ]
 RECORD_VIOLATIONS = """
 window.__csp = [];
@@ -32,15 +32,8 @@ document.addEventListener("securitypolicyviolation", function (e) { window.__csp
 
 @pytest.fixture(scope="module")
 def chromium():
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"]
-        )
+    with launch_chromium() as instance:
         yield instance
-        instance.close()
 
 
 @pytest.fixture

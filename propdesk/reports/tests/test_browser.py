@@ -4,45 +4,34 @@ fixture month's. Screenshots go to /tmp/reports_dashboard_<width>.png (or ``PROP
 
 import io
 import os
-import shutil
 import tempfile
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
+from propdesk.testing.browser import has_chromium
+from propdesk.testing.concurrency import seed_default_policies
 from propdesk.tickets.tests.helpers import local
 
 from .fixture_month import build_month
 
-CHROMIUM = os.environ.get("PROPDESK_CHROMIUM", "/usr/bin/chromium")
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not (shutil.which(CHROMIUM) or os.path.exists(CHROMIUM)), reason="no Chromium"),
+    pytest.mark.skipif(not has_chromium(), reason="no Chromium"),
 ]
 
 
 @pytest.fixture
-def browser():
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox"])
-        yield instance
-        instance.close()
-
-
-@pytest.fixture
 def november(transactional_db, world, clock):
+    seed_default_policies()  # an earlier transactional test may have flushed what the data migrations wrote
     month = build_month(world, clock)
     clock.move_to(local(2026, 11, 25, 9, 0))
     return month
 
 
 def test_the_manager_sees_the_charts_and_downloads_the_months_statistics(november, browser, live_server):
-    # One test for both widths: a transactional test flushes the seeded deadline policies the fixture month needs.
     for width in (1280, 390):
         _check_at(browser, live_server, width)
 

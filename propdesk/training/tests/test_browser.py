@@ -12,30 +12,20 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from propdesk.org.choices import DepartmentKind, Role
+from propdesk.testing.browser import has_chromium
 from propdesk.testing.factories import DepartmentFactory, build_world, staff_user
 from propdesk.training import services
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(not has_chromium(), reason="no Chromium"),
+]
 
-CHROMIUM = os.environ.get("PROPDESK_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 RECORD_VIOLATIONS = """
 window.__csp = [];
 document.addEventListener("securitypolicyviolation", function (e) { window.__csp.push(e.violatedDirective); });
 """
-
-
-@pytest.fixture
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"Chromium not installed at {CHROMIUM}")
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield instance
-        instance.close()
 
 
 def _login(browser, live_server, username: str, width: int):
