@@ -8,4 +8,9 @@ class SlaConfig(AppConfig):
     verbose_name = _("时限管理")
 
     def ready(self) -> None:
-        from . import jobs  # noqa: F401  (registers the sweeper)
+        from . import (
+            config,
+            jobs,  # noqa: F401  (registers the sweeper)
+        )
+
+        config.connect()  # the kept SLA configuration is replaced when a policy or calendar changes

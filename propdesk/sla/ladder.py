@@ -1,11 +1,11 @@
 """Policies, deadlines and the escalation ladder of one SLA target, and the registry through which the
 apps above learn of escalations (sla imports none of them)."""
 
+import copy
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q
-
+from . import config
 from .calendar import compute_deadline
 from .choices import TargetState
 from .models import SlaPolicy, SlaTarget
@@ -36,15 +36,24 @@ def _announce(*, ticket, actor, reason: str, data: dict) -> None:
 
 def policies_for(ticket, trigger: str) -> list[SlaPolicy]:
     """Active policies started by ``trigger`` that apply to the ticket; a center's own policy replaces
-    the company default of the same code."""
-    rows = list(
-        SlaPolicy.objects.filter(is_active=True, start_event=trigger)
-        .filter(Q(service_center__isnull=True) | Q(service_center=ticket.service_center_id))
-        .select_related("calendar")
-    )
+    the company default of the same code. Read from the active policies the process keeps (``sla.config``);
+    each call gets its own copies of the rows."""
+    rows = [p for p in _active_policies().get(trigger, ()) if p.service_center_id in (None, ticket.service_center_id)]
     overridden = {p.code for p in rows if p.service_center_id is not None}
     chosen = [p for p in rows if p.service_center_id is not None or p.code not in overridden]
-    return [p for p in chosen if _applies(p, ticket)]
+    return [copy.copy(p) for p in chosen if _applies(p, ticket)]
+
+
+def _active_policies() -> dict[str, tuple[SlaPolicy, ...]]:
+    """Every active policy with its calendar, by start event, in the policies' order (code, center)."""
+    return config.kept("policies", None, _load_active_policies)
+
+
+def _load_active_policies() -> dict[str, tuple[SlaPolicy, ...]]:
+    by_trigger: dict[str, list[SlaPolicy]] = {}
+    for policy in SlaPolicy.objects.filter(is_active=True).select_related("calendar"):
+        by_trigger.setdefault(policy.start_event, []).append(policy)
+    return {trigger: tuple(rows) for trigger, rows in by_trigger.items()}
 
 
 def _applies(policy: SlaPolicy, ticket) -> bool:

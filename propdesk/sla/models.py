@@ -218,3 +218,18 @@ class EscalationStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.target_id} L{self.level}"
+
+
+class ConfigGeneration(models.Model):
+    """The token every process keeps the SLA configuration under (one row, id 1): policies with their calendars
+    and the working-day rules. Replaced by a new random value in the transaction that saves or deletes a policy,
+    a business calendar or a calendar day (``sla.config``), so every process rereads them on its next use."""
+
+    token = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("时限配置版本")
+        verbose_name_plural = _("时限配置版本")
+
+    def __str__(self) -> str:
+        return str(self.token)

@@ -1,22 +1,23 @@
 """Building calendar specs from the database: statutory holidays (chinese-calendar) + local overrides."""
 
 import datetime as dt
-import time
+import functools
 
 import chinese_calendar
 from django.utils import timezone
 
+from . import config
 from .calendar import CalendarSpec, DayRules
 from .choices import CalendarKind
 
-_CACHE: dict = {"at": 0.0, "key": None, "rules": None}
-CACHE_SECONDS = 60
 # Fixed-date statutory holidays, used for a year the calendar package does not cover yet until the
 # information manager enters that year's arrangement as CalendarDay overrides.
 _FIXED = ((1, 1), (5, 1), (10, 1), (10, 2), (10, 3))
 
 
-def _statutory(year: int) -> tuple[set[dt.date], set[dt.date]]:
+@functools.cache
+def _statutory(year: int) -> tuple[frozenset[dt.date], frozenset[dt.date]]:
+    """The year's statutory holidays and make-up workdays (from the installed package: kept for the process)."""
     holidays: set[dt.date] = set()
     makeup: set[dt.date] = set()
     day = dt.date(year, 1, 1)
@@ -35,20 +36,22 @@ def _statutory(year: int) -> tuple[set[dt.date], set[dt.date]]:
         elif (day.month, day.day) in _FIXED:
             holidays.add(day)
         day += dt.timedelta(days=1)
-    return holidays, makeup
+    return frozenset(holidays), frozenset(makeup)
 
 
-def day_rules(now: float | None = None) -> DayRules:
+def day_rules() -> DayRules:
     """Statutory holidays and make-up days for last year … three years ahead, with local overrides.
-    Cached for a minute; an override edited in the admin applies within that minute."""
+
+    Kept by the process under the SLA configuration generation (``sla.config``): an override saved or deleted
+    in any process applies on the next use in every process."""
+    this_year = timezone.localdate().year
+    return config.kept("day_rules", this_year, lambda: _compute_day_rules(this_year))
+
+
+def _compute_day_rules(this_year: int) -> DayRules:
     from .models import CalendarDay
 
-    now = time.monotonic() if now is None else now
     overrides = list(CalendarDay.objects.values_list("date", "is_workday").order_by("date"))
-    this_year = timezone.localdate().year
-    key = (this_year, tuple(overrides))
-    if _CACHE["rules"] is not None and _CACHE["key"] == key and now - _CACHE["at"] < CACHE_SECONDS:
-        return _CACHE["rules"]
     holidays: set[dt.date] = set()
     makeup: set[dt.date] = set()
     for year in range(this_year - 1, this_year + 4):
@@ -62,9 +65,7 @@ def day_rules(now: float | None = None) -> DayRules:
         else:
             holidays.add(day)
             makeup.discard(day)
-    rules = DayRules(holidays=frozenset(holidays), makeup_workdays=frozenset(makeup))
-    _CACHE.update(at=now, key=key, rules=rules)
-    return rules
+    return DayRules(holidays=frozenset(holidays), makeup_workdays=frozenset(makeup))
 
 
 def spec_for(calendar, rules: DayRules | None = None) -> CalendarSpec:

@@ -23,6 +23,7 @@ import pytest
 
 from propdesk.org.choices import DepartmentKind, Role
 from propdesk.sla.choices import TargetState
+from propdesk.sla.config import config_changed
 from propdesk.sla.models import SlaPolicy, SlaTarget
 from propdesk.testing.clock import shanghai_time as t
 from propdesk.testing.factories import DepartmentFactory, staff_user
@@ -651,5 +652,6 @@ def test_center_policy_replaces_the_default_for_that_center_only(desk, world, ca
 
 def test_inactive_policy_starts_no_clock(desk):
     SlaPolicy.objects.filter(code="first_response").update(is_active=False)
+    config_changed()  # an update() sends no signal: announce the change as every such write must
     ticket = desk.create(on18(10))
     assert set(targets(ticket)) == {"dispatch"}

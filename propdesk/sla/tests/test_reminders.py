@@ -20,7 +20,7 @@ from django.urls import reverse
 from propdesk.notify.models import Channel as NotifyChannel
 from propdesk.notify.models import DeliveryState, Notification
 from propdesk.org.choices import DepartmentKind, Role
-from propdesk.sla import rules
+from propdesk.sla import config
 from propdesk.sla.calendar import DayRules
 from propdesk.sla.choices import TargetState
 from propdesk.sla.models import CalendarDay, SlaTarget
@@ -42,9 +42,11 @@ def clock_start():
 
 
 @pytest.fixture(autouse=True)
-def fresh_rules_cache(monkeypatch):
-    """The holiday rules are cached process-wide; each test computes its own."""
-    monkeypatch.setattr(rules, "_CACHE", {"at": 0.0, "key": None, "rules": None})
+def fresh_rules_cache():
+    """The holiday rules may be kept process-wide (``sla.config``); each test computes its own."""
+    config.forget()
+    yield
+    config.forget()
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import datetime as dt
 import chinese_calendar
 import pytest
 
-from propdesk.sla import rules
+from propdesk.sla import config, rules
 from propdesk.sla.calendar import CalendarSpec, DayRules, point_after
 from propdesk.sla.choices import CalendarKind
 from propdesk.sla.models import BusinessCalendar, CalendarDay
@@ -41,9 +41,13 @@ def makeup_weekend_days(year: int) -> list[dt.date]:
 
 
 @pytest.fixture(autouse=True)
-def fresh_cache(monkeypatch):
-    """Each test starts with an empty rules cache (the cache is process-wide)."""
-    monkeypatch.setattr(rules, "_CACHE", {"at": 0.0, "key": None, "rules": None})
+def keep_config(settings):
+    """The SLA configuration kept by the process, as in production (the test settings compute it on every use);
+    each test starts and ends with nothing kept (the cache is process-wide)."""
+    settings.PROPDESK_KEEP_SLA_CONFIG = True
+    config.forget()
+    yield
+    config.forget()
 
 
 @pytest.fixture
@@ -60,7 +64,7 @@ def test_national_day_is_a_holiday_and_a_makeup_weekend_day_a_workday(db, clock)
     makeup_days = makeup_weekend_days(2026)
     assert makeup_days, "chinese-calendar lists no make-up weekend day in 2026"
     # when
-    result = day_rules(now=1000.0)
+    result = day_rules()
     # then
     assert result.is_holiday(dt.date(2026, 10, 1))
     assert not result.is_workday(dt.date(2026, 10, 1))
@@ -71,7 +75,7 @@ def test_national_day_is_a_holiday_and_a_makeup_weekend_day_a_workday(db, clock)
 
 
 def test_an_ordinary_weekend_is_neither_holiday_nor_workday(db, clock):
-    result = day_rules(now=1000.0)
+    result = day_rules()
     saturday = dt.date(2026, 11, 21)
     assert chinese_calendar.get_holiday_detail(saturday) == (True, None)  # a plain weekend day for the package
     assert not result.is_holiday(saturday)
@@ -81,7 +85,7 @@ def test_an_ordinary_weekend_is_neither_holiday_nor_workday(db, clock):
 
 
 def test_holidays_match_the_package_for_the_whole_year(db, clock):
-    result = day_rules(now=1000.0)
+    result = day_rules()
     day = dt.date(2026, 1, 1)
     while day.year == 2026:
         is_holiday, name = chinese_calendar.get_holiday_detail(day)
@@ -92,7 +96,7 @@ def test_holidays_match_the_package_for_the_whole_year(db, clock):
 
 def test_rules_cover_last_year_to_three_years_ahead(db, clock):
     # given today is in 2026
-    result = day_rules(now=1000.0)
+    result = day_rules()
     # then 2025 … 2029 are known, 2024 and 2030 are not
     assert dt.date(2025, 10, 1) in result.holidays
     assert dt.date(2029, 10, 1) in result.holidays
@@ -117,7 +121,7 @@ def test_year_the_package_does_not_cover_still_has_fixed_holidays():
 def test_day_rules_for_an_uncovered_year(db):
     # given the clock in the year before the first uncovered one
     with pinned(t(UNCOVERED - 1, 11, 20, 10)):
-        result = day_rules(now=1000.0)
+        result = day_rules()
     # then 01-01 and 10-01 of the uncovered year are holidays and closed on a workdays calendar
     assert result.is_holiday(dt.date(UNCOVERED, 1, 1))
     assert result.is_holiday(dt.date(UNCOVERED, 10, 1))
@@ -130,27 +134,27 @@ def test_day_rules_for_an_uncovered_year(db):
 
 def test_override_makes_a_working_day_a_holiday(db, clock):
     # given the rules as read a moment ago (cached)
-    before = day_rules(now=1000.0)
+    before = day_rules()
     assert before.is_workday(dt.date(2026, 11, 18))
     # when the information manager records a local holiday
     CalendarDay.objects.create(date=dt.date(2026, 11, 18), is_workday=False, name="台风停工")
     # then it applies at once, inside the cache minute
-    after = day_rules(now=1001.0)
+    after = day_rules()
     assert after.is_holiday(dt.date(2026, 11, 18))
     assert not after.is_workday(dt.date(2026, 11, 18))
 
 
 def test_override_makes_a_weekend_day_a_workday(db, clock):
-    day_rules(now=1000.0)
+    day_rules()
     CalendarDay.objects.create(date=dt.date(2026, 11, 21), is_workday=True, name="调休")
-    after = day_rules(now=1001.0)
+    after = day_rules()
     assert dt.date(2026, 11, 21) in after.makeup_workdays
     assert after.is_workday(dt.date(2026, 11, 21))
 
 
 def test_override_turns_a_statutory_holiday_into_a_workday(db, clock):
     CalendarDay.objects.create(date=dt.date(2026, 10, 5), is_workday=True, name="本地安排上班")
-    result = day_rules(now=1000.0)
+    result = day_rules()
     assert not result.is_holiday(dt.date(2026, 10, 5))
     assert result.is_workday(dt.date(2026, 10, 5))
 
@@ -158,7 +162,7 @@ def test_override_turns_a_statutory_holiday_into_a_workday(db, clock):
 def test_override_turns_a_makeup_day_into_a_holiday(db, clock):
     makeup_day = makeup_weekend_days(2026)[-1]
     CalendarDay.objects.create(date=makeup_day, is_workday=False, name="本地不调休")
-    result = day_rules(now=1000.0)
+    result = day_rules()
     assert makeup_day not in result.makeup_workdays
     assert result.is_holiday(makeup_day)
     assert not result.is_workday(makeup_day)
@@ -169,30 +173,36 @@ def test_overrides_fill_an_uncovered_year(db):
     CalendarDay.objects.create(date=dt.date(UNCOVERED, 10, 4), is_workday=False, name="国庆")
     CalendarDay.objects.create(date=dt.date(UNCOVERED, 10, 9), is_workday=True, name="国庆调休")
     with pinned(t(UNCOVERED, 3, 1, 10)):
-        result = day_rules(now=1000.0)
+        result = day_rules()
     assert result.is_holiday(dt.date(UNCOVERED, 10, 4))
     assert result.is_holiday(dt.date(UNCOVERED, 10, 1))
     assert result.is_workday(dt.date(UNCOVERED, 10, 9))
 
 
-def test_cache_is_kept_for_a_minute_and_then_rebuilt(db, clock):
-    first = day_rules(now=1000.0)
-    assert day_rules(now=1059.0) is first
-    rebuilt = day_rules(now=1060.0)
-    assert rebuilt is not first
-    assert rebuilt == first
+def test_rules_are_kept_until_the_configuration_changes_and_per_year(db, clock):
+    # given the rules as read once
+    first = day_rules()
+    # then they are kept while nothing changes
+    assert day_rules() is first
+    # when the year turns
+    clock.move_to(t(2027, 1, 4, 10))
+    next_year = day_rules()
+    # then they are computed for the new year
+    assert next_year is not first
+    assert dt.date(2030, 10, 1) in next_year.holidays
+    assert dt.date(2030, 10, 1) not in first.holidays
 
 
 def test_cache_is_rebuilt_when_an_override_changes(db, clock):
     day = CalendarDay.objects.create(date=dt.date(2026, 11, 18), is_workday=False)
-    first = day_rules(now=1000.0)
+    first = day_rules()
     assert first.is_holiday(dt.date(2026, 11, 18))
     # when the override is edited to a workday, and later removed
     day.is_workday = True
     day.save()
-    second = day_rules(now=1001.0)
+    second = day_rules()
     day.delete()
-    third = day_rules(now=1002.0)
+    third = day_rules()
     # then
     assert not second.is_holiday(dt.date(2026, 11, 18))
     assert dt.date(2026, 11, 18) in second.makeup_workdays
@@ -240,7 +250,7 @@ def test_spec_for_reads_the_day_rules_when_none_are_given(db, clock):
         opens=dt.time(9),
         closes=dt.time(18),
         workdays_only=True,
-        rules=day_rules(now=1000.0),
+        rules=day_rules(),
     )
     assert point_after(t(2026, 9, 30, 17, 30), dt.timedelta(hours=2), spec) == t(2026, 10, 8, 10, 30)
     # and a make-up Saturday of 2026 is open: Friday 10-09 17:00 + 2 h → Saturday 10-10 10:00
