@@ -297,6 +297,9 @@ class WorkOrder(models.Model):
             models.Index(fields=["service_center", "status", "created_at"], name="dispatch_wo_board_idx"),
             models.Index(fields=["assignee", "status"], name="dispatch_wo_assignee_idx"),
             models.Index(fields=["ticket"], name="dispatch_wo_ticket_idx"),
+            # The reports rollup (every 60 s) reads the orders changed since its last run; the board's poll
+            # fingerprint reads the latest change.
+            models.Index(fields=["updated_at"], name="dispatch_wo_updated_idx"),
         ]
 
     def __str__(self) -> str:

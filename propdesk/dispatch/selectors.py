@@ -3,8 +3,22 @@
 import datetime as dt
 import hashlib
 
-from django.db.models import Case, CharField, Count, F, Max, Prefetch, Q, Value, When, Window
-from django.db.models.functions import RowNumber
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 from propdesk.communities.models import Community, Vendor
@@ -18,7 +32,7 @@ from propdesk.sla.choices import TargetState
 from propdesk.sla.models import SlaTarget
 
 from . import permissions  # noqa: F401  (declares the dispatch rules)
-from .choices import ACTIVE_WORK, BOARD_COLUMNS, OPEN_STATUSES, Status
+from .choices import ACTIVE_WORK, BOARD_COLUMNS, OPEN_STATUSES, Status, Trade
 from .models import DutyStatus, RotaEntry, WorkOrder
 
 
@@ -76,41 +90,51 @@ CARDS_PER_COLUMN = 30
 
 def board_columns(*, user, center_id: int, now: dt.datetime | None = None) -> list[dict]:
     now = now or timezone.now()
-    base = board_orders(user=user, center_id=center_id)
-    totals = dict(
-        WorkOrder.objects.visible_to(user)
-        .filter(service_center_id=center_id, status__in=OPEN_STATUSES)
-        .values_list("status")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    # The first cards of every column in one query (a window function partitioned by column).
+    # First the bare rows: number the center's open orders per column (oldest first) and keep the first cards'
+    # ids, with each column's total from the same window. Joining the cards' tickets, rooms and people before
+    # numbering would join every open order; the cards are fetched by id afterwards.
     column_of = Case(
         *[When(status__in=statuses, then=Value(key)) for key, _title, statuses in BOARD_COLUMNS],
         output_field=CharField(),
     )
-    ranked = base.annotate(
-        column=column_of,
-        rank=Window(RowNumber(), partition_by=[column_of], order_by=[F("created_at").asc(), F("pk").asc()]),
-    ).filter(rank__lte=CARDS_PER_COLUMN)
+    ranked = (
+        WorkOrder.objects.visible_to(user)
+        .filter(service_center_id=center_id, status__in=OPEN_STATUSES)
+        .annotate(
+            column=column_of,
+            rank=Window(RowNumber(), partition_by=[column_of], order_by=[F("created_at").asc(), F("pk").asc()]),
+            total=Window(Count("pk"), partition_by=[column_of]),
+        )
+        .filter(rank__lte=CARDS_PER_COLUMN)
+        .values_list("pk", "column", "total")
+    )
+    ids, totals = [], {}
+    for pk, column, total in ranked:
+        ids.append(pk)
+        totals[column] = total
+    cards = board_orders(user=user, center_id=center_id).filter(pk__in=ids) if ids else []
     by_column: dict[str, list] = {}
-    for card in ranked:
-        by_column.setdefault(card.column, []).append(card)
+    column_by_status = {status: key for key, _title, statuses in BOARD_COLUMNS for status in statuses}
+    trade_labels = {value: str(label) for value, label in Trade.choices}  # once per request, not per card
+    for card in cards:
+        by_column.setdefault(column_by_status[card.status], []).append(card)
+        card.trade_label = trade_labels.get(card.trade, card.trade)
+        targets = getattr(card.ticket, "dispatch_targets", [])
+        card.dispatch_due = targets[0].due_at if targets and card.status == Status.PENDING else None
+        if card.dispatch_due:
+            # The countdown as the page first shows it (board.js keeps it running): time left, or how late.
+            card.dispatch_late = card.dispatch_due <= now
+            card.dispatch_clock = clock_text(abs((card.dispatch_due - now).total_seconds()))
+        card.overdue = bool(card.dispatch_due and card.dispatch_due <= now) or bool(
+            card.vendor_due_at and card.vendor_due_at <= now and not card.finished_at
+        )
     columns = []
-    for key, title, statuses in BOARD_COLUMNS:
-        cards = by_column.get(key, [])
-        for card in cards:
-            targets = getattr(card.ticket, "dispatch_targets", [])
-            card.dispatch_due = targets[0].due_at if targets and card.status == Status.PENDING else None
-            if card.dispatch_due:
-                # The countdown as the page first shows it (board.js keeps it running): time left, or how late.
-                card.dispatch_late = card.dispatch_due <= now
-                card.dispatch_clock = clock_text(abs((card.dispatch_due - now).total_seconds()))
-            card.overdue = bool(card.dispatch_due and card.dispatch_due <= now) or bool(
-                card.vendor_due_at and card.vendor_due_at <= now and not card.finished_at
-            )
-        total = sum(totals.get(status, 0) for status in statuses)
-        columns.append({"key": key, "title": title, "cards": cards, "total": total, "hidden": total - len(cards)})
+    for key, title, _statuses in BOARD_COLUMNS:
+        column_cards = by_column.get(key, [])
+        total = totals.get(key, 0)
+        columns.append(
+            {"key": key, "title": title, "cards": column_cards, "total": total, "hidden": total - len(column_cards)}
+        )
     return columns
 
 
@@ -139,22 +163,47 @@ def _field_members(center_id: int):
     ).filter(Q(service_center=center_id) | Q(community__service_center=center_id))
 
 
+def active_load():
+    """A worker's load: how many jobs they have in hand (assigned … arrived). A correlated count of their active
+    orders only (index ``dispatch_wo_assignee_idx``), not an aggregate over every order they ever had."""
+    active = (
+        WorkOrder.objects.filter(assignee=OuterRef("pk"), status__in=ACTIVE_WORK)
+        .order_by()
+        .values("assignee")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(active, output_field=IntegerField()), 0)
+
+
+# No shift lasts longer than a day (ShiftTemplate.window): entries that started earlier are over.
+LONGEST_SHIFT = dt.timedelta(days=1)
+
+
+def on_shift_ids(user_ids, *, now: dt.datetime) -> set[int]:
+    """Which of these users are on a rota shift now (any department's rota)."""
+    return set(
+        RotaEntry.objects.filter(
+            user_id__in=user_ids, starts_at__gt=now - LONGEST_SHIFT, starts_at__lte=now, ends_at__gt=now
+        ).values_list("user_id", flat=True)
+    )
+
+
 def staff_status(*, center_id: int, now: dt.datetime | None = None) -> list[dict]:
     """Every field worker of the center on one screen: on duty, radio, coverage, shift, current load."""
     from django.contrib.auth import get_user_model
-    from django.db.models import Count
 
     now = now or timezone.now()
     ServiceCenter.objects.get(pk=center_id)  # an unknown center is an error, as before
     members = _field_members(center_id)
-    users = (
+    users = list(
         get_user_model()
         .objects.filter(is_active=True, pk__in=members.values("user"))
         .select_related("staff_profile__department", "duty")
-        .annotate(load=Count("work_orders", filter=Q(work_orders__status__in=ACTIVE_WORK)))
+        .annotate(load=active_load())
         .order_by("staff_profile__department__kind", "staff_profile__name")
     )
-    on_shift = set(RotaEntry.objects.filter(starts_at__lte=now, ends_at__gt=now).values_list("user_id", flat=True))
+    on_shift = on_shift_ids([user.pk for user in users], now=now)
     gone = away([user.pk for user in users], now=now)
     rows = []
     for user in users:

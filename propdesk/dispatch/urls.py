@@ -6,6 +6,7 @@ app_name = "dispatch"
 urlpatterns = [
     path("", views.board, name="board"),
     path("live/", views.board_live, name="board_live"),
+    path("staff/", views.staff_panel, name="staff_panel"),
     path("wo/<int:pk>/", views.work_order_detail, name="work_order"),
     path("wo/<int:pk>/assign/", views.assign_panel, name="assign_panel"),
     path("wo/<int:pk>/dispatch/", views.dispatch_action, name="dispatch"),

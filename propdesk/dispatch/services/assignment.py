@@ -5,7 +5,7 @@ import datetime as dt
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,8 +23,9 @@ from propdesk.sla.choices import Trigger
 from propdesk.tickets import services as ticket_services
 from propdesk.tickets.choices import Status as TicketStatus
 
-from ..choices import ACTIVE_WORK, HOUSEKEEPING_TRADES, DispatchMode, EventKind, Routing, Status
-from ..models import DutyStatus, RotaEntry, WorkOrder
+from ..choices import HOUSEKEEPING_TRADES, DispatchMode, EventKind, Routing, Status
+from ..models import DutyStatus, WorkOrder
+from ..selectors import active_load, on_shift_ids
 from .common import lock, move, settings_for, touch
 
 # Where a job may still be (re-)dispatched: not yet finished on site.
@@ -45,18 +46,20 @@ def eligible_staff(*, work_order: WorkOrder, now: dt.datetime | None = None) -> 
         | Q(branch=center.branch_id)
         | Q(company=center.branch.company_id)
     )
-    users = (
+    # Load and last job per worker as correlated subqueries over their own orders (served by the assignee
+    # indexes), not an aggregate joining every order they ever had.
+    last_assignment = (
+        WorkOrder.objects.filter(assignee=OuterRef("pk"), assigned_at__isnull=False)
+        .order_by("-assigned_at")
+        .values("assigned_at")[:1]
+    )
+    users = list(
         get_user_model()
         .objects.filter(is_active=True, pk__in=members.values("user"))
         .select_related("staff_profile", "duty")
-        .annotate(
-            load=Count("work_orders", filter=Q(work_orders__status__in=ACTIVE_WORK)),
-            last_assigned=Max("work_orders__assigned_at"),
-        )
+        .annotate(load=active_load(), last_assigned=Subquery(last_assignment))
     )
-    on_shift = set(
-        RotaEntry.objects.filter(starts_at__lte=now, ends_at__gt=now, user__in=users).values_list("user_id", flat=True)
-    )
+    on_shift = on_shift_ids([user.pk for user in users], now=now)
     gone = away([user.pk for user in users], now=now)
     rows = [_eligibility(user, work_order, now, user.pk in on_shift, gone.get(user.pk)) for user in users]
     rows.sort(key=lambda r: (not r["eligible"], not r["on_shift"], r["load"], r["last_assigned"] or _EPOCH, r["name"]))

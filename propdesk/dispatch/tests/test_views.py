@@ -89,6 +89,28 @@ def test_the_board_is_forbidden_to_field_staff(client, crew, who):
     assert response.status_code == 403
 
 
+def test_the_staff_panel_has_its_own_poll_and_a_board_refresh_carries_the_columns_only(client, world, crew, wo):
+    login(client, crew.operator)
+    page = client.get(board_url(world)).content.decode()
+    assert 'id="staff-panel"' in page and "人员状态" in page  # the full page shows it at once
+
+    panel = client.get(f"{reverse('dispatch:staff_panel')}?center={world.center_a.pk}")
+    assert panel.status_code == 200
+    assert [s["name"] for s in panel.context["staff"]] == ["electrician", "plumber", "housekeeper"]
+    assert "人员状态" in panel.content.decode()
+
+    refresh = client.get(live_url(world, "stale"))
+    assert refresh.status_code == 200
+    assert "人员状态" not in refresh.content.decode()
+    assert f'data-wo="{wo.pk}"' in refresh.content.decode()
+
+
+@pytest.mark.parametrize("who", ["plumber", "housekeeper"])
+def test_the_staff_panel_is_forbidden_to_field_staff(client, crew, who):
+    response = login(client, getattr(crew, who)).get(reverse("dispatch:staff_panel"))
+    assert response.status_code == 403
+
+
 def test_the_live_poll_answers_204_while_nothing_changes_and_the_new_card_after_a_change(
     client, world, crew, wo, clock
 ):

@@ -9,7 +9,7 @@
 Every page asks the rule set (``dispatch/permissions.py``) through the services and selectors.
 """
 
-from .board import assign_panel, board, board_live, dispatch_action
+from .board import assign_panel, board, board_live, dispatch_action, staff_panel
 from .field import call_customer, duty_action, job, my_jobs, sign_off_all
 from .planning import arrangements, rota, weekly
 from .registers import REGISTERS, register
@@ -36,6 +36,7 @@ __all__ = [
     "register",
     "rota",
     "sign_off_all",
+    "staff_panel",
     "weekly",
     "work_order_action",
     "work_order_detail",

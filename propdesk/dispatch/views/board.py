@@ -29,6 +29,7 @@ def board(request: HttpRequest) -> HttpResponse:
             "center": center,
             "centers": selectors.dispatch_centers(user=request.user),
             "mode": services.settings_for(center.pk).get_mode_display(),
+            "staff": selectors.staff_status(center_id=center.pk),
             **_board_context(request, center),
         },
     )
@@ -40,24 +41,41 @@ def _board_context(request: HttpRequest, center: ServiceCenter, version: str | N
     if version is None:
         version = selectors.board_version(user=request.user, center_id=center.pk)
     columns = selectors.board_columns(user=request.user, center_id=center.pk)
-    return {
-        "columns": columns,
-        "pending": columns[0]["total"],
-        "staff": selectors.staff_status(center_id=center.pk),
-        "version": version,
-        "now": timezone.now(),
-    }
+    _link_cards(columns)
+    return {"columns": columns, "pending": columns[0]["total"], "version": version, "now": timezone.now()}
+
+
+CARD_LINKS = ("work_order", "assign_panel", "dispatch")
+
+
+def _link_cards(columns: list[dict]) -> None:
+    """Each card's links (its page, the assign panel, dispatching) from one reversed pattern each, not 1–3
+    URL resolutions per card."""
+    patterns = {name: reverse(f"dispatch:{name}", args=[0]).rsplit("/0/", 1) for name in CARD_LINKS}
+    for column in columns:
+        for card in column["cards"]:
+            pk = f"/{card.pk}/"
+            card.links = {name: head + pk + tail for name, (head, tail) in patterns.items()}
 
 
 @login_required
 def board_live(request: HttpRequest) -> HttpResponse:
-    """Polled every 2 s: 204 when nothing changed, else the fresh columns and staff panel."""
+    """Polled every few seconds: 204 when nothing changed, else the fresh columns."""
     center = center_of(request)
     version = selectors.board_version(user=request.user, center_id=center.pk)
     if request.GET.get("v") == version:
         return HttpResponse(status=204)
     context = {"center": center, **_board_context(request, center, version)}
     return render(request, "dispatch/partials/_board_live.html", context)
+
+
+@login_required
+def staff_panel(request: HttpRequest) -> HttpResponse:
+    """The staff panel (人员状态), polled on its own and less often than the cards: it changes with duty, rota
+    and load, not with every order, and is the dearer half of a board refresh."""
+    center = center_of(request)
+    context = {"center": center, "staff": selectors.staff_status(center_id=center.pk)}
+    return render(request, "dispatch/partials/_staff_panel.html", context)
 
 
 @login_required
