@@ -249,6 +249,10 @@ class Complaint(models.Model):
             models.Index(fields=["community", "-created_at"], name="complaints_comm_created_idx"),
             models.Index(fields=["owner", "-created_at"], name="complaints_owner_idx"),
             models.Index(fields=["service_center", "responsibility_class", "validity"], name="complaints_class_idx"),
+            # the households of a collective complaint, counted from the index alone at every join
+            models.Index(fields=["collective", "household"], name="complaints_coll_household_idx"),
+            # what changed since the reports' last rollup (every minute)
+            models.Index(fields=["updated_at"], name="complaints_updated_idx"),
         ]
         constraints = [
             models.CheckConstraint(

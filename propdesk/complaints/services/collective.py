@@ -8,7 +8,7 @@ one collective complaint; linking locks the collective complaint's row and bumps
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,8 +31,12 @@ from .detection import best_collective, find_matches
 NOTICE_KIND = "complaint.collective"
 
 
-def lock_collective(collective: CollectiveComplaint, expected_version: int | None) -> CollectiveComplaint:
-    locked = CollectiveComplaint.objects.select_for_update().get(pk=collective.pk)
+def lock_collective(
+    collective: CollectiveComplaint, expected_version: int | None, *, related=False
+) -> CollectiveComplaint:
+    """The collective complaint's row, locked (``related``: read with its community, which is not locked)."""
+    rows = CollectiveComplaint.objects.select_for_update(of=("self",))
+    locked = (rows.select_related("community") if related else rows).get(pk=collective.pk)
     if expected_version is not None and locked.version != expected_version:
         raise StaleVersion(
             _("该集体投诉已被他人修改（当前版本 %(v)s），请刷新后重试") % {"v": locked.version}, code="stale_version"
@@ -41,9 +45,12 @@ def lock_collective(collective: CollectiveComplaint, expected_version: int | Non
 
 
 def save_collective(collective: CollectiveComplaint, fields: list[str]) -> None:
+    """Save a collective complaint the caller locked (``lock_collective``), bumping its version: the row lock
+    makes the version read with it the current one, so the new one is known without reading it back."""
+    known = collective.version
     collective.version = F("version") + 1
     collective.save(update_fields=[*fields, "version", "updated_at"])
-    collective.refresh_from_db(fields=["version"])
+    collective.version = known + 1
 
 
 def member_households(collective: CollectiveComplaint) -> set[int]:
@@ -52,11 +59,19 @@ def member_households(collective: CollectiveComplaint) -> set[int]:
     )
 
 
-def _attach(complaint: Complaint, collective: CollectiveComplaint, actor, reason) -> None:
-    """Point the complaint at the collective complaint (the caller holds the collective row), with both events."""
-    Complaint.objects.filter(pk=complaint.pk).update(collective=collective, version=F("version") + 1)
+def _attach(complaint: Complaint, collective: CollectiveComplaint, actor, reason, *, fresh=False, nth=None) -> None:
+    """Point the complaint at the collective complaint (the caller holds the collective row), with both events.
+    ``fresh``: the complaint was created in this transaction, so no one else can have changed it (its version in
+    memory is the stored one); ``nth`` is stored with the link (detection's count of households)."""
+    changes = {"collective": collective, "version": F("version") + 1}
+    if nth is not None:
+        changes["same_event_nth"] = nth
+    Complaint.objects.filter(pk=complaint.pk).update(**changes)
     complaint.collective = collective
-    complaint.refresh_from_db(fields=["version"])
+    if fresh:
+        complaint.version += 1
+    else:
+        complaint.refresh_from_db(fields=["version"])
     events.record(complaint, EventKind.LINKED, actor, reason=reason.dumps(), collective=collective.pk)
     events.record_collective(
         collective,
@@ -69,27 +84,32 @@ def _attach(complaint: Complaint, collective: CollectiveComplaint, actor, reason
     )
 
 
-def join_detected(complaint: Complaint, *, actor=None) -> CollectiveComplaint | None:
+def join_detected(complaint: Complaint, *, actor=None, fresh=False) -> CollectiveComplaint | None:
     """Detection's decision for a new, indexed complaint (in the caller's savepoint): join the open collective
-    complaint it fits best, or open one when its group reaches five households; None otherwise."""
+    complaint it fits best, or open one when its group reaches five households; None otherwise. ``fresh``: the
+    complaint was created in this transaction (no other transaction can have linked it meanwhile)."""
     list(Community.objects.select_for_update(no_key=True).filter(pk=complaint.community_id).values_list("pk"))
-    already = Complaint.objects.filter(pk=complaint.pk).values_list("collective_id", flat=True).first()
-    if already is not None:  # linked meanwhile by the opening of another complaint's collective
-        return CollectiveComplaint.objects.get(pk=already)
+    if not fresh:
+        already = Complaint.objects.filter(pk=complaint.pk).values_list("collective_id", flat=True).first()
+        if already is not None:  # linked meanwhile by the opening of another complaint's collective
+            return CollectiveComplaint.objects.get(pk=already)
     found = find_matches(complaint)
     if not found.matches:
         return None
-    Complaint.objects.filter(pk=complaint.pk).update(same_event_nth=min(found.nth, 32767))
+    nth = min(found.nth, 32767)
     collective = best_collective(found)
     if collective is not None:
-        collective = lock_collective(collective, None)
-        if collective.status == CollectiveStatus.CLOSED:
-            return None
-        score = round(found.scores.get(found.matches[0].pk, 0.0), 2)
-        _attach(complaint, collective, None, t(N_("系统识别为同一事件（相似度 %(score)s）"), score=score))
-        save_collective(collective, [])
-        tell_manager_joined(collective, complaint)
-        return collective
+        collective = lock_collective(collective, None, related=True)
+        if collective.status != CollectiveStatus.CLOSED:
+            score = round(found.scores.get(found.matches[0].pk, 0.0), 2)
+            reason = t(N_("系统识别为同一事件（相似度 %(score)s）"), score=score)
+            _attach(complaint, collective, None, reason, fresh=fresh, nth=nth)
+            save_collective(collective, [])
+            tell_manager_joined(collective, complaint)
+            return collective
+    Complaint.objects.filter(pk=complaint.pk).update(same_event_nth=nth)
+    if collective is not None:
+        return None
     group = [m for m in found.matches if m.collective_id is None]
     households = {m.household_id for m in group if m.household_id} | {complaint.household_id} - {None}
     if len(households) < similarity.MIN_HOUSEHOLDS:
@@ -163,9 +183,12 @@ def tell_manager_joined(collective: CollectiveComplaint, complaint: Complaint) -
     already counted says nothing."""
     if complaint.household_id is None:
         return
-    if Complaint.objects.filter(collective=collective, household_id=complaint.household_id).count() > 1:
+    counts = Complaint.objects.filter(collective=collective, household__isnull=False).aggregate(
+        households=Count("household", distinct=True), mine=Count("pk", filter=Q(household_id=complaint.household_id))
+    )
+    if counts["mine"] > 1:
         return
-    households = len(member_households(collective))
+    households = counts["households"]
     if households <= similarity.MIN_HOUSEHOLDS:
         return
     notify(

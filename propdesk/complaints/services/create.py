@@ -30,7 +30,7 @@ def open_complaint_for_new_ticket(*, ticket) -> Complaint | None:
     """The ``tickets.services.on_ticket_created`` listener: a complaint ticket gets its complaint record."""
     if ticket.kind != Kind.COMPLAINT:
         return None
-    return complaint_for(ticket)
+    return _open(ticket, fresh=True)  # in the ticket's own transaction
 
 
 @transaction.atomic
@@ -40,13 +40,31 @@ def complaint_for(ticket) -> Complaint:
     existing = Complaint.objects.filter(ticket=ticket).first()
     if existing is not None:
         return existing
+    return _open(ticket, fresh=False)
+
+
+def _related(ticket, name: str) -> dict:
+    """``{name: object}`` when the ticket holds the related object already (the intake read it), else
+    ``{name_id: id}``: the complaint then starts with what is in memory and reads nothing more."""
+    return _cached_or_id(ticket, name)
+
+
+def _cached_or_id(obj, name: str) -> dict:
+    if getattr(type(obj), name).is_cached(obj) and getattr(obj, name) is not None:
+        return {name: getattr(obj, name)}
+    return {f"{name}_id": getattr(obj, f"{name}_id")}
+
+
+def _open(ticket, *, fresh: bool) -> Complaint:
+    """Open the complaint record (``fresh``: the ticket was created in this transaction, so it has none)."""
     unit = ticket.unit
+    building = _cached_or_id(unit, "building") if unit is not None else {"building_id": None}
     complaint = Complaint.objects.create(
         ticket=ticket,
         service_center_id=ticket.service_center_id,
-        community_id=ticket.community_id,
-        building_id=unit.building_id if unit is not None else None,
-        household_id=ticket.household_id,
+        **_related(ticket, "community"),
+        **building,
+        **_related(ticket, "household"),
         source=source_of(ticket),
         written=ticket.channel == Channel.LETTER,
         major=ticket.priority == Priority.URGENT,
@@ -61,5 +79,5 @@ def complaint_for(ticket) -> Complaint:
             reason=t(N_("书面投诉：须书面答复，原件交资料管理员归档")).dumps(),
         )
     # R-CP-4: index its text and join (or open, at the fifth household) its collective complaint.
-    detect(complaint, text=ticket.content)
+    detect(complaint, text=ticket.content, fresh=fresh)
     return complaint

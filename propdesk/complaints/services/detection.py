@@ -15,7 +15,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from .. import similarity
 from ..choices import Category, CollectiveStatus
@@ -86,14 +86,16 @@ class Matches:
         return max(1, len(self.households))
 
 
-def index_complaint(complaint: Complaint, text: str) -> dict:
-    """Store the complaint's signature, category and index keys (idempotent: old keys are replaced)."""
+def index_complaint(complaint: Complaint, text: str, *, fresh=False) -> dict:
+    """Store the complaint's signature, category and index keys (idempotent: old keys are replaced; ``fresh``: the
+    complaint was created in this transaction and has none)."""
     building = complaint.building.name if complaint.building_id else None
     sig = similarity.signature(text, home_building=building_number(building))
     complaint.signature = sig
     complaint.category = category_of(sig)
     Complaint.objects.filter(pk=complaint.pk).update(signature=sig, category=complaint.category)
-    ComplaintKey.objects.filter(complaint=complaint).delete()
+    if not fresh:
+        ComplaintKey.objects.filter(complaint=complaint).delete()
     ComplaintKey.objects.bulk_create(
         ComplaintKey(complaint=complaint, community_id=complaint.community_id, key=key, created_at=complaint.created_at)
         for key in similarity.index_keys(sig)
@@ -101,13 +103,14 @@ def index_complaint(complaint: Complaint, text: str) -> dict:
     return sig
 
 
-def find_matches(complaint: Complaint) -> Matches:
-    """The earlier complaints about the same thing: same community and category, within the center's window."""
-    sig = complaint.signature or {}
-    keys = similarity.index_keys(sig)
-    since = complaint.created_at - dt.timedelta(minutes=window_minutes(complaint.service_center_id))
-    postings = {}
-    for key in keys:
+def _postings(complaint: Complaint, keys: list[str], since: dt.datetime) -> dict[str, list[int]]:
+    """The most recent ``CANDIDATES_PER_KEY`` complaints under each key (newest first), in one statement: the
+    bounded lookup of every key (``complaints_key_lookup_idx``) joined with UNION ALL."""
+    postings: dict[str, list[int]] = {key: [] for key in keys}
+    if not keys:
+        return postings
+    parts, params = [], []
+    for i, key in enumerate(keys):
         rows = (
             ComplaintKey.objects.filter(
                 community_id=complaint.community_id,
@@ -117,10 +120,24 @@ def find_matches(complaint: Complaint) -> Matches:
             )
             .exclude(complaint_id=complaint.pk)
             .order_by("-created_at", "-id")
-            .values_list("complaint_id", flat=True)[: similarity.CANDIDATES_PER_KEY]
+            .values_list("complaint_id", "created_at", "id")[: similarity.CANDIDATES_PER_KEY]
         )
-        postings[key] = list(rows)
-    ids = similarity.shortlist(postings)
+        sql, part_params = rows.query.sql_with_params()
+        parts.append(f"SELECT {i} AS k, p{i}.* FROM ({sql}) p{i}")  # noqa: S608 (the ORM's own SQL, bound params)
+        params.extend(part_params)
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts) + " ORDER BY 1, 3 DESC, 4 DESC", params)
+        for i, complaint_id, _at, _id in cursor.fetchall():
+            postings[keys[i]].append(complaint_id)
+    return postings
+
+
+def find_matches(complaint: Complaint) -> Matches:
+    """The earlier complaints about the same thing: same community and category, within the center's window."""
+    sig = complaint.signature or {}
+    keys = similarity.index_keys(sig)
+    since = complaint.created_at - dt.timedelta(minutes=window_minutes(complaint.service_center_id))
+    ids = similarity.shortlist(_postings(complaint, keys, since))
     candidates = {
         c.pk: c
         for c in Complaint.objects.filter(
@@ -131,31 +148,53 @@ def find_matches(complaint: Complaint) -> Matches:
     return Matches(complaint, [candidates[pk] for pk, _s in ranked], dict(ranked))
 
 
+# A collective complaint with fewer of its members among the candidates than this is scored against its most
+# recent ``MEMBERS_READ`` members' signatures instead (a small collective: all of them).
+AFFINITY_MEMBERS = 3
+MEMBERS_READ = 50
+
+
 def best_collective(found: Matches):
-    """The open collective complaint among the matches' that the new complaint fits best, or None."""
+    """The open collective complaint among the matches' that the new complaint fits best, or None.
+
+    The fit (``similarity.affinity``: the mean of the three best scores against the members) is taken over the
+    members found among the candidates, whose scores ``find_matches`` has already computed: the members outside
+    the candidates are older than the window or share fewer keys, and a member that scored under the threshold
+    cannot be among the three best once three matched. So a collective complaint of any size costs nothing more
+    to join; only one with fewer than three members among the matches has its recent members' signatures read.
+    """
     best, best_affinity = None, similarity.THRESHOLD
-    seen = set()
+    matched: dict[int, list[float]] = {}
+    collectives = {}
     for match in found.matches:
         collective = match.collective
-        if collective is None or collective.pk in seen or collective.status == CollectiveStatus.CLOSED:
+        if collective is None or collective.status == CollectiveStatus.CLOSED:
             continue
-        seen.add(collective.pk)
-        members = Complaint.objects.filter(collective=collective).values_list("signature", flat=True)
-        value = similarity.affinity(found.complaint.signature, list(members))
+        collectives.setdefault(collective.pk, collective)
+        matched.setdefault(collective.pk, []).append(found.scores[match.pk])
+    for pk, collective in collectives.items():
+        scores = sorted(matched[pk], reverse=True)
+        if len(scores) >= AFFINITY_MEMBERS:
+            value = sum(scores[:AFFINITY_MEMBERS]) / AFFINITY_MEMBERS
+        else:
+            members = Complaint.objects.filter(collective=collective).order_by("-created_at", "-id")
+            signatures = members.values_list("signature", flat=True)[:MEMBERS_READ]
+            value = similarity.affinity(found.complaint.signature, list(signatures))
         if value >= best_affinity:
             best, best_affinity = collective, value
     return best
 
 
-def detect(complaint: Complaint, *, text: str, actor=None):
+def detect(complaint: Complaint, *, text: str, actor=None, fresh=False):
     """Index the new complaint and link it to its collective complaint (opening one at the fifth household).
-    Returns the collective complaint it belongs to, or None. Never raises: a failure is logged."""
+    Returns the collective complaint it belongs to, or None. Never raises: a failure is logged. ``fresh``: the
+    complaint was created in this transaction."""
     from .collective import join_detected
 
     try:
         with transaction.atomic():
-            index_complaint(complaint, text)
-            return join_detected(complaint, actor=actor)
+            index_complaint(complaint, text, fresh=fresh)
+            return join_detected(complaint, actor=actor, fresh=fresh)
     except Exception:  # detection must never stop the complaint from being recorded
         log.exception("collective-complaint detection failed for complaint %s", complaint.pk)
         return None

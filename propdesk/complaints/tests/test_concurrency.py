@@ -73,7 +73,7 @@ def test_two_detections_at_once_open_one_collective(monkeypatch):
     _world, homes, desks, manager = _setup()
     for i in range(4):
         _record(desks[0], LIFT[i], homes[i])
-    monkeypatch.setattr(collective_services, "join_detected", lambda complaint, actor=None: None)
+    monkeypatch.setattr(collective_services, "join_detected", lambda complaint, actor=None, fresh=False: None)
     fifth = [_record(desks[0], LIFT[4 + i], homes[4 + i]) for i in range(2)]
     monkeypatch.undo()
     assert CollectiveComplaint.objects.count() == 0
