@@ -5,7 +5,6 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,6 +21,7 @@ from . import selectors, services
 from .choices import ALLOWED_TRANSITIONS, OPEN_STATUSES, Kind, Status
 from .forms import AssignForm, AttachForm, LinkForm, NoteForm, ReplyForm, TransitionForm
 from .models import Attachment, Ticket
+from .paging import BoundedPaginator
 
 
 def _error_text(exc: ValidationError) -> str:
@@ -42,6 +42,10 @@ def _parse_date(value: str | None, errors: list[str], label: str) -> dt.date | N
         errors.append(_("%(label)s日期超出范围：%(v)s") % {"label": label, "v": value})
         return None
     return day
+
+
+# Tickets a page on the lists (the count above which the pager says "more": ``paging.BoundedPaginator``).
+PAGE_SIZE = 30
 
 
 @login_required
@@ -76,7 +80,7 @@ def ticket_list_view(request: HttpRequest) -> HttpResponse:
         assignee_id=request.user.pk if mine else None,
         ip_address=client_ip(request),
     )
-    page = Paginator(tickets, 30).get_page(params.get("page"))
+    page = BoundedPaginator(tickets, PAGE_SIZE).get_page(params.get("page"))
     context = {
         "page": page,
         "errors": errors,
@@ -95,7 +99,7 @@ def ticket_list_view(request: HttpRequest) -> HttpResponse:
 def my_tickets(request: HttpRequest) -> HttpResponse:
     """Field staff's list: open tickets assigned to them."""
     tickets = selectors.ticket_list(user=request.user, assignee_id=request.user.pk, status=sorted(OPEN_STATUSES))
-    page = Paginator(tickets, 30).get_page(request.GET.get("page"))
+    page = BoundedPaginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "tickets/my_tickets.html", {"page": page, "querystring": ""})
 
 

@@ -53,6 +53,38 @@ def page_messages(response) -> list[str]:
 # --- list ---------------------------------------------------------------------------------------------
 
 
+def test_a_list_longer_than_the_count_bound_says_so_and_pages_on(as_a, world, now, reception_a, monkeypatch):
+    # given three tickets, two a page, and a count that stops after two (10,000 in production)
+    from propdesk.api import schemas
+    from propdesk.tickets import views
+
+    monkeypatch.setattr(schemas, "COUNT_LIMIT", 2)
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    made = [new_ticket(reception_a, household=world.household_a, content=f"楼道灯不亮 {i}") for i in range(3)]
+
+    # when the receptionist opens the list and its second page
+    first = as_a.get(reverse("tickets:list"))
+    second = as_a.get(reverse("tickets:list") + "?page=2")
+
+    # then the pager tells her there are more than it counted, and every ticket is reachable
+    assert "第 1 / 2+ 页（结果过多，请缩小查询条件）" in first.content.decode()
+    shown = first.content.decode() + second.content.decode()
+    assert all(ticket.number in shown for ticket in made)
+
+
+def test_a_list_within_the_count_bound_gives_the_exact_number_of_pages(as_a, world, now, reception_a, monkeypatch):
+    from propdesk.tickets import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    for i in range(3):
+        new_ticket(reception_a, household=world.household_a, content=f"楼道灯不亮 {i}")
+
+    content = as_a.get(reverse("tickets:list")).content.decode()
+
+    assert "第 1 / 2 页" in content
+    assert "+ 页" not in content
+
+
 def test_list_shows_own_center_tickets_only(as_a, ticket_a, ticket_b):
     response = as_a.get(reverse("tickets:list"))
 
