@@ -13,6 +13,7 @@ Thursday 10-08; Spring Festival 02-15 … 02-23 with Saturday 02-14 a make-up wo
 """
 
 import datetime as dt
+import gc
 
 import pytest
 from django.urls import reverse
@@ -20,7 +21,7 @@ from django.urls import reverse
 from propdesk.notify.models import Channel as NotifyChannel
 from propdesk.notify.models import DeliveryState, Notification
 from propdesk.org.choices import DepartmentKind, Role
-from propdesk.sla import config
+from propdesk.sla import config, reminders
 from propdesk.sla.calendar import DayRules
 from propdesk.sla.choices import TargetState
 from propdesk.sla.models import CalendarDay, SlaTarget
@@ -406,3 +407,34 @@ def test_the_holiday_reminder_names_at_most_20_tickets(clock, desk):
     assert subject == "节前提醒：21 项事项将在假期（2026-10-01 起）到期"
     assert body == "、".join(f"ZX-20260930-{n:04d}" for n in range(1, 21))
     assert tickets[-1].number == "ZX-20260930-0021"
+
+
+def test_the_24_hour_reminder_holds_only_a_chunk_of_the_window_at_once(clock, desk, monkeypatch):
+    # given six urgent consultations whose 48-hour progress deadlines all fall within the same 24 hours
+    def record_six():
+        for hour in range(10, 16):
+            desk(t(2026, 11, 18, hour), priority=Priority.URGENT)
+
+    def targets_alive() -> int:
+        return sum(1 for obj in gc.get_objects() if isinstance(obj, SlaTarget))
+
+    record_six()
+    gc.collect()
+    before = targets_alive()  # whatever earlier code still holds
+
+    # when the job runs with chunks of two, counting the targets alive whenever it sends a reminder
+    alive = []
+    real_notify = reminders.notify
+
+    def counting_notify(**kwargs):
+        alive.append(targets_alive() - before)
+        return real_notify(**kwargs)
+
+    monkeypatch.setattr(reminders, "REMINDER_CHUNK", 2)
+    monkeypatch.setattr(reminders, "notify", counting_notify)
+
+    # then all six are reminded, but never more than a chunk (and the last row of the one before) is held:
+    # the worker's memory does not grow with the number of clocks in the window
+    assert remind_24h_at(clock, t(2026, 11, 19, 16)) == 6
+    assert len(alive) == 6
+    assert max(alive) <= 3
