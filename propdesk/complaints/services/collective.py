@@ -8,7 +8,7 @@ one collective complaint; linking locks the collective complaint's row and bumps
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -120,6 +120,7 @@ def join_detected(complaint: Complaint, *, actor=None, fresh=False) -> Collectiv
 def open_collective(complaint: Complaint, group: list[Complaint], *, households: int, actor=None):
     """Open a collective complaint with the complaint and its group, and tell the center manager at once."""
     members = sorted([*group, complaint], key=lambda c: (c.created_at, c.pk))
+    prefetch_related_objects([m for m in members if m is not complaint], "ticket")  # their numbers, in one query
     buildings = {c.building_id for c in members}
     collective = CollectiveComplaint.objects.create(
         service_center_id=complaint.service_center_id,

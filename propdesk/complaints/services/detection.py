@@ -103,6 +103,19 @@ def index_complaint(complaint: Complaint, text: str, *, fresh=False) -> dict:
     return sig
 
 
+# What detection reads of a candidate (``rank``, ``best_collective``, ``open_collective``): 200 of them at most.
+CANDIDATE_FIELDS = (
+    "ticket",
+    "community",
+    "building",
+    "household",
+    "category",
+    "signature",
+    "created_at",
+    "collective__status",
+)
+
+
 def _postings(complaint: Complaint, keys: list[str], since: dt.datetime) -> dict[str, list[int]]:
     """The most recent ``CANDIDATES_PER_KEY`` complaints under each key (newest first), in one statement: the
     bounded lookup of every key (``complaints_key_lookup_idx``) joined with UNION ALL."""
@@ -140,9 +153,10 @@ def find_matches(complaint: Complaint) -> Matches:
     ids = similarity.shortlist(_postings(complaint, keys, since))
     candidates = {
         c.pk: c
-        for c in Complaint.objects.filter(
-            pk__in=ids, community_id=complaint.community_id, category=complaint.category
-        ).select_related("collective", "ticket")
+        for c in Complaint.objects.filter(pk__in=ids, community_id=complaint.community_id, category=complaint.category)
+        # not the ticket: joining 200 complaints to a table of millions can go wrong; only what detection reads
+        .select_related("collective")
+        .only(*CANDIDATE_FIELDS)
     }
     ranked = similarity.rank(sig, [(pk, c.signature) for pk, c in candidates.items()])
     return Matches(complaint, [candidates[pk] for pk, _s in ranked], dict(ranked))

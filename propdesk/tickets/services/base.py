@@ -72,7 +72,10 @@ def before_ticket_transition(check):
 
 
 def _lock(ticket: Ticket, expected_version: int | None) -> Ticket:
-    locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    # FOR NO KEY UPDATE: the services change a ticket's columns, never its key, so rows referencing the ticket
+    # (deadline rows, events, notifications written by the SLA sweep) can still be inserted meanwhile. A plain
+    # FOR UPDATE conflicts with the key-share lock of their foreign-key checks and deadlocks the sweep.
+    locked = Ticket.objects.select_for_update(no_key=True).get(pk=ticket.pk)
     if expected_version is not None and locked.version != expected_version:
         raise StaleVersion(
             _("该工单已被他人修改（当前版本 %(v)s），请刷新后重试") % {"v": locked.version}, code="stale_version"
