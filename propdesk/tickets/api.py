@@ -15,9 +15,9 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 
+from propdesk.api import schemas
 from propdesk.api.errors import COMMON_ERRORS, ErrorOut
 from propdesk.api.idempotency import idempotent, key_header
-from propdesk.api.schemas import COUNT_LIMIT, user_ref
 from propdesk.api.schemas import Id as Id
 from propdesk.api.schemas import InputDate as InputDate
 from propdesk.api.schemas import InputDateTime as InputDateTime
@@ -31,6 +31,8 @@ from propdesk.api.schemas import UserRef as UserRef
 from propdesk.api.schemas import Version as Version
 from propdesk.api.schemas import page_of as page_of
 from propdesk.api.schemas import unit_ref as unit_ref
+from propdesk.api.schemas import user_ref
+from propdesk.core.db import joins_in_written_order
 from propdesk.core.http import client_ip
 from propdesk.core.permissions import require
 
@@ -68,13 +70,13 @@ router = Router(tags=["工单"])
 
 
 def bounded_page(qs, offset: int, limit: int) -> dict:
-    """One page with the count bounded at ``COUNT_LIMIT`` (as ``api.schemas.page_of``), counted without the
-    list's order: any ``COUNT_LIMIT + 1`` rows of the scope tell whether there are more, so PostgreSQL stops
+    """One page with the count bounded at ``schemas.COUNT_LIMIT`` (as ``api.schemas.page_of``), counted without the
+    list's order: any ``schemas.COUNT_LIMIT + 1`` rows of the scope tell whether there are more, so PostgreSQL stops
     after them in whatever index is cheapest instead of walking the scope newest first (50 ms → 2 ms at 1M)."""
-    count = qs.order_by()[: COUNT_LIMIT + 1].count()
+    count = qs.order_by()[: schemas.COUNT_LIMIT + 1].count()
     return {
-        "count": min(count, COUNT_LIMIT),
-        "count_exact": count <= COUNT_LIMIT,
+        "count": min(count, schemas.COUNT_LIMIT),
+        "count_exact": count <= schemas.COUNT_LIMIT,
         "items": list(qs[offset : offset + limit]),
     }
 
@@ -145,11 +147,12 @@ def list_tickets(request: HttpRequest, filters: Query[TicketFilters]):
     ).select_related(*LIST_EXTRA_RELATED)
     if filters.after:
         qs = qs.filter(keyset_after(filters.after))
-    if filters.count:
-        page = bounded_page(qs, filters.offset, filters.limit)
-    else:
-        items = list(qs[filters.offset : filters.offset + filters.limit])
-        page = {"count": filters.offset + len(items), "count_exact": False, "items": items}
+    with joins_in_written_order():
+        if filters.count:
+            page = bounded_page(qs, filters.offset, filters.limit)
+        else:
+            items = list(qs[filters.offset : filters.offset + filters.limit])
+            page = {"count": filters.offset + len(items), "count_exact": False, "items": items}
     items = page["items"]
     page["next"] = keyset_of(items[-1]) if len(items) == filters.limit else None
     return page
@@ -169,7 +172,8 @@ def list_my_tickets(request: HttpRequest, filters: Query[PageFilters]):
     qs = selectors.ticket_list(
         user=request.auth, assignee_id=request.auth.pk, status=sorted(OPEN_STATUSES)
     ).select_related(*LIST_EXTRA_RELATED)
-    return bounded_page(qs, filters.offset, filters.limit)
+    with joins_in_written_order():
+        return bounded_page(qs, filters.offset, filters.limit)
 
 
 @router.get(
