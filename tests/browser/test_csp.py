@@ -70,7 +70,7 @@ def test_the_token_page_selects_the_secret_and_confirms_revocation(page, live_se
 
 def test_the_api_docs_render_under_the_policy(page, live_server):
     page.goto(f"{live_server.url}/api/v1/docs")
-    page.wait_for_selector("#swagger-ui .information-container")
+    page.wait_for_selector("#swagger-ui .information-container", timeout=60_000)  # the whole spec is parsed first
     assert "PropDesk API" in page.inner_text("#swagger-ui")
     assert violations(page) == []
 
