@@ -296,6 +296,8 @@ class WorkOrder(models.Model):
         indexes = [
             models.Index(fields=["service_center", "status", "created_at"], name="dispatch_wo_board_idx"),
             models.Index(fields=["assignee", "status"], name="dispatch_wo_assignee_idx"),
+            # A worker's last job (eligible staff, round robin): the newest assigned_at of their own orders.
+            models.Index(fields=["assignee", "assigned_at"], name="dispatch_wo_assignee_last_idx"),
             models.Index(fields=["ticket"], name="dispatch_wo_ticket_idx"),
             # The reports rollup (every 60 s) reads the orders changed since its last run; the board's poll
             # fingerprint reads the latest change.

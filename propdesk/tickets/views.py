@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from propdesk.communities.models import Community
+from propdesk.core.db import joins_in_written_order
 from propdesk.core.http import client_ip, safe_next
 from propdesk.core.inputs import date_problem, parse_id
 from propdesk.core.permissions import can, require
@@ -48,6 +49,15 @@ def _parse_date(value: str | None, errors: list[str], label: str) -> dt.date | N
 PAGE_SIZE = 30
 
 
+def _read_page(tickets, number):
+    """One page of a ticket list, read now with the joins in the order written (``core.db``; as the API lists):
+    PostgreSQL would otherwise spend most of the request planning the page's joins."""
+    with joins_in_written_order():
+        page = BoundedPaginator(tickets, PAGE_SIZE).get_page(number)
+        page.object_list = list(page.object_list)
+    return page
+
+
 @login_required
 def ticket_list_view(request: HttpRequest) -> HttpResponse:
     errors: list[str] = []
@@ -80,7 +90,7 @@ def ticket_list_view(request: HttpRequest) -> HttpResponse:
         assignee_id=request.user.pk if mine else None,
         ip_address=client_ip(request),
     )
-    page = BoundedPaginator(tickets, PAGE_SIZE).get_page(params.get("page"))
+    page = _read_page(tickets, params.get("page"))
     context = {
         "page": page,
         "errors": errors,
@@ -99,7 +109,7 @@ def ticket_list_view(request: HttpRequest) -> HttpResponse:
 def my_tickets(request: HttpRequest) -> HttpResponse:
     """Field staff's list: open tickets assigned to them."""
     tickets = selectors.ticket_list(user=request.user, assignee_id=request.user.pk, status=sorted(OPEN_STATUSES))
-    page = BoundedPaginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = _read_page(tickets, request.GET.get("page"))
     return render(request, "tickets/my_tickets.html", {"page": page, "querystring": ""})
 
 
