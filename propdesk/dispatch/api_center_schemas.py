@@ -60,7 +60,9 @@ class BoardOut(Schema):
     version: str = Field(description="看板指纹：作为 v 参数带回，未变化时返回 204 / pass back as v")
     pending: int
     columns: list[BoardColumnOut]
-    staff: list[StaffStatusOut]
+    staff: list[StaffStatusOut] | None = Field(
+        description="一线人员状态；staff=false 时为 null / null with staff=false"
+    )
 
 
 class DutyIn(Schema):

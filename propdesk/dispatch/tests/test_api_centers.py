@@ -5,6 +5,8 @@ field staff get 403 from the center's pages."""
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from propdesk.dispatch.choices import Status
 from propdesk.dispatch.models import DutyEvent, DutyStatus, HousekeepingArrangement, RotaEntry, WeeklyApproval
@@ -87,6 +89,26 @@ def test_the_board_and_its_poll(world, crew, wo):
     assert body["columns"][1]["cards"][0]["assignee"] == person(crew.plumber)
     assert [s["name"] for s in body["staff"]] == ["electrician", "plumber", "housekeeper"]
     assert unchanged.status_code == 204
+
+
+def test_a_board_poll_may_leave_the_staff_panel_out(world, crew, wo):
+    # given
+    api = as_user(crew.operator)
+    full = api.get(center_url(world.center_a, "board")).json()
+    api.get(center_url(world.center_a, "board"), {"staff": "false"})  # warm up (session)
+
+    # when
+    with CaptureQueriesContext(connection) as with_staff:
+        api.get(center_url(world.center_a, "board"))
+    with CaptureQueriesContext(connection) as without_staff:
+        lean = api.get(center_url(world.center_a, "board"), {"staff": "false"})
+
+    # then: the same board, no staff panel, fewer reads
+    assert lean.status_code == 200, lean.content
+    body = lean.json()
+    assert body["staff"] is None
+    assert body["columns"] == full["columns"] and body["version"] == full["version"]
+    assert len(without_staff) < len(with_staff)
 
 
 def test_the_board_of_another_center_is_404_and_field_staff_get_403(world, crew):
