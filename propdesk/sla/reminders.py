@@ -96,6 +96,29 @@ def holiday_ahead(today: dt.date, rules=None) -> tuple[dt.date, dt.date] | None:
     return tomorrow, back
 
 
+# Ticket numbers named in a holiday reminder (the count covers them all).
+HOLIDAY_LIST_LENGTH = 20
+
+
+class _HolidayDigest:
+    """One owner's holiday reminder: how many running targets fall due, and the lowest ticket numbers among
+    them, kept bounded while the targets stream past."""
+
+    def __init__(self, user):
+        self.user = user
+        self.count = 0
+        self.numbers: set[str] = set()
+
+    def add(self, number: str) -> None:
+        self.count += 1
+        self.numbers.add(number)
+        if len(self.numbers) > 10 * HOLIDAY_LIST_LENGTH:  # a number past the lowest 20 now never comes back
+            self.numbers = set(sorted(self.numbers)[:HOLIDAY_LIST_LENGTH])
+
+    def first_numbers(self) -> list[str]:
+        return sorted(self.numbers)[:HOLIDAY_LIST_LENGTH]
+
+
 def remind_before_holiday(*, now: dt.datetime | None = None) -> int:
     """On the last working day before a statutory holiday (from 14:00), remind each owner once of their
     running targets due before the first working day after it."""
@@ -109,15 +132,20 @@ def remind_before_holiday(*, now: dt.datetime | None = None) -> int:
     first_day, back = window
     until = timezone.make_aware(dt.datetime.combine(back, dt.time(9)))
     sent = 0
-    by_owner: dict[int, tuple[object, list[SlaTarget]]] = {}
-    targets = SlaTarget.objects.filter(state=TargetState.RUNNING, due_at__lte=until).select_related(
-        "ticket__assignee", "ticket__first_responder", "ticket__team", "ticket__service_center__branch", "policy"
+    # What each owner is told, not the targets: before a long holiday the window holds most running clocks, so
+    # they are read in chunks and only a count and the first ticket numbers are kept per owner.
+    by_owner: dict[int, _HolidayDigest] = {}
+    targets = (
+        SlaTarget.objects.filter(state=TargetState.RUNNING, due_at__lte=until)
+        .select_related("ticket__assignee", "ticket__first_responder", "ticket__team", "ticket__service_center__branch")
+        .order_by("pk")
+        .iterator(chunk_size=REMINDER_CHUNK)
     )
     for target in targets:
         for user in recipients_for(target.ticket, ["owner"]):
-            by_owner.setdefault(user.pk, (user, []))[1].append(target)
-    for user, items in by_owner.values():
-        numbers = "、".join(sorted({target.ticket.number for target in items})[:20])
+            by_owner.setdefault(user.pk, _HolidayDigest(user)).add(target.ticket.number)
+    for digest in by_owner.values():
+        user = digest.user
         with transaction.atomic():
             sent += len(
                 notify(
@@ -126,10 +154,10 @@ def remind_before_holiday(*, now: dt.datetime | None = None) -> int:
                         kind="reminder.holiday",
                         subject=t(
                             gettext_noop("节前提醒：%(n)s 项事项将在假期（%(day)s 起）到期"),
-                            n=len(items),
+                            n=digest.count,
                             day=first_day,
                         ),
-                        body=numbers,
+                        body="、".join(digest.first_numbers()),
                         url=reverse("tickets:mine"),
                     ),
                     dedupe=f"remind-holiday:{first_day}:{user.pk}",

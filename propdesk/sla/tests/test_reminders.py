@@ -438,3 +438,31 @@ def test_the_24_hour_reminder_holds_only_a_chunk_of_the_window_at_once(clock, de
     assert remind_24h_at(clock, t(2026, 11, 19, 16)) == 6
     assert len(alive) == 6
     assert max(alive) <= 3
+
+
+def test_the_holiday_reminder_keeps_a_digest_per_owner_not_the_targets(clock, desk, monkeypatch):
+    # given 25 consultations recorded on the last working day before National Day, all for one owner
+    tickets = [desk(t(2026, 9, 30, 13)) for _ in range(25)]
+    gc.collect()
+    before = sum(1 for obj in gc.get_objects() if type(obj) is SlaTarget)
+
+    # when the job runs at 14:00 with chunks of five, counting the targets alive when the reminder is sent
+    alive = []
+    real_notify = reminders.notify
+
+    def counting_notify(**kwargs):
+        alive.append(sum(1 for obj in gc.get_objects() if type(obj) is SlaTarget) - before)
+        return real_notify(**kwargs)
+
+    monkeypatch.setattr(reminders, "REMINDER_CHUNK", 5)
+    monkeypatch.setattr(reminders, "HOLIDAY_LIST_LENGTH", 2)  # the numbers are pruned while they stream past
+    monkeypatch.setattr(reminders, "notify", counting_notify)
+    assert remind_holiday_at(clock, t(2026, 9, 30, 14)) == 1
+
+    # then the owner hears of all 25 and of the two lowest numbers, and at most the loop's last target is
+    # still held when they are told (keeping the targets would hold all 25)
+    [(_user, _channel, subject, body, _url, _key)] = sent("reminder.holiday")
+    assert subject == "节前提醒：25 项事项将在假期（2026-10-01 起）到期"
+    assert body == "ZX-20260930-0001、ZX-20260930-0002"
+    assert tickets[-1].number == "ZX-20260930-0025"
+    assert len(alive) == 1 and alive[0] <= 1
