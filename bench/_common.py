@@ -5,11 +5,15 @@ gunicorn/worker processes the scripts start themselves.
 """
 
 import datetime as dt
+import http.client
 import os
 import platform
+import signal
 import statistics
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -233,3 +237,49 @@ class CpuMeter:
         for pid, value in self.last.items():
             used[self.kind[pid]] += value - self.start.get(pid, 0.0)
         return {"app_cpu_s": used["app"], "db_cpu_s": used["db"]}
+
+
+def serve(
+    command: list[str],
+    *,
+    env: dict[str, str],
+    log_path: Path,
+    port: int,
+    cwd: Path = REPO,
+    probe: str = "/healthz",
+    wait: float = 240,
+    ready: Callable[[subprocess.Popen], bool] | None = None,
+) -> subprocess.Popen:
+    """Start a server (gunicorn) in its own process group, its output to ``log_path``, and return it once
+    ``GET probe`` on 127.0.0.1:``port`` answers (and ``ready(proc)`` holds, when given). A loaded machine may
+    take a minute or more to import the project in every worker: the probe has a long timeout, because probes
+    that time out and are retried queue up behind the first one."""
+    log = open(log_path, "w")  # noqa: SIM115 (closed with the process)
+    proc = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"{Path(command[0]).name} exited with {proc.returncode}; see {log_path}")
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+            conn.request("GET", probe)
+            conn.getresponse().read()
+            conn.close()
+            if ready is None or ready(proc):
+                return proc
+        except OSError:
+            pass
+        time.sleep(0.3)
+    stop_server(proc)
+    raise SystemExit(f"{' '.join(command[:2])} did not answer within {wait:.0f} s; see {log_path}")
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    """Stop a server started by ``serve`` (its master stops its workers; the group is killed if it hangs)."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)

@@ -31,7 +31,6 @@ import http.client
 import json
 import os
 import random
-import signal
 import socket
 import subprocess
 import sys
@@ -52,7 +51,9 @@ from _common import (
     loadavg,
     machine_info,
     prod_env,
+    serve,
     setup_django,
+    stop_server,
     summary_ms,
     wait_quiet,
 )
@@ -220,45 +221,12 @@ def run_phase(
 
 def start_gunicorn(db: str, port: int, workers: int, log_path: Path, threads: int = 4) -> subprocess.Popen:
     """The server as ``make run`` starts it (``run_all``: gthread workers, 120 s timeout)."""
-    env = prod_env(db)
-    log = open(log_path, "w")  # noqa: SIM115 (closed with the process)
     cmd = [str(GUNICORN), "config.wsgi", "--workers", str(workers), "--bind", f"127.0.0.1:{port}"]
     cmd += ["--threads", str(threads), "--timeout", "120", "--no-control-socket"]
-    proc = subprocess.Popen(
-        cmd,
-        cwd=REPO,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    # A loaded machine may take a minute or more to import the project in both workers.
-    deadline = time.monotonic() + 240
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"gunicorn exited with {proc.returncode}; see {log_path}")
-        try:
-            # A cheap probe with a long timeout: a probe that times out is retried and the retries queue up
-            # behind the first one on a loaded machine.
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-            conn.request("GET", "/healthz")
-            conn.getresponse().read()
-            conn.close()
-            return proc
-        except OSError:
-            time.sleep(0.3)
-    stop_gunicorn(proc)
-    raise SystemExit("gunicorn did not answer within 240 s")
+    return serve(cmd, env=prod_env(db), log_path=log_path, port=port)
 
 
-def stop_gunicorn(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)  # the gunicorn master we started; it stops its workers
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+stop_gunicorn = stop_server
 
 
 def explain(sql: str) -> str:

@@ -60,7 +60,6 @@ import json
 import pstats
 import random
 import re
-import signal
 import socket
 import statistics
 import subprocess
@@ -85,7 +84,9 @@ from _common import (
     pg_connect,
     prod_env,
     run,
+    serve,
     setup_django,
+    stop_server,
     summary_ms,
     wait_quiet,
 )
@@ -1395,39 +1396,11 @@ class Session:
 
 
 def start_gunicorn(db: str, port: int, workers: int, log_path: Path) -> subprocess.Popen:
-    log = open(log_path, "w")  # noqa: SIM115 (closed with the process)
-    proc = subprocess.Popen(
-        [str(GUNICORN), "config.wsgi", "--workers", str(workers), "--bind", f"127.0.0.1:{port}"],
-        cwd=REPO,
-        env=prod_env(db),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"gunicorn exited with {proc.returncode}; see {log_path}")
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            conn.request("GET", "/healthz")
-            conn.getresponse().read()
-            conn.close()
-            return proc
-        except OSError:
-            time.sleep(0.3)
-    stop_gunicorn(proc)
-    raise SystemExit("gunicorn did not answer within 60 s")
+    cmd = [str(GUNICORN), "config.wsgi", "--workers", str(workers), "--bind", f"127.0.0.1:{port}"]
+    return serve(cmd, env=prod_env(db), log_path=log_path, port=port, wait=60)
 
 
-def stop_gunicorn(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)  # the gunicorn master this script started; it stops its workers
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+stop_gunicorn = stop_server
 
 
 VERSION_RE = re.compile(rb'data-version="([0-9a-f]+)"')

@@ -21,7 +21,6 @@ every 10,000 to read the worker's RSS. Results in ``web.json``.
 
 import argparse
 import csv
-import http.client
 import json
 import os
 import random
@@ -35,7 +34,20 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import MANAGE, PYTHON, REPO, check_db_name, child_pids, machine_info, pg_connect, proc_cpu, prod_env, run
+from _common import (
+    MANAGE,
+    PYTHON,
+    REPO,
+    check_db_name,
+    child_pids,
+    machine_info,
+    pg_connect,
+    proc_cpu,
+    prod_env,
+    run,
+    serve,
+    stop_server,
+)
 
 OUT = Path("/tmp/propdesk-memory-soak")
 CONTENTS = {
@@ -382,33 +394,18 @@ def start_web(db: str, port: int) -> tuple[subprocess.Popen, int]:
 
     os.environ["WEB_CONCURRENCY"] = "1"  # web_command reads it from this process's environment
     command = web_command(host="127.0.0.1", port=str(port), dev=False)
-    log_file = open(OUT / "web-gunicorn.log", "w")  # noqa: SIM115 (closed with the process)
-    proc = subprocess.Popen(
+    env = local_env(db, WEB_CONCURRENCY="1", LOG_LEVEL="WARNING")
+    proc = serve(
         command,
-        cwd=REPO,
-        env=local_env(db, WEB_CONCURRENCY="1", LOG_LEVEL="WARNING"),
-        stdout=log_file,
-        stderr=subprocess.STDOUT,
-        process_group=0,
+        env=env,
+        log_path=OUT / "web-gunicorn.log",
+        port=port,
+        wait=90,
+        ready=lambda proc: len(child_pids(proc.pid)) == 1,
     )
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"gunicorn exited with {proc.returncode}; see {OUT / 'web-gunicorn.log'}")
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            conn.request("GET", "/healthz")
-            conn.getresponse().read()
-            conn.close()
-            workers = child_pids(proc.pid)
-            if len(workers) == 1:
-                log(f"gunicorn: {' '.join(command[1:])}; worker pid {workers[0]}")
-                return proc, workers[0]
-        except OSError:
-            pass
-        time.sleep(0.3)
-    os.killpg(proc.pid, signal.SIGTERM)
-    raise SystemExit("gunicorn did not answer with one worker within 90 s")
+    worker = child_pids(proc.pid)[0]
+    log(f"gunicorn: {' '.join(command[1:])}; worker pid {worker}")
+    return proc, worker
 
 
 def soak_web(args) -> None:
@@ -450,9 +447,7 @@ def soak_web(args) -> None:
             if time.monotonic() >= deadline or pids != [pid]:
                 break
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout=60)
+        stop_server(proc)
     report_web(db, args, samples, stats)
 
 

@@ -32,7 +32,6 @@ import os
 import statistics
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
@@ -50,6 +49,7 @@ from _common import (
     machine_info,
     pg_connect,
     prod_env,
+    serve,
 )
 
 PEER_VERSION = "2.6.1"
@@ -185,7 +185,7 @@ def start_server(side: str, args, port: int) -> subprocess.Popen:
     threads = ["--threads", str(args.threads)] if args.threads > 1 else []
     common = ["config.wsgi" if side == "A" else "peer_wsgi"]
     common += ["--workers", str(args.workers), *threads, "--bind", f"127.0.0.1:{port}", "--no-control-socket"]
-    log = open(Path(args.peer_dir) / f"gunicorn_{side}.log", "w")  # noqa: SIM115 (closed with the process)
+    log_path = Path(args.peer_dir) / f"gunicorn_{side}.log"
     if side == "A":
         cmd, env, cwd = [str(REPO / ".venv" / "bin" / "gunicorn"), *common], prod_env(args.db), REPO
         probe = "/api/v1/openapi.json"
@@ -197,18 +197,7 @@ def start_server(side: str, args, port: int) -> subprocess.Popen:
         cmd, cwd = [str(Path(args.peer_dir) / "bin" / "gunicorn"), *common], project
         env = peer_env(Path(args.peer_dir), args.peer_db)
         probe = "/api/"
-    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"gunicorn ({side}) exited with {proc.returncode}; see {log.name}")
-        try:
-            api_bench.Client(port, {}).request("GET", probe)
-            return proc
-        except OSError:
-            time.sleep(0.3)
-    api_bench.stop_gunicorn(proc)
-    raise SystemExit(f"gunicorn ({side}) did not answer within 90 s")
+    return serve(cmd, env=env, log_path=log_path, port=port, cwd=cwd, probe=probe, wait=90)
 
 
 def request_makers(propdesk: tuple[str, list[int]], peer: tuple[str, int], kind: str):
