@@ -21,6 +21,8 @@ from .common import center_of, form_error, messages_of, work_order_of
 
 @login_required
 def board(request: HttpRequest) -> HttpResponse:
+    """The board page: the columns at once; the staff panel loads itself right after (``staff_panel``) and
+    every 10 s, so opening the board does not wait for the whole staff's load and shifts."""
     center = center_of(request)
     return render(
         request,
@@ -29,7 +31,6 @@ def board(request: HttpRequest) -> HttpResponse:
             "center": center,
             "centers": selectors.dispatch_centers(user=request.user),
             "mode": services.settings_for(center.pk).get_mode_display(),
-            "staff": selectors.staff_status(center_id=center.pk),
             **_board_context(request, center),
         },
     )
