@@ -2123,8 +2123,8 @@ def analysis(args, size, inproc, http, latency, exp, race, click) -> list[str]:
     out.append(
         f"**A refresh (poll 200):** p50 {ms(p200.get('p50'))} / p95 {ms(p200.get('p95'))} ms; an unchanged poll (204) "
         f"p50 {ms(p204.get('p50'))} / p95 {ms(p204.get('p95'))} ms. A refresh carries the columns only: the staff "
-        "panel (duty, radio, coverage, shift, load) is its own element, `GET /dispatch/staff/` every 10 s, and is "
-        "rendered inline only with the full page."
+        "panel (duty, radio, coverage, shift, load) is its own element, `GET /dispatch/staff/` as soon as the page "
+        "has loaded and every 10 s after."
     )
     out.append("")
     for r in latency:
