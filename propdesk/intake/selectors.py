@@ -4,7 +4,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import F, Window
+from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber
 
 from propdesk.communities.models import Household, Resident
@@ -129,31 +129,47 @@ def _fill(user, result: LookupResult, households) -> LookupResult:
     residents: dict[int, list] = {}
     for r in Resident.objects.filter(household__in=ids, is_active=True).order_by("relation", "pk"):
         residents.setdefault(r.household_id, []).append(r)
+    # Each household's first open tickets and how many it has, in one query over the open tickets only (the
+    # partial index ``tickets_household_open_idx``): a household's whole history is never read.
     open_tickets: dict[int, list] = {}
+    open_totals: dict[int, int] = {}
+    by_household = {"partition_by": F("household_id")}
     for t in (
         Ticket.objects.visible_to(user)
         .filter(household__in=ids, status__in=OPEN_STATUSES)
+        .annotate(
+            rank=Window(RowNumber(), order_by=[F("received_at").desc(), F("pk").desc()], **by_household),
+            total=Window(Count("pk"), **by_household),
+        )
+        .filter(rank__lte=RECENT)
         .only("pk", "number", "title", "status", "kind", "received_at", "household_id")
-        .order_by("-received_at")
+        .order_by("-received_at", "-pk")
     ):
         open_tickets.setdefault(t.household_id, []).append(t)
+        open_totals[t.household_id] = t.total
     recent: dict[int, list] = {}
-    # The latest few per household, in one query (a window function, on SQLite and PostgreSQL).
-    for i in (
-        Interaction.objects.visible_to(user)
-        .filter(household__in=ids)
-        .annotate(rank=Window(RowNumber(), partition_by=F("household_id"), order_by=F("received_at").desc()))
-        .filter(rank__lte=RECENT)
-        .only("pk", "channel", "kind", "content", "received_at", "household_id", "outcome")
-        .order_by("-received_at")
-    ):
+    contacts = Interaction.objects.visible_to(user).only(
+        "pk", "channel", "kind", "content", "received_at", "household_id", "outcome"
+    )
+    if len(ids) == 1:
+        # One household (a phone lookup, mostly): its latest few straight from the index, however long its history.
+        contacts = contacts.filter(household=ids[0]).order_by("-received_at")[:RECENT]
+    else:
+        # The latest few per household, in one query (a window function, on SQLite and PostgreSQL).
+        contacts = (
+            contacts.filter(household__in=ids)
+            .annotate(rank=Window(RowNumber(), order_by=F("received_at").desc(), **by_household))
+            .filter(rank__lte=RECENT)
+            .order_by("-received_at")
+        )
+    for i in contacts:
         recent.setdefault(i.household_id, []).append(i)
     notes = notes_for(user=user, households=rows)
     for h in rows:
         h.lookup_notes = notes.get(h.pk, [])
         h.lookup_residents = residents.get(h.pk, [])
-        h.lookup_open_tickets = open_tickets.get(h.pk, [])[:RECENT]
-        h.lookup_open_total = len(open_tickets.get(h.pk, []))
+        h.lookup_open_tickets = open_tickets.get(h.pk, [])
+        h.lookup_open_total = open_totals.get(h.pk, 0)
         h.lookup_recent = recent.get(h.pk, [])
     result.households = rows
     return result

@@ -11,7 +11,7 @@ from propdesk.core.models import DomainEvent
 from propdesk.core.scoping import ScopedQuerySet, get_scope
 from propdesk.org.choices import DepartmentKind, Role
 
-from .choices import Channel, EventKind, Kind, LinkKind, Priority, ReplyMethod, Source, Status
+from .choices import OPEN_STATUSES, Channel, EventKind, Kind, LinkKind, Priority, ReplyMethod, Source, Status
 
 # Field staff see only the tickets assigned to them, not every ticket of their community.
 FIELD_ROLES = frozenset({Role.TECHNICIAN, Role.HOUSEKEEPER, Role.SECURITY_GUARD})
@@ -131,6 +131,12 @@ class Ticket(models.Model):
             models.Index(fields=["-received_at", "-id"], name="tickets_recv_idx"),
             models.Index(fields=["community", "status", "-received_at"], name="tickets_comm_status_idx"),
             models.Index(fields=["household", "-received_at"], name="tickets_household_idx"),
+            # The front desk's lookup: a household's open tickets, without reading its whole history.
+            models.Index(
+                fields=["household", "-received_at"],
+                condition=Q(status__in=sorted(OPEN_STATUSES)),
+                name="tickets_household_open_idx",
+            ),
             models.Index(fields=["assignee", "status"], name="tickets_assignee_idx"),
             models.Index(fields=["number"], name="tickets_number_idx"),
         ]
