@@ -79,7 +79,8 @@ def test_the_board_shows_who_is_away_and_why(office, world, client):
     assert rows[office.crew.plumber.pk]["unavailable"].startswith("外出（五金市场")
     assert rows[office.crew.electrician.pk]["unavailable"] == ""
     client.force_login(office.crew.operator)
-    html = client.get(reverse("dispatch:board")).content.decode()
+    # the board's staff panel (it loads itself right after the page, and every 10 s)
+    html = client.get(f"{reverse('dispatch:staff_panel')}?center={world.center_a.pk}").content.decode()
     assert "外出（五金市场，预计 12:00 返回），不可派单" in html
 
 
