@@ -226,9 +226,6 @@ def start_gunicorn(db: str, port: int, workers: int, log_path: Path, threads: in
     return serve(cmd, env=prod_env(db), log_path=log_path, port=port)
 
 
-stop_gunicorn = stop_server
-
-
 def explain(sql: str) -> str:
     from django.db import connection
 
@@ -477,7 +474,7 @@ def main() -> None:
             for name, make, headers in reads:
                 results.append(run_phase(name, port, headers, make, args.reads, c, args.phase_seconds, meter))
     finally:
-        stop_gunicorn(proc)
+        stop_server(proc)
         api_token_revoke(actor=user, token=token)
 
     header = ["endpoint", "clients", "requests", "errors", "req/s", "p50 ms", "p95 ms", "p99 ms", "max ms"]

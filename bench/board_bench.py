@@ -1400,9 +1400,6 @@ def start_gunicorn(db: str, port: int, workers: int, log_path: Path) -> subproce
     return serve(cmd, env=prod_env(db), log_path=log_path, port=port, wait=60)
 
 
-stop_gunicorn = stop_server
-
-
 VERSION_RE = re.compile(rb'data-version="([0-9a-f]+)"')
 
 
@@ -2360,7 +2357,7 @@ def http_phases(db: str, center_id: int, args, rng: random.Random):
             latency_results.append(update_latency(port, center_id, args, pollers, rng, meter))
         click = click_path(port, center_id, args, meter, rng) if args.clicks else None
     finally:
-        stop_gunicorn(proc)
+        stop_server(proc)
     return http_results, latency_results, click
 
 

@@ -50,6 +50,7 @@ from _common import (
     pg_connect,
     prod_env,
     serve,
+    stop_server,
 )
 
 PEER_VERSION = "2.6.1"
@@ -235,7 +236,7 @@ def run_round(side: str, clients: int, args, makers) -> dict:
         name = f"{'PropDesk' if side == 'A' else 'django-helpdesk'} c={clients}"
         result = api_bench.run_phase(name, port, headers, make, 10**9, clients, args.round_seconds)
     finally:
-        api_bench.stop_gunicorn(proc)
+        stop_server(proc)
     if result["errors"]:
         raise SystemExit(f"{name}: {result['errors']} errors, e.g. {result['sample_errors'][:2]}")
     return {"side": side, "clients": clients, "rps": result["rps"], "p50": result["p50"], "p95": result["p95"]}
