@@ -20,7 +20,7 @@ from .services import recipients_for
 # Short clocks have their own warning step; the 24-hour reminder is for longer tasks.
 MIN_DURATION_FOR_REMINDER = dt.timedelta(hours=24)
 HOLIDAY_REMINDER_HOUR = 14
-# Targets loaded (with their tickets and people) at a time by the 24-hour reminder.
+# Targets loaded (with their tickets and people) at a time by the 24-hour and the holiday reminders.
 REMINDER_CHUNK = 200
 
 
